@@ -1,0 +1,274 @@
+// The shape of a routing config, and every rule on a single field, as one zod
+// schema. Rules that relate several fields are small named functions in
+// src/validation/rules.ts, attached here with `check` at the level that holds
+// all the fields they read. zod runs them even when a field below has a
+// range error, so one run reports every mistake; only a value of the wrong
+// type stops the rules above it (they cannot reason about it).
+import { z } from "zod";
+import * as rules from "../validation/rules";
+import type { Rule } from "../validation/rules";
+import {
+  ACCELERATOR_NAME,
+  ACCOUNT_ID,
+  ALB_ARN,
+  AWS_REGION_NAME,
+  EIP_ALLOCATION_ID,
+  GA_REGIONS,
+  HEALTH_CHECK_INTERVALS,
+  HEALTH_CHECK_PATH,
+  INSTANCE_ID,
+  LISTENER_NAME,
+  LOAD_BALANCER_NAME,
+  MAX_BYOIP_ADDRESSES,
+  MAX_ENDPOINT_GROUPS,
+  MAX_ENDPOINTS,
+  MAX_LISTENERS,
+  MAX_PORT_OVERRIDES,
+  MAX_PORT_RANGES,
+  NLB_ARN,
+  S3_BUCKET_NAME,
+  STACK_NAME,
+} from "./limits";
+import { show } from "./show";
+import type { RoutingConfig } from "./types";
+
+// Messages for the generic cases (wrong type, not in an enum); fields with
+// their own wording set `error` themselves.
+z.config({
+  customError: (issue) => {
+    if (issue.code === "invalid_type") {
+      if (issue.input === undefined) return "is required";
+      return `must be ${article(issue.expected)}, received ${show(issue.input)}`;
+    }
+    if (issue.code === "invalid_value") {
+      return `must be ${oneOf(issue.values)}, received ${show(issue.input)}`;
+    }
+    return undefined;
+  },
+});
+
+function article(expected: string): string {
+  if (expected === "object") return "a mapping";
+  if (expected === "array") return "a list";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function oneOf(values: readonly unknown[]): string {
+  const shown = values.map((v) => show(v));
+  return shown.length === 1 ? shown[0] : `one of ${shown.join(", ")}`;
+}
+
+/** Attaches a cross-field rule: each finding becomes an error at its own path. */
+function check<T>(rule: Rule<T>) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    for (const finding of rule(value)) {
+      ctx.addIssue({ code: "custom", message: finding.message, path: [...finding.path], input: finding.received });
+    }
+  };
+}
+
+function intBetween(min: number, max: number) {
+  const error = (issue: { input?: unknown }) =>
+    issue.input === undefined ? undefined : `must be an integer from ${min} to ${max}, received ${show(issue.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+function numberBetween(min: number, max: number) {
+  const error = (issue: { input?: unknown }) =>
+    issue.input === undefined ? undefined : `must be a number from ${min} to ${max}, received ${show(issue.input)}`;
+  return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
+function matching(pattern: RegExp, allowed: string) {
+  return z.string().regex(pattern, { error: (issue) => `must be ${allowed}, received ${show(issue.input)}` });
+}
+
+function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
+  const error = (issue: { input?: unknown }) => {
+    const count = Array.isArray(issue.input) ? issue.input.length : 0;
+    return min === 0
+      ? `allows at most ${max} ${what}, received ${count}`
+      : `must have ${min} to ${max} ${what}, received ${count}`;
+  };
+  return z.array(item).min(min, { error }).max(max, { error });
+}
+
+const port = intBetween(1, 65535);
+const weight = intBetween(0, 255).describe("Share of the group's traffic, 0-255 (0 = none).").meta({ default: 128 });
+const region = z.enum(GA_REGIONS, {
+  error: (issue) =>
+    issue.input === undefined
+      ? undefined
+      : `must be a region Global Accelerator supports (${GA_REGIONS.join(", ")}), received ${show(issue.input)}`,
+});
+
+export const portRangeSchema = z
+  .strictObject({
+    fromPort: port,
+    toPort: port.optional().describe("Last port of the range.").meta({ default: "fromPort" }),
+  })
+  .superRefine(check(rules.portRangeInOrder));
+
+export const healthCheckSchema = z
+  .strictObject({
+    protocol: z.enum(["TCP", "HTTP", "HTTPS"]).optional().meta({ default: "TCP" }),
+    port: port.optional().describe("Port to probe.").meta({ default: "the listener's first port" }),
+    path: z
+      .string()
+      .max(255, { error: (issue) => `must be at most 255 characters, received ${show(issue.input)}` })
+      .regex(HEALTH_CHECK_PATH, {
+        error: (issue) =>
+          `must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received ${show(issue.input)}`,
+      })
+      .optional()
+      .describe("HTTP/HTTPS only.")
+      .meta({ default: "/" }),
+    intervalSeconds: z
+      .union(HEALTH_CHECK_INTERVALS.map((seconds) => z.literal(seconds)), {
+        error: (issue) =>
+          issue.input === undefined ? undefined : `must be 10 or 30 (the API allows no other value), received ${show(issue.input)}`,
+      })
+      .optional()
+      .meta({ default: 30 }),
+    thresholdCount: intBetween(1, 10).optional().meta({ default: 3 }),
+  })
+  .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.")
+  .superRefine(check(rules.healthCheckPathNeedsHttp));
+
+export const portOverrideSchema = z.strictObject({ listenerPort: port, endpointPort: port });
+
+const clientIpPreservation = z.boolean().optional().describe("Pass the client's IP address to the endpoint.");
+const lookupSchema = z
+  .strictObject({
+    name: matching(LOAD_BALANCER_NAME, "a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end)"),
+  })
+  .describe("Find the load balancer by name at plan time, in the endpoint group's region.");
+
+const eipEndpoint = z
+  .strictObject({
+    type: z.literal("eip"),
+    id: matching(EIP_ALLOCATION_ID, 'an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits)'),
+    weight: weight.optional(),
+    clientIpPreservation,
+  })
+  .superRefine(check(rules.eipWithoutClientIpPreservation));
+
+const instanceEndpoint = z
+  .strictObject({
+    type: z.literal("instance"),
+    id: matching(INSTANCE_ID, 'an EC2 instance ID ("i-" and 8 or 17 hex digits)'),
+    weight: weight.optional(),
+    clientIpPreservation,
+  })
+  .superRefine(check(rules.instanceKeepsClientIp));
+
+function loadBalancerEndpoint<T extends "alb" | "nlb">(type: T, arn: RegExp, kind: string) {
+  return z
+    .strictObject({
+      type: z.literal(type),
+      id: matching(arn, `an ${kind} ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/${type === "alb" ? "app" : "net"}/<name>/<16 hex digits>)`).optional(),
+      lookup: lookupSchema.optional(),
+      weight: weight.optional(),
+      clientIpPreservation,
+    })
+    .superRefine(check(rules.loadBalancerIdOrLookup));
+}
+
+export const endpointSchema = z.discriminatedUnion("type", [
+  eipEndpoint,
+  instanceEndpoint,
+  loadBalancerEndpoint("alb", ALB_ARN, "Application Load Balancer"),
+  loadBalancerEndpoint("nlb", NLB_ARN, "Network Load Balancer"),
+]);
+
+export const endpointGroupSchema = z
+  .strictObject({
+    region: region,
+    trafficDialPercentage: numberBetween(0, 100).optional().meta({ default: 100 }),
+    healthCheck: healthCheckSchema.optional(),
+    portOverrides: listOf(portOverrideSchema, 0, MAX_PORT_OVERRIDES, "port overrides").optional(),
+    endpoints: listOf(endpointSchema, 1, MAX_ENDPOINTS, "endpoints"),
+  })
+  .superRefine(check(rules.loadBalancerArnInGroupRegion))
+  .superRefine(check(rules.uniqueEndpoints))
+  .superRefine(check(rules.uniquePortOverrides));
+
+export const listenerSchema = z
+  .strictObject({
+    name: matching(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
+    protocol: z.enum(["TCP", "UDP"]),
+    portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
+    clientAffinity: z.enum(["NONE", "SOURCE_IP"]).optional().meta({ default: "NONE" }),
+    endpointGroups: listOf(endpointGroupSchema, 1, MAX_ENDPOINT_GROUPS, "endpoint groups"),
+  })
+  .superRefine(check(rules.oneEndpointGroupPerRegion))
+  .superRefine(check(rules.overrideListenerPortInListener));
+
+const flowLogsSchema = z.strictObject({
+  bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
+  prefix: z.string().max(255).optional(),
+});
+
+export const acceleratorSchema = z.strictObject({
+  name: matching(ACCELERATOR_NAME, "1-64 letters, digits or hyphens, with no hyphen at either end"),
+  ipAddressType: z.enum(["IPV4", "DUAL_STACK"]).optional().meta({ default: "IPV4" }),
+  enabled: z.boolean().optional().meta({ default: true }),
+  ipAddresses: listOf(
+    z.string().superRefine(check(rules.byoipAddress)),
+    0,
+    MAX_BYOIP_ADDRESSES,
+    "addresses",
+  )
+    .optional()
+    .describe("BYOIP IPv4 addresses; changing them replaces the accelerator."),
+  protectFromDestroy: z.boolean().optional().meta({ default: true }),
+  flowLogs: z
+    .union([z.literal(false), flowLogsSchema], {
+      error: (issue) =>
+        issue.input === undefined ? undefined : `must be false or a mapping with bucket (and prefix), received ${show(issue.input)}`,
+    })
+    .optional()
+    .describe("Omitted: off, with a warning. false: off, silently."),
+});
+
+export const backendSchema = z
+  .strictObject({
+    bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
+    key: z.string().superRefine(check(rules.stateKeyFormat)).optional().meta({ default: "smart-routing/<stack name>.tfstate" }),
+    region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"'),
+    encrypt: z.boolean().optional().meta({ default: true }),
+    kmsKeyId: z.string().min(1).optional(),
+    lockfile: z.boolean().optional().meta({ default: true }),
+    dynamodbTable: z.string().min(1).optional(),
+  })
+  .superRefine(check(rules.stateIsLocked));
+
+export const stackSchema = z
+  .strictObject({
+    name: matching(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
+    backend: backendSchema,
+    accelerator: acceleratorSchema,
+    listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),
+  })
+  .superRefine(check(rules.uniqueListenerNames))
+  .superRefine(check(rules.endpointGroupQuota))
+  .superRefine(check(rules.noOverlappingPortRanges))
+  .superRefine(check(rules.overrideEndpointPortOutsideListeners))
+  .superRefine(check(rules.dualStackWithoutElasticIps));
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors."),
+    version: z.literal(1),
+    stacks: z.array(stackSchema).min(1, { error: "must list at least one stack" }),
+  })
+  .superRefine(check(rules.uniqueStackNames))
+  .superRefine(check(rules.uniqueStateKeys));
+
+// The schema's output and the hand-written types must agree both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+const schemaMatchesTypes: Same<z.output<typeof configSchema>, Mutable<RoutingConfig>> = true;
+void schemaMatchesTypes;

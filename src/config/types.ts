@@ -1,0 +1,122 @@
+// The routing config as users write it (see examples/full.yaml). The zod
+// schema in schema.ts checks that its parsed output has exactly this shape.
+import type { GaRegion } from "./limits";
+
+export interface PortRangeConfig {
+  readonly fromPort: number;
+  /** @default fromPort */
+  readonly toPort?: number;
+}
+
+export interface HealthCheckConfig {
+  /** @default "TCP" */
+  readonly protocol?: "TCP" | "HTTP" | "HTTPS";
+  /** @default - the listener's first port */
+  readonly port?: number;
+  /** HTTP and HTTPS only. @default "/" */
+  readonly path?: string;
+  /** @default 30 */
+  readonly intervalSeconds?: 10 | 30;
+  /** @default 3 */
+  readonly thresholdCount?: number;
+}
+
+export interface PortOverrideConfig {
+  readonly listenerPort: number;
+  readonly endpointPort: number;
+}
+
+interface EndpointCommon {
+  /** 0-255. @default 128 */
+  readonly weight?: number;
+  /** @default - true for alb and instance, false for nlb and eip */
+  readonly clientIpPreservation?: boolean;
+}
+
+export interface ElasticIpEndpointConfig extends EndpointCommon {
+  readonly type: "eip";
+  readonly id: string;
+}
+
+export interface InstanceEndpointConfig extends EndpointCommon {
+  readonly type: "instance";
+  readonly id: string;
+}
+
+export interface LoadBalancerEndpointConfig extends EndpointCommon {
+  readonly type: "alb" | "nlb";
+  /** The load balancer's ARN; or give `lookup`. */
+  readonly id?: string;
+  /** Find the load balancer by name in the group's region at plan time. */
+  readonly lookup?: { readonly name: string };
+}
+
+export type EndpointConfig = ElasticIpEndpointConfig | InstanceEndpointConfig | LoadBalancerEndpointConfig;
+
+export interface EndpointGroupConfig {
+  /** A region Global Accelerator supports. */
+  readonly region: GaRegion;
+  /** @default 100 */
+  readonly trafficDialPercentage?: number;
+  /** @default - TCP on the listener's first port, every 30 s, threshold 3 */
+  readonly healthCheck?: HealthCheckConfig;
+  /** @default - none */
+  readonly portOverrides?: readonly PortOverrideConfig[];
+  readonly endpoints: readonly EndpointConfig[];
+}
+
+export interface ListenerConfig {
+  readonly name: string;
+  readonly protocol: "TCP" | "UDP";
+  readonly portRanges: readonly PortRangeConfig[];
+  /** @default "NONE" */
+  readonly clientAffinity?: "NONE" | "SOURCE_IP";
+  readonly endpointGroups: readonly EndpointGroupConfig[];
+}
+
+export interface AcceleratorConfig {
+  readonly name: string;
+  /** @default "IPV4" */
+  readonly ipAddressType?: "IPV4" | "DUAL_STACK";
+  /** @default true */
+  readonly enabled?: boolean;
+  /** BYOIP addresses. @default - addresses from Amazon's pool */
+  readonly ipAddresses?: readonly string[];
+  /** @default true */
+  readonly protectFromDestroy?: boolean;
+  /** @default - off, with a warning; `false` is off without one */
+  readonly flowLogs?: false | { readonly bucket: string; readonly prefix?: string };
+}
+
+export interface BackendConfig {
+  readonly bucket: string;
+  /** @default "smart-routing/<stack name>.tfstate" */
+  readonly key?: string;
+  readonly region: string;
+  /** @default true */
+  readonly encrypt?: boolean;
+  /** @default - the bucket's default encryption */
+  readonly kmsKeyId?: string;
+  /** S3-native state locking (use_lockfile). @default true */
+  readonly lockfile?: boolean;
+  /** Legacy DynamoDB locking. @default - none */
+  readonly dynamodbTable?: string;
+}
+
+export interface StackConfig {
+  readonly name: string;
+  /** Provider default_tags in every region. @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** @default - any account */
+  readonly allowedAccountIds?: readonly string[];
+  readonly backend: BackendConfig;
+  readonly accelerator: AcceleratorConfig;
+  readonly listeners: readonly ListenerConfig[];
+}
+
+export interface RoutingConfig {
+  /** Path or URL of the JSON Schema, for editors. */
+  readonly $schema?: string;
+  readonly version: 1;
+  readonly stacks: readonly StackConfig[];
+}

@@ -1,0 +1,31 @@
+import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
+import { Construct } from "constructs";
+import type { EndpointGroupModel, ListenerModel } from "../config/model";
+import { RoutingEndpointGroup, type EndpointGroupProps } from "./endpoint-group";
+
+export interface ListenerProps extends Omit<ListenerModel, "endpointGroups"> {
+  readonly acceleratorArn: string;
+}
+
+/** A listener: protocol, port ranges and client affinity; its address is the listener's name. */
+export class RoutingListener extends Construct {
+  readonly resource: GlobalacceleratorListener;
+  readonly endpointGroups: RoutingEndpointGroup[] = [];
+
+  constructor(scope: Construct, id: string, props: ListenerProps) {
+    super(scope, id);
+    this.resource = new GlobalacceleratorListener(this, "Default", {
+      acceleratorArn: props.acceleratorArn,
+      protocol: props.protocol,
+      clientAffinity: props.clientAffinity,
+      portRange: props.portRanges.map((r) => ({ fromPort: r.fromPort, toPort: r.toPort })),
+    });
+    this.resource.overrideLogicalId(props.name);
+  }
+
+  addEndpointGroup(group: EndpointGroupModel, endpointId: EndpointGroupProps["endpointId"]): RoutingEndpointGroup {
+    const added = new RoutingEndpointGroup(this, group.region, { ...group, listenerArn: this.resource.arn, endpointId });
+    this.endpointGroups.push(added);
+    return added;
+  }
+}

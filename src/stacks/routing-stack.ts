@@ -1,0 +1,79 @@
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EndpointModel, StackModel } from "../config/model";
+import { RoutingAccelerator } from "../constructs/accelerator";
+import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
+import { RegionalProviders } from "../constructs/regional-providers";
+
+/**
+ * One routing stack, one state file: the S3 backend, the providers, the
+ * accelerator with its listeners and endpoint groups, and the outputs.
+ * Terraform addresses come only from names in the config, so moving code
+ * around here never moves a resource.
+ */
+export class RoutingStack extends TerraformStack {
+  readonly accelerator: RoutingAccelerator;
+
+  constructor(scope: Construct, model: StackModel) {
+    super(scope, model.name);
+    this.addBackend(model);
+
+    const providers = new RegionalProviders(this, "providers", {
+      regions: model.endpointRegions,
+      tags: model.tags,
+      ...(model.allowedAccountIds !== undefined && { allowedAccountIds: model.allowedAccountIds }),
+    });
+    const lookups = new LoadBalancerLookups(this, "lookups", model.lookups, providers);
+    const endpointId = (ep: EndpointModel, region: string) =>
+      ep.lookup !== undefined ? lookups.arnOf(region, ep.lookup.name) : (ep.id as string);
+
+    this.accelerator = new RoutingAccelerator(this, "accelerator", model.accelerator);
+    for (const listenerModel of model.listeners) {
+      const listener = this.accelerator.addListener(listenerModel);
+      for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, endpointId);
+    }
+    this.addOutputs(model);
+  }
+
+  private addBackend(model: StackModel): void {
+    const b = model.backend;
+    const backend = new S3Backend(this, {
+      bucket: b.bucket,
+      key: b.key,
+      region: b.region,
+      encrypt: b.encrypt,
+      ...(b.kmsKeyId !== undefined && { kmsKeyId: b.kmsKeyId }),
+      ...(b.dynamodbTable !== undefined && { dynamodbTable: b.dynamodbTable }),
+    });
+    // cdktf 0.21's S3Backend has no useLockfile; S3-native locking needs Terraform >= 1.10.
+    if (b.lockfile) backend.addOverride("use_lockfile", true);
+  }
+
+  private addOutputs(model: StackModel): void {
+    const accelerator = this.accelerator.resource;
+    const output = (id: string, value: unknown, description: string) =>
+      new TerraformOutput(this, id, { value, description, staticId: true });
+
+    output("dns_name", accelerator.dnsName, "DNS name of the accelerator (IPv4).");
+    if (model.accelerator.ipAddressType === "DUAL_STACK") {
+      output("dual_stack_dns_name", accelerator.dualStackDnsName, "DNS name of the accelerator (IPv4 and IPv6).");
+    }
+    output("static_ips", `\${flatten(${accelerator.fqn}.ip_sets[*].ip_addresses)}`, "The accelerator's static anycast IP addresses.");
+    output("hosted_zone_id", accelerator.hostedZoneId, "Route 53 hosted zone ID for alias records to the accelerator.");
+    output("accelerator_arn", accelerator.arn, "ARN of the accelerator.");
+    output(
+      "listener_arns",
+      Object.fromEntries(this.accelerator.listeners.map((l, i) => [model.listeners[i].name, l.resource.arn])),
+      "Listener ARN by listener name.",
+    );
+    output(
+      "endpoint_group_arns",
+      Object.fromEntries(
+        this.accelerator.listeners.flatMap((l, i) =>
+          l.endpointGroups.map((g, j) => [`${model.listeners[i].name}/${model.listeners[i].endpointGroups[j].region}`, g.resource.arn]),
+        ),
+      ),
+      "Endpoint group ARN by <listener>/<region>.",
+    );
+  }
+}

@@ -1,0 +1,268 @@
+// Rules that relate several fields of a config. Each is pure: it takes the part
+// of the config that holds everything it reads and returns its findings, with
+// paths relative to that part. The schema attaches each rule at its level.
+// The one-line comment above a rule says which AWS behaviour it protects.
+import type {
+  BackendConfig,
+  EndpointConfig,
+  EndpointGroupConfig,
+  HealthCheckConfig,
+  ListenerConfig,
+  PortRangeConfig,
+  RoutingConfig,
+  StackConfig,
+} from "../config/types";
+import { ALB_ARN, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
+import { show } from "../config/show";
+
+export interface Finding {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly received?: unknown;
+}
+
+export type Rule<T> = (value: T) => Finding[];
+
+type Span = { readonly from: number; readonly to: number };
+
+function span(range: PortRangeConfig): Span {
+  return { from: range.fromPort, to: range.toPort ?? range.fromPort };
+}
+
+function showSpan(s: Span): string {
+  return s.from === s.to ? String(s.from) : `${s.from}-${s.to}`;
+}
+
+function inside(port: number, s: Span): boolean {
+  return port >= s.from && port <= s.to;
+}
+
+/** The region in an Elastic Load Balancing ARN, or undefined for anything else. */
+export function arnRegion(arn: string): string | undefined {
+  return (ALB_ARN.exec(arn) ?? NLB_ARN.exec(arn))?.[1];
+}
+
+/** Finds the first earlier index with the same key, for "duplicate of [i]" messages. */
+function duplicates<T>(items: readonly T[], key: (item: T) => string | undefined): Array<[number, number]> {
+  const seen = new Map<string, number>();
+  const pairs: Array<[number, number]> = [];
+  items.forEach((item, index) => {
+    const k = key(item);
+    if (k === undefined) return;
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, index);
+    else pairs.push([index, first]);
+  });
+  return pairs;
+}
+
+// A range whose end is below its start is rejected by the API.
+export const portRangeInOrder: Rule<PortRangeConfig> = (range) =>
+  range.toPort !== undefined && range.toPort < range.fromPort
+    ? [{ path: ["toPort"], message: `must not be below fromPort (${range.fromPort}), received ${range.toPort}`, received: range.toPort }]
+    : [];
+
+// The API uses the path only for HTTP and HTTPS probes; on TCP the provider
+// shows a change on every plan.
+export const healthCheckPathNeedsHttp: Rule<HealthCheckConfig> = (hc) =>
+  hc.path !== undefined && (hc.protocol ?? "TCP") === "TCP"
+    ? [{ path: ["path"], message: `is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)`, received: hc.path }]
+    : [];
+
+// Global Accelerator cannot preserve the client IP for Elastic IP endpoints.
+export const eipWithoutClientIpPreservation: Rule<Extract<EndpointConfig, { type: "eip" }>> = (ep) =>
+  ep.clientIpPreservation === true
+    ? [{ path: ["clientIpPreservation"], message: "is not supported for Elastic IP endpoints (allowed: false or omitted)", received: true }]
+    : [];
+
+// EC2 instance endpoints always preserve the client IP; false would be a
+// change Terraform shows on every plan.
+export const instanceKeepsClientIp: Rule<Extract<EndpointConfig, { type: "instance" }>> = (ep) =>
+  ep.clientIpPreservation === false
+    ? [{ path: ["clientIpPreservation"], message: "is always on for EC2 instance endpoints (allowed: true or omitted)", received: false }]
+    : [];
+
+// A load balancer is named either by its ARN or by a lookup, never both.
+export const loadBalancerIdOrLookup: Rule<Extract<EndpointConfig, { type: "alb" | "nlb" }>> = (ep) => {
+  if (ep.id !== undefined && ep.lookup !== undefined)
+    return [{ path: ["lookup"], message: "cannot be combined with id: give the ARN in id, or the name in lookup, not both" }];
+  if (ep.id === undefined && ep.lookup === undefined)
+    return [{ path: ["id"], message: "is required (or lookup: { name } to find the load balancer by name)" }];
+  return [];
+};
+
+// Global Accelerator only reaches load balancers in the endpoint group's own region.
+export const loadBalancerArnInGroupRegion: Rule<EndpointGroupConfig> = (group) =>
+  group.endpoints.flatMap((ep, i) => {
+    if (ep.type !== "alb" && ep.type !== "nlb" || ep.id === undefined) return [];
+    const arnAt = arnRegion(ep.id);
+    return arnAt !== undefined && arnAt !== group.region
+      ? [{ path: ["endpoints", i, "id"], message: `is a load balancer in ${arnAt}, but this endpoint group is in ${group.region}`, received: ep.id }]
+      : [];
+  });
+
+function endpointKey(ep: EndpointConfig): string | undefined {
+  if ("lookup" in ep && ep.lookup !== undefined) return `lookup:${ep.type}:${ep.lookup.name}`;
+  return ep.id;
+}
+
+// The API rejects an endpoint listed twice in one group.
+export const uniqueEndpoints: Rule<EndpointGroupConfig> = (group) =>
+  duplicates(group.endpoints, endpointKey).map(([index, first]) => ({
+    path: ["endpoints", index],
+    message: `is the same endpoint as endpoints[${first}]`,
+  }));
+
+// Two overrides for one listener port are ambiguous; two onto one endpoint port collide.
+export const uniquePortOverrides: Rule<EndpointGroupConfig> = (group) => {
+  const overrides = group.portOverrides ?? [];
+  return [
+    ...duplicates(overrides, (o) => String(o.listenerPort)).map(([index, first]) => ({
+      path: ["portOverrides", index, "listenerPort"],
+      message: `${overrides[index].listenerPort} is already overridden by portOverrides[${first}]`,
+      received: overrides[index].listenerPort,
+    })),
+    ...duplicates(overrides, (o) => String(o.endpointPort)).map(([index, first]) => ({
+      path: ["portOverrides", index, "endpointPort"],
+      message: `${overrides[index].endpointPort} is already the target of portOverrides[${first}]`,
+      received: overrides[index].endpointPort,
+    })),
+  ];
+};
+
+// "A listener can have only one endpoint group in a specific Region" (API).
+export const oneEndpointGroupPerRegion: Rule<ListenerConfig> = (listener) =>
+  duplicates(listener.endpointGroups, (g) => g.region).map(([index, first]) => ({
+    path: ["endpointGroups", index, "region"],
+    message: `${show(listener.endpointGroups[index].region)} already has endpointGroups[${first}]; a listener has one endpoint group per region`,
+    received: listener.endpointGroups[index].region,
+  }));
+
+// An override maps a port the listener accepts; any other listener port never arrives.
+export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) => {
+  const spans = listener.portRanges.map(span);
+  return listener.endpointGroups.flatMap((group, g) =>
+    (group.portOverrides ?? []).flatMap((o, i) =>
+      spans.some((s) => inside(o.listenerPort, s))
+        ? []
+        : [{
+            path: ["endpointGroups", g, "portOverrides", i, "listenerPort"],
+            message: `${o.listenerPort} is not a port of this listener (its ranges: ${spans.map(showSpan).join(", ")})`,
+            received: o.listenerPort,
+          }],
+    ),
+  );
+};
+
+// Listener names become Terraform addresses and output keys.
+export const uniqueListenerNames: Rule<StackConfig> = (stack) =>
+  duplicates(stack.listeners, (l) => l.name).map(([index, first]) => ({
+    path: ["listeners", index, "name"],
+    message: `${show(stack.listeners[index].name)} is already the name of listeners[${first}]`,
+    received: stack.listeners[index].name,
+  }));
+
+// 42 endpoint groups per accelerator, across all its listeners (not adjustable).
+export const endpointGroupQuota: Rule<StackConfig> = (stack) => {
+  const total = stack.listeners.reduce((sum, l) => sum + l.endpointGroups.length, 0);
+  return total > MAX_ENDPOINT_GROUPS
+    ? [{ path: ["listeners"], message: `have ${total} endpoint groups in all; an accelerator allows at most ${MAX_ENDPOINT_GROUPS}` }]
+    : [];
+};
+
+// Port ranges must be unique across the whole accelerator (InvalidPortRangeException).
+export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
+  const all = stack.listeners.flatMap((l, li) => l.portRanges.map((r, ri) => ({ li, ri, s: span(r) })));
+  const findings: Finding[] = [];
+  for (let b = 0; b < all.length; b++) {
+    for (let a = 0; a < b; a++) {
+      const [x, y] = [all[a], all[b]];
+      if (x.s.from <= y.s.to && y.s.from <= x.s.to) {
+        findings.push({
+          path: ["listeners", y.li, "portRanges", y.ri],
+          message: `${showSpan(y.s)} overlaps listeners[${x.li}].portRanges[${x.ri}] (${showSpan(x.s)}); port ranges must not overlap within an accelerator`,
+        });
+      }
+    }
+  }
+  return findings;
+};
+
+// An endpoint port inside a listener range would take that listener's traffic too.
+export const overrideEndpointPortOutsideListeners: Rule<StackConfig> = (stack) => {
+  const all = stack.listeners.flatMap((l, li) => l.portRanges.map((r) => ({ li, s: span(r) })));
+  return stack.listeners.flatMap((listener, li) =>
+    listener.endpointGroups.flatMap((group, g) =>
+      (group.portOverrides ?? []).flatMap((o, i) => {
+        const hit = all.find((x) => inside(o.endpointPort, x.s));
+        return hit === undefined
+          ? []
+          : [{
+              path: ["listeners", li, "endpointGroups", g, "portOverrides", i, "endpointPort"],
+              message: `${o.endpointPort} is inside listeners[${hit.li}]'s port range ${showSpan(hit.s)}; an endpoint port must be outside every listener port range`,
+              received: o.endpointPort,
+            }];
+      }),
+    ),
+  );
+};
+
+// A dual-stack accelerator accepts only dual-stack endpoints; an Elastic IP is IPv4 only.
+export const dualStackWithoutElasticIps: Rule<StackConfig> = (stack) =>
+  stack.accelerator.ipAddressType !== "DUAL_STACK"
+    ? []
+    : stack.listeners.flatMap((listener, li) =>
+        listener.endpointGroups.flatMap((group, g) =>
+          group.endpoints.flatMap((ep, e) =>
+            ep.type === "eip"
+              ? [{
+                  path: ["listeners", li, "endpointGroups", g, "endpoints", e, "type"],
+                  message: 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints',
+                  received: ep.type,
+                }]
+              : [],
+          ),
+        ),
+      );
+
+// BYOIP addresses are plain IPv4 addresses; the API rejects a /32 suffix.
+export const byoipAddress: Rule<string> = (address) => {
+  if (address.endsWith("/32") && IPV4_ADDRESS.test(address.slice(0, -3)))
+    return [{ path: [], message: `must be written without the /32 suffix (${address.slice(0, -3)}), received ${show(address)}`, received: address }];
+  return IPV4_ADDRESS.test(address) ? [] : [{ path: [], message: `must be an IPv4 address, received ${show(address)}`, received: address }];
+};
+
+// A state key is an S3 object key relative to the bucket; "/" at the start or
+// ".." would put state somewhere other tooling does not look.
+export const stateKeyFormat: Rule<string> = (key) => {
+  if (key === "" || key.startsWith("/") || key.endsWith("/") || key.split("/").includes(".."))
+    return [{ path: [], message: `must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received ${show(key)}`, received: key }];
+  return [];
+};
+
+// Two runs without a lock can both write state; one of them is lost.
+export const stateIsLocked: Rule<BackendConfig> = (backend) =>
+  backend.lockfile === false && backend.dynamodbTable === undefined
+    ? [{ path: ["lockfile"], message: "is false and no dynamodbTable is set, so state would have no lock (set lockfile: true, or give dynamodbTable)", received: false }]
+    : [];
+
+// Stack names are cdktf stack names and output folder names.
+export const uniqueStackNames: Rule<RoutingConfig> = (config) =>
+  duplicates(config.stacks, (s) => s.name).map(([index, first]) => ({
+    path: ["stacks", index, "name"],
+    message: `${show(config.stacks[index].name)} is already the name of stacks[${first}]`,
+    received: config.stacks[index].name,
+  }));
+
+/** The state key a stack uses: its own, or `smart-routing/<stack>.tfstate`. */
+export function stateKey(stack: Pick<StackConfig, "name" | "backend">): string {
+  return stack.backend.key ?? `smart-routing/${stack.name}.tfstate`;
+}
+
+// Two stacks writing one state object would destroy each other's resources.
+export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>
+  duplicates(config.stacks, (s) => `s3://${s.backend.bucket}/${stateKey(s)}`).map(([index, first]) => ({
+    path: ["stacks", index, "backend", "key"],
+    message: `s3://${config.stacks[index].backend.bucket}/${stateKey(config.stacks[index])} is already the state of stacks[${first}]; every stack needs its own state key`,
+    received: config.stacks[index].backend.key,
+  }));

@@ -1,0 +1,146 @@
+// Validation entry point: every error of a config at once, each with its path,
+// the value received and what is allowed; then, for a valid config, warnings.
+import { z } from "zod";
+import { configSchema } from "../config/schema";
+import type { RoutingConfig } from "../config/types";
+import { formatPath, show } from "../config/show";
+import { configWarnings } from "./warnings";
+
+export interface ConfigIssue {
+  /** Path into the config as a list of keys, e.g. ["stacks", 0, "name"]. */
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly config: RoutingConfig; readonly warnings: readonly ConfigIssue[] }
+  | { readonly ok: false; readonly errors: readonly ConfigIssue[] };
+
+/** Thrown where a caller needs an exception instead of a result; carries every issue. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+export function validateConfig(raw: unknown): ValidationResult {
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const errors = parsed.error.issues.flatMap((issue) => toConfigIssues(issue, raw));
+    return { ok: false, errors: dedupe(errors) };
+  }
+  return { ok: true, config: parsed.data, warnings: configWarnings(parsed.data) };
+}
+
+/** Validates and throws a ConfigError on the first failure; warnings are returned. */
+export function parseConfig(raw: unknown): { config: RoutingConfig; warnings: readonly ConfigIssue[] } {
+  const result = validateConfig(raw);
+  if (!result.ok) throw new ConfigError(result.errors);
+  return result;
+}
+
+function toConfigIssues(issue: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
+  const path = issue.path;
+  if (issue.code === "unrecognized_keys") {
+    const allowed = allowedKeysAt(path, root);
+    return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, allowed) }));
+  }
+  if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator !== undefined) {
+    const at = valueAt(root, path);
+    const received = typeof at === "object" && at !== null ? (at as Record<string, unknown>)[issue.discriminator] : undefined;
+    const options = discriminatorValues(path, root);
+    return [{
+      path: [...path, issue.discriminator],
+      message: received === undefined ? `is required (one of ${options})` : `must be one of ${options}, received ${show(received)}`,
+    }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  const close = allowed.find((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2);
+  const hint = close !== undefined ? `did you mean "${close}"? ` : "";
+  return allowed.length === 0 ? "is not a known key" : `is not a known key; ${hint}allowed: ${allowed.join(", ")}`;
+}
+
+/** Walks the schema along a config path (choosing union members by the input) to the object there. */
+function schemaAt(path: readonly PropertyKey[], root: unknown): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = configSchema;
+  let value: unknown = root;
+  for (const key of path) {
+    schema = resolveUnion(unwrap(schema), value);
+    if (schema instanceof z.ZodObject) schema = schema.shape[key as string] as z.ZodType | undefined;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else return undefined;
+    value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  return resolveUnion(unwrap(schema), value);
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+function resolveUnion(schema: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
+  if (!(schema instanceof z.ZodUnion)) return schema;
+  const objects = (schema.options as z.ZodType[]).map(unwrap).filter((o): o is z.ZodObject => o instanceof z.ZodObject);
+  const type = typeof value === "object" && value !== null ? (value as Record<string, unknown>).type : undefined;
+  return objects.find((o) => literalOf(o.shape.type) === type) ?? objects[0];
+}
+
+function literalOf(schema: unknown): unknown {
+  return schema instanceof z.ZodLiteral ? schema.value : undefined;
+}
+
+function allowedKeysAt(path: readonly PropertyKey[], root: unknown): string[] {
+  const schema = schemaAt(path, root);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function discriminatorValues(path: readonly PropertyKey[], root: unknown): string {
+  const parent = unwrap(schemaAt(path.slice(0, -1), root));
+  const union = parent instanceof z.ZodArray ? unwrap(parent.element as z.ZodType) : parent;
+  if (!(union instanceof z.ZodUnion)) return "";
+  return (union.options as z.ZodType[])
+    .map((o) => (o instanceof z.ZodObject ? literalOf(o.shape.type) : undefined))
+    .filter((v) => v !== undefined)
+    .map((v) => show(v))
+    .join(", ");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${formatPath(i.path)}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,50 @@
+// Configs that Global Accelerator accepts but that probably do not do what
+// their author meant. They are printed as warnings; SMART_ROUTING_STRICT=1
+// makes them errors.
+import type { RoutingConfig, StackConfig } from "../config/types";
+import type { Finding } from "./rules";
+
+type Warning = (stack: StackConfig) => Finding[];
+
+// Without flow logs there is no record of which client reached which endpoint.
+const flowLogsOff: Warning = (stack) =>
+  stack.accelerator.flowLogs === undefined
+    ? [{ path: ["accelerator", "flowLogs"], message: "flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning" }]
+    : [];
+
+// A dial of 0 everywhere leaves only failover traffic, which ignores dials.
+const allDialsZero: Warning = (stack) =>
+  stack.listeners.flatMap((listener, li) =>
+    listener.endpointGroups.every((g) => g.trafficDialPercentage === 0)
+      ? [{ path: ["listeners", li, "endpointGroups"], message: "every endpoint group has trafficDialPercentage 0; the listener only serves failover traffic" }]
+      : [],
+  );
+
+// Weight 0 means no traffic even when healthy.
+const allWeightsZero: Warning = (stack) =>
+  stack.listeners.flatMap((listener, li) =>
+    listener.endpointGroups.flatMap((group, g) =>
+      group.endpoints.every((ep) => ep.weight === 0)
+        ? [{ path: ["listeners", li, "endpointGroups", g, "endpoints"], message: "every endpoint has weight 0; this group sends no traffic to any of them" }]
+        : [],
+    ),
+  );
+
+// Global Accelerator uses a load balancer's own health checks, not the group's.
+const healthCheckIgnored: Warning = (stack) =>
+  stack.listeners.flatMap((listener, li) =>
+    listener.endpointGroups.flatMap((group, g) =>
+      group.healthCheck !== undefined && group.endpoints.every((ep) => ep.type === "alb" || ep.type === "nlb")
+        ? [{ path: ["listeners", li, "endpointGroups", g, "healthCheck"], message: "is ignored: this group has only load balancer endpoints, which Global Accelerator checks with the load balancer's own health checks" }]
+        : [],
+    ),
+  );
+
+const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero, healthCheckIgnored];
+
+/** Every warning for a valid config, with paths from the config's root. */
+export function configWarnings(config: RoutingConfig): Finding[] {
+  return config.stacks.flatMap((stack, s) =>
+    WARNINGS.flatMap((warning) => warning(stack).map((w) => ({ ...w, path: ["stacks", s, ...w.path] }))),
+  );
+}
