@@ -18,16 +18,24 @@ export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; repor
   const file = env.SMART_ROUTING_CONFIG;
   const loaded: LoadedConfig | undefined = file ? loadConfigFile(file) : undefined;
   const result = validateConfig(loaded ? loaded.data : DEFAULT_CONFIG);
-  const render = (issue: ConfigIssue) => {
-    const at = loaded?.locate(issue.path);
-    return `${formatPath(issue.path)}: ${issue.message}${at ? ` (${at})` : ""}`;
-  };
-  if (!result.ok) return { report: { errors: result.errors.map(render), warnings: [] } };
-  const warnings = result.warnings.map(render);
+  // In a file, messages come in the file's order and name their line.
+  const render = (issues: readonly ConfigIssue[]) =>
+    issues
+      .map((issue, index) => ({ issue, index, at: loaded?.locate(issue.path) }))
+      .sort((a, b) => compareLocations(a.at, b.at) || a.index - b.index)
+      .map(({ issue, at }) => `${formatPath(issue.path)}: ${issue.message}${at ? ` (${at})` : ""}`);
+  if (!result.ok) return { report: { errors: render(result.errors), warnings: [] } };
+  const warnings = render(result.warnings);
   if (env.SMART_ROUTING_STRICT === "1" && warnings.length > 0) {
     return { report: { errors: warnings.map((w) => `${w} [strict: SMART_ROUTING_STRICT=1]`), warnings: [] } };
   }
   return { model: toModel(result.config), report: { errors: [], warnings } };
+}
+
+function compareLocations(a: string | undefined, b: string | undefined): number {
+  const lineCol = (at: string | undefined) => (at?.match(/:(\d+):(\d+)$/)?.slice(1) ?? ["0", "0"]).map(Number);
+  const [[la, ca], [lb, cb]] = [lineCol(a), lineCol(b)];
+  return la - lb || ca - cb;
 }
 
 /** Builds one RoutingStack per config stack in an app; nothing is written until app.synth(). */

@@ -70,7 +70,9 @@ function check<T>(rule: Rule<T>) {
 function intBetween(min: number, max: number) {
   const error = (issue: { input?: unknown }) =>
     issue.input === undefined ? undefined : `must be an integer from ${min} to ${max}, received ${show(issue.input)}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  // A refine, not .int(): zod treats a failed .int() as a wrong type and would
+  // then skip the cross-field rules above it. The meta keeps "integer" in the JSON Schema.
+  return z.number({ error }).refine(Number.isInteger, { error }).min(min, { error }).max(max, { error }).meta({ type: "integer" });
 }
 
 function numberBetween(min: number, max: number) {
@@ -79,28 +81,40 @@ function numberBetween(min: number, max: number) {
   return z.number({ error }).min(min, { error }).max(max, { error });
 }
 
+/**
+ * One of a fixed set of values. A refinement rather than z.enum so that a
+ * wrong value does not stop the cross-field rules (zod treats a failed enum
+ * as a wrong type); the meta keeps the enum in the JSON Schema.
+ */
+function oneOfValues<const T extends readonly (string | number)[]>(values: T, allowed = `one of ${values.map((v) => show(v)).join(", ")}`) {
+  const base = typeof values[0] === "number" ? z.number() : z.string();
+  return (base as z.ZodType<string | number>)
+    .refine((v) => (values as readonly unknown[]).includes(v), {
+      error: (issue) => (issue.input === undefined ? undefined : `must be ${allowed}, received ${show(issue.input)}`),
+    })
+    .meta({ enum: [...values] }) as unknown as z.ZodType<T[number]>;
+}
+
 function matching(pattern: RegExp, allowed: string) {
   return z.string().regex(pattern, { error: (issue) => `must be ${allowed}, received ${show(issue.input)}` });
 }
 
 function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
-  const error = (issue: { input?: unknown }) => {
-    const count = Array.isArray(issue.input) ? issue.input.length : 0;
-    return min === 0
-      ? `allows at most ${max} ${what}, received ${count}`
-      : `must have ${min} to ${max} ${what}, received ${count}`;
-  };
-  return z.array(item).min(min, { error }).max(max, { error });
+  // Counted in a refinement so that the items are still checked when there are too many of them.
+  return z
+    .array(item)
+    .superRefine((items, ctx) => {
+      if (items.length >= min && items.length <= max) return;
+      const message =
+        min === 0 ? `allows at most ${max} ${what}, received ${items.length}` : `must have ${min} to ${max} ${what}, received ${items.length}`;
+      ctx.addIssue({ code: "custom", message, input: items });
+    })
+    .meta({ minItems: min, maxItems: max });
 }
 
 const port = intBetween(1, 65535);
 const weight = intBetween(0, 255).describe("Share of the group's traffic, 0-255 (0 = none).").meta({ default: 128 });
-const region = z.enum(GA_REGIONS, {
-  error: (issue) =>
-    issue.input === undefined
-      ? undefined
-      : `must be a region Global Accelerator supports (${GA_REGIONS.join(", ")}), received ${show(issue.input)}`,
-});
+const region = oneOfValues(GA_REGIONS, `a region Global Accelerator supports (${GA_REGIONS.join(", ")})`);
 
 export const portRangeSchema = z
   .strictObject({
@@ -111,7 +125,7 @@ export const portRangeSchema = z
 
 export const healthCheckSchema = z
   .strictObject({
-    protocol: z.enum(["TCP", "HTTP", "HTTPS"]).optional().meta({ default: "TCP" }),
+    protocol: oneOfValues(["TCP", "HTTP", "HTTPS"]).optional().meta({ default: "TCP" }),
     port: port.optional().describe("Port to probe.").meta({ default: "the listener's first port" }),
     path: z
       .string()
@@ -123,11 +137,7 @@ export const healthCheckSchema = z
       .optional()
       .describe("HTTP/HTTPS only.")
       .meta({ default: "/" }),
-    intervalSeconds: z
-      .union(HEALTH_CHECK_INTERVALS.map((seconds) => z.literal(seconds)), {
-        error: (issue) =>
-          issue.input === undefined ? undefined : `must be 10 or 30 (the API allows no other value), received ${show(issue.input)}`,
-      })
+    intervalSeconds: oneOfValues(HEALTH_CHECK_INTERVALS, "10 or 30 (the API allows no other value)")
       .optional()
       .meta({ default: 30 }),
     thresholdCount: intBetween(1, 10).optional().meta({ default: 3 }),
@@ -196,9 +206,9 @@ export const endpointGroupSchema = z
 export const listenerSchema = z
   .strictObject({
     name: matching(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
-    protocol: z.enum(["TCP", "UDP"]),
+    protocol: oneOfValues(["TCP", "UDP"]),
     portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
-    clientAffinity: z.enum(["NONE", "SOURCE_IP"]).optional().meta({ default: "NONE" }),
+    clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: "NONE" }),
     endpointGroups: listOf(endpointGroupSchema, 1, MAX_ENDPOINT_GROUPS, "endpoint groups"),
   })
   .superRefine(check(rules.oneEndpointGroupPerRegion))
@@ -211,7 +221,7 @@ const flowLogsSchema = z.strictObject({
 
 export const acceleratorSchema = z.strictObject({
   name: matching(ACCELERATOR_NAME, "1-64 letters, digits or hyphens, with no hyphen at either end"),
-  ipAddressType: z.enum(["IPV4", "DUAL_STACK"]).optional().meta({ default: "IPV4" }),
+  ipAddressType: oneOfValues(["IPV4", "DUAL_STACK"]).optional().meta({ default: "IPV4" }),
   enabled: z.boolean().optional().meta({ default: true }),
   ipAddresses: listOf(
     z.string().superRefine(check(rules.byoipAddress)),

@@ -25,8 +25,20 @@ export type Rule<T> = (value: T) => Finding[];
 
 type Span = { readonly from: number; readonly to: number };
 
-function span(range: PortRangeConfig): Span {
-  return { from: range.fromPort, to: range.toPort ?? range.fromPort };
+const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+
+/**
+ * A port range as numbers, or undefined when the range is itself invalid:
+ * its own field errors are already reported, and reasoning further from a
+ * wrong value would only add confusing follow-up errors.
+ */
+function span(range: PortRangeConfig): Span | undefined {
+  const to = range.toPort ?? range.fromPort;
+  return isPort(range.fromPort) && isPort(to) && range.fromPort <= to ? { from: range.fromPort, to } : undefined;
+}
+
+function spans(listener: ListenerConfig): Span[] {
+  return listener.portRanges.flatMap((r) => span(r) ?? []);
 }
 
 function showSpan(s: Span): string {
@@ -140,14 +152,16 @@ export const oneEndpointGroupPerRegion: Rule<ListenerConfig> = (listener) =>
 
 // An override maps a port the listener accepts; any other listener port never arrives.
 export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) => {
-  const spans = listener.portRanges.map(span);
+  const ranges = spans(listener);
+  // Without one valid range there is nothing to compare with; that error is reported already.
+  if (ranges.length === 0 || ranges.length !== listener.portRanges.length) return [];
   return listener.endpointGroups.flatMap((group, g) =>
     (group.portOverrides ?? []).flatMap((o, i) =>
-      spans.some((s) => inside(o.listenerPort, s))
+      !isPort(o.listenerPort) || ranges.some((s) => inside(o.listenerPort, s))
         ? []
         : [{
             path: ["endpointGroups", g, "portOverrides", i, "listenerPort"],
-            message: `${o.listenerPort} is not a port of this listener (its ranges: ${spans.map(showSpan).join(", ")})`,
+            message: `${o.listenerPort} is not a port of this listener (its ranges: ${ranges.map(showSpan).join(", ")})`,
             received: o.listenerPort,
           }],
     ),
@@ -172,7 +186,12 @@ export const endpointGroupQuota: Rule<StackConfig> = (stack) => {
 
 // Port ranges must be unique across the whole accelerator (InvalidPortRangeException).
 export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
-  const all = stack.listeners.flatMap((l, li) => l.portRanges.map((r, ri) => ({ li, ri, s: span(r) })));
+  const all = stack.listeners.flatMap((l, li) =>
+    l.portRanges.flatMap((r, ri) => {
+      const s = span(r);
+      return s === undefined ? [] : [{ li, ri, s }];
+    }),
+  );
   const findings: Finding[] = [];
   for (let b = 0; b < all.length; b++) {
     for (let a = 0; a < b; a++) {
@@ -190,7 +209,7 @@ export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
 
 // An endpoint port inside a listener range would take that listener's traffic too.
 export const overrideEndpointPortOutsideListeners: Rule<StackConfig> = (stack) => {
-  const all = stack.listeners.flatMap((l, li) => l.portRanges.map((r) => ({ li, s: span(r) })));
+  const all = stack.listeners.flatMap((l, li) => spans(l).map((s) => ({ li, s })));
   return stack.listeners.flatMap((listener, li) =>
     listener.endpointGroups.flatMap((group, g) =>
       (group.portOverrides ?? []).flatMap((o, i) => {

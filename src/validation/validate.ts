@@ -47,13 +47,10 @@ function toConfigIssues(issue: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
     return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, allowed) }));
   }
   if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator !== undefined) {
-    const at = valueAt(root, path);
-    const received = typeof at === "object" && at !== null ? (at as Record<string, unknown>)[issue.discriminator] : undefined;
-    const options = discriminatorValues(path, root);
-    return [{
-      path: [...path, issue.discriminator],
-      message: received === undefined ? `is required (one of ${options})` : `must be one of ${options}, received ${show(received)}`,
-    }];
+    // zod puts the discriminator's key at the end of the path already.
+    const received = valueAt(root, path);
+    const options = discriminatorValues(path.slice(0, -1), root);
+    return [{ path, message: received === undefined ? `is required (one of ${options})` : `must be one of ${options}, received ${show(received)}` }];
   }
   return [{ path, message: issue.message }];
 }

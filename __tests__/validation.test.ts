@@ -1,0 +1,220 @@
+// Every validation rule, both ways: the config that breaks it gets exactly one
+// error with the exact message, and the config at the edge of what is allowed
+// passes. GIVEN a valid config, WHEN one field changes, THEN ...
+import { formatPath } from "../src/config/show";
+import { validateConfig } from "../src/validation/validate";
+import { ALB_USE1, validConfig } from "./support/configs";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Config = any;
+type Case = [name: string, change: (c: Config) => void, path: string, message: string];
+
+const stack = (c: Config) => c.stacks[0];
+const listener = (c: Config, i = 0) => c.stacks[0].listeners[i];
+const group = (c: Config, i = 0) => c.stacks[0].listeners[0].endpointGroups[i];
+const endpoint = (c: Config, g = 0, e = 0) => c.stacks[0].listeners[0].endpointGroups[g].endpoints[e];
+
+function errorsOf(change: (c: Config) => void): string[] {
+  const config = validConfig();
+  change(config);
+  const result = validateConfig(config);
+  return result.ok ? [] : result.errors.map((e) => `${formatPath(e.path)}: ${e.message}`);
+}
+
+const L0 = "stacks[0].listeners[0]";
+const G0 = `${L0}.endpointGroups[0]`;
+
+const rejected: Case[] = [
+  ["an unknown top-level key", (c) => (c.verison = 1), "verison", 'is not a known key; did you mean "version"? allowed: $schema, version, stacks'],
+  ["a misspelt listener key", (c) => (listener(c).protocl = "TCP"), `${L0}.protocl`, 'is not a known key; did you mean "protocol"? allowed: name, protocol, portRanges, clientAffinity, endpointGroups'],
+  ["a version other than 1", (c) => (c.version = 2), "version", "must be 1, received 2"],
+  ["no stacks", (c) => (c.stacks = []), "stacks", "must list at least one stack"],
+  ["a missing backend", (c) => delete stack(c).backend, "stacks[0].backend", "is required"],
+  ["a string where a list belongs", (c) => (listener(c).portRanges = "443"), `${L0}.portRanges`, 'must be a list, received "443"'],
+  ["an upper-case stack name", (c) => (stack(c).name = "Prod"), "stacks[0].name", 'must be a lowercase name matching ^[a-z][a-z0-9-]{0,62}$, received "Prod"'],
+  ["a listener name with an underscore", (c) => (listener(c).name = "in_ference"), `${L0}.name`, 'must be a lowercase name matching ^[a-z][a-z0-9-]{0,31}$, received "in_ference"'],
+  ["an accelerator name with a leading hyphen", (c) => (stack(c).accelerator.name = "-models"), "stacks[0].accelerator.name", 'must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "-models"'],
+  ["an accelerator name with a period", (c) => (stack(c).accelerator.name = "ai.models"), "stacks[0].accelerator.name", 'must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "ai.models"'],
+  ["an accelerator name of 65 characters", (c) => (stack(c).accelerator.name = "a".repeat(65)), "stacks[0].accelerator.name", `must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "${"a".repeat(65)}"`],
+  ["an unknown IP address type", (c) => (stack(c).accelerator.ipAddressType = "IPV6"), "stacks[0].accelerator.ipAddressType", 'must be one of "IPV4", "DUAL_STACK", received "IPV6"'],
+  ["three BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["1.1.1.1", "1.1.1.2", "1.1.1.3"]), "stacks[0].accelerator.ipAddresses", "allows at most 2 addresses, received 3"],
+  ["a BYOIP address with /32", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7/32"]), "stacks[0].accelerator.ipAddresses[0]", 'must be written without the /32 suffix (198.51.100.7), received "198.51.100.7/32"'],
+  ["a BYOIP address that is not IPv4", (c) => (stack(c).accelerator.ipAddresses = ["2001:db8::1"]), "stacks[0].accelerator.ipAddresses[0]", 'must be an IPv4 address, received "2001:db8::1"'],
+  ["flow logs given as true", (c) => (stack(c).accelerator.flowLogs = true), "stacks[0].accelerator.flowLogs", "must be false or a mapping with bucket (and prefix), received true"],
+  ["a listener protocol of HTTP", (c) => (listener(c).protocol = "HTTP"), `${L0}.protocol`, 'must be one of "TCP", "UDP", received "HTTP"'],
+  ["an unknown client affinity", (c) => (listener(c).clientAffinity = "STICKY"), `${L0}.clientAffinity`, 'must be one of "NONE", "SOURCE_IP", received "STICKY"'],
+  ["port 0", (c) => (listener(c).portRanges = [{ fromPort: 0 }]), `${L0}.portRanges[0].fromPort`, "must be an integer from 1 to 65535, received 0"],
+  ["port 65536", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 65536 }]), `${L0}.portRanges[0].toPort`, "must be an integer from 1 to 65535, received 65536"],
+  ["a range that ends below its start", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 80 }]), `${L0}.portRanges[0].toPort`, "must not be below fromPort (443), received 80"],
+  ["no port ranges", (c) => (listener(c).portRanges = []), `${L0}.portRanges`, "must have 1 to 10 port ranges, received 0"],
+  ["eleven port ranges", (c) => (listener(c).portRanges = Array.from({ length: 11 }, (_, i) => ({ fromPort: 440 + i }))), `${L0}.portRanges`, "must have 1 to 10 port ranges, received 11"],
+  ["ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
+  ["ranges that overlap across listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }]), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
+  ["eleven listeners", (c) => (stack(c).listeners = Array.from({ length: 11 }, (_, i) => ({ ...listener(c, 1), name: `l${i}`, portRanges: [{ fromPort: 100 + i }] }))), "stacks[0].listeners", "must have 1 to 10 listeners, received 11"],
+  ["two listeners with one name", (c) => (listener(c, 1).name = "inference"), "stacks[0].listeners[1].name", '"inference" is already the name of listeners[0]'],
+  ["an unsupported region", (c) => (group(c).region = "us-moon-1"), `${G0}.region`, 'must be a region Global Accelerator supports (us-east-1, us-east-2, us-west-1, us-west-2, af-south-1, ap-east-1, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-northeast-1, ap-northeast-2, ap-northeast-3, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-west-1, eu-west-2, eu-west-3, eu-south-1, eu-south-2, eu-north-1, il-central-1, me-south-1, me-central-1, sa-east-1), received "us-moon-1"'],
+  ["two groups in one region", (c) => listener(c).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] }), `${L0}.endpointGroups[2].region`, '"us-west-1" already has endpointGroups[0]; a listener has one endpoint group per region'],
+  ["43 endpoint groups in one accelerator", (c) => {
+    const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "sa-east-1"];
+    stack(c).listeners = Array.from({ length: 5 }, (_, l) => ({
+      name: `l${l}`, protocol: "TCP", portRanges: [{ fromPort: 100 + l }],
+      endpointGroups: regions.slice(0, l === 4 ? 3 : 10).map((region) => ({ region, endpoints: [{ type: "instance", id: "i-0123abcd" }] })),
+    }));
+  }, "stacks[0].listeners", "have 43 endpoint groups in all; an accelerator allows at most 42"],
+  ["a traffic dial over 100", (c) => (group(c).trafficDialPercentage = 100.5), `${G0}.trafficDialPercentage`, "must be a number from 0 to 100, received 100.5"],
+  ["a negative traffic dial", (c) => (group(c).trafficDialPercentage = -1), `${G0}.trafficDialPercentage`, "must be a number from 0 to 100, received -1"],
+  ["a health-check interval of 20", (c) => (group(c).healthCheck.intervalSeconds = 20), `${G0}.healthCheck.intervalSeconds`, "must be 10 or 30 (the API allows no other value), received 20"],
+  ["a threshold of 11", (c) => (group(c).healthCheck.thresholdCount = 11), `${G0}.healthCheck.thresholdCount`, "must be an integer from 1 to 10, received 11"],
+  ["a threshold of 0", (c) => (group(c).healthCheck.thresholdCount = 0), `${G0}.healthCheck.thresholdCount`, "must be an integer from 1 to 10, received 0"],
+  ["a health-check path without a slash", (c) => (group(c).healthCheck.path = "health"), `${G0}.healthCheck.path`, 'must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received "health"'],
+  ["a health-check path with a space", (c) => (group(c).healthCheck.path = "/he alth"), `${G0}.healthCheck.path`, 'must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received "/he alth"'],
+  ["a health-check path on a TCP check", (c) => (group(c).healthCheck.protocol = "TCP"), `${G0}.healthCheck.path`, "is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)"],
+  ["an unknown health-check protocol", (c) => (group(c).healthCheck.protocol = "ICMP"), `${G0}.healthCheck.protocol`, 'must be one of "TCP", "HTTP", "HTTPS", received "ICMP"'],
+  ["a health-check port of 70000", (c) => (group(c).healthCheck.port = 70000), `${G0}.healthCheck.port`, "must be an integer from 1 to 65535, received 70000"],
+  ["a weight of 256", (c) => (endpoint(c).weight = 256), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 256"],
+  ["a fractional weight", (c) => (endpoint(c).weight = 12.5), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 12.5"],
+  ["a weight given as text", (c) => (endpoint(c).weight = "high"), `${G0}.endpoints[0].weight`, 'must be an integer from 0 to 255, received "high"'],
+  ["an unknown endpoint type", (c) => (endpoint(c).type = "gwlb"), `${G0}.endpoints[0].type`, 'must be one of "eip", "instance", "alb", "nlb", received "gwlb"'],
+  ["a short Elastic IP ID", (c) => (endpoint(c).id = "eip-12345678"), `${G0}.endpoints[0].id`, 'must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eip-12345678"'],
+  ["an Elastic IP ID of 9 hex digits", (c) => (endpoint(c).id = "eipalloc-0123456789"), `${G0}.endpoints[0].id`, 'must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eipalloc-0123456789"'],
+  ["an instance ID with upper case", (c) => (endpoint(c, 0, 1).id = "i-0123456789ABCDEF0"), `${G0}.endpoints[1].id`, 'must be an EC2 instance ID ("i-" and 8 or 17 hex digits), received "i-0123456789ABCDEF0"'],
+  ["an NLB ARN on an alb endpoint", (c) => (endpoint(c, 1, 0).id = ALB_USE1.replace("/app/", "/net/")), `${L0}.endpointGroups[1].endpoints[0].id`, `must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<16 hex digits>), received ${JSON.stringify(ALB_USE1.replace("/app/", "/net/")).slice(0, 77)}...`],
+  ["a load balancer in another region", (c) => (endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1")), `${L0}.endpointGroups[1].endpoints[0].id`, "is a load balancer in eu-west-1, but this endpoint group is in us-east-1"],
+  ["a load balancer with neither id nor lookup", (c) => delete endpoint(c, 1, 0).id, `${L0}.endpointGroups[1].endpoints[0].id`, "is required (or lookup: { name } to find the load balancer by name)"],
+  ["a load balancer with both id and lookup", (c) => (endpoint(c, 1, 0).lookup = { name: "vllm" }), `${L0}.endpointGroups[1].endpoints[0].lookup`, "cannot be combined with id: give the ARN in id, or the name in lookup, not both"],
+  ["a lookup name with an underscore", (c) => (endpoint(c, 1, 1).lookup.name = "triton_use1"), `${L0}.endpointGroups[1].endpoints[1].lookup.name`, 'must be a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end), received "triton_use1"'],
+  ["a lookup on an Elastic IP", (c) => (endpoint(c).lookup = { name: "x" }), `${G0}.endpoints[0].lookup`, 'is not a known key; allowed: type, id, weight, clientIpPreservation'],
+  ["client IP preservation on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = true), `${G0}.endpoints[0].clientIpPreservation`, "is not supported for Elastic IP endpoints (allowed: false or omitted)"],
+  ["client IP preservation off on an instance", (c) => (endpoint(c, 0, 1).clientIpPreservation = false), `${G0}.endpoints[1].clientIpPreservation`, "is always on for EC2 instance endpoints (allowed: true or omitted)"],
+  ["no endpoints", (c) => (group(c).endpoints = []), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 0"],
+  ["eleven endpoints", (c) => (group(c).endpoints = Array.from({ length: 11 }, (_, i) => ({ type: "instance", id: `i-0000000${i.toString(16)}` }))), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 11"],
+  ["one endpoint listed twice", (c) => group(c).endpoints.push({ type: "eip", id: "eipalloc-0123456789abcdef0", weight: 1 }), `${G0}.endpoints[2]`, "is the same endpoint as endpoints[0]"],
+  ["one lookup listed twice", (c) => group(c, 1).endpoints.push({ type: "nlb", lookup: { name: "triton-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[1]"],
+  ["an Elastic IP on a dual-stack accelerator", (c) => (stack(c).accelerator.ipAddressType = "DUAL_STACK"), `${G0}.endpoints[0].type`, 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints'],
+  ["an override of a port the listener lacks", (c) => (group(c).portOverrides = [{ listenerPort: 80, endpointPort: 8080 }]), `${G0}.portOverrides[0].listenerPort`, "80 is not a port of this listener (its ranges: 443)"],
+  ["an override onto a listener port", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
+  ["two overrides of one listener port", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 444 }], group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 443, endpointPort: 8444 }]), `${G0}.portOverrides[1].listenerPort`, "443 is already overridden by portOverrides[0]"],
+  ["two overrides onto one endpoint port", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 444 }], group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 444, endpointPort: 8443 }]), `${G0}.portOverrides[1].endpointPort`, "8443 is already the target of portOverrides[0]"],
+  ["eleven port overrides", (c) => (listener(c).portRanges = [{ fromPort: 400, toPort: 500 }], group(c).portOverrides = Array.from({ length: 11 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))), `${G0}.portOverrides`, "allows at most 10 port overrides, received 11"],
+  ["a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "/state.tfstate"'],
+  ["a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "a/../b.tfstate"'],
+  ["no state locking", (c) => (stack(c).backend.lockfile = false), "stacks[0].backend.lockfile", "is false and no dynamodbTable is set, so state would have no lock (set lockfile: true, or give dynamodbTable)"],
+  ["a bucket name with upper case", (c) => (stack(c).backend.bucket = "Acme-State"), "stacks[0].backend.bucket", 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "Acme-State"'],
+  ["a backend region that is no region", (c) => (stack(c).backend.region = "oregon"), "stacks[0].backend.region", 'must be an AWS region name such as "us-west-2", received "oregon"'],
+  ["a removed backend key", (c) => (stack(c).backend.roleArn = "arn:aws:iam::123456789012:role/x"), "stacks[0].backend.roleArn", "is not a known key; allowed: bucket, key, region, encrypt, kmsKeyId, lockfile, dynamodbTable"],
+  ["an account ID of 11 digits", (c) => (stack(c).allowedAccountIds = ["12345678901"]), "stacks[0].allowedAccountIds[0]", 'must be a 12-digit AWS account ID, received "12345678901"'],
+  ["two stacks with one name", (c) => c.stacks.push({ ...stack(c), backend: { ...stack(c).backend, key: "other.tfstate" } }), "stacks[1].name", '"test" is already the name of stacks[0]'],
+  ["two stacks with one state key", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "smart-routing/test.tfstate" } }), "stacks[1].backend.key", "s3://acme-terraform-state/smart-routing/test.tfstate is already the state of stacks[0]; every stack needs its own state key"],
+];
+
+describe("a valid config", () => {
+  it("passes with no errors and no warnings", () => {
+    const result = validateConfig(validConfig());
+    expect(result).toMatchObject({ ok: true, warnings: [] });
+  });
+});
+
+describe.each(rejected)("a config with %s", (_name, change, path, message) => {
+  it(`is rejected at ${path} with the exact message`, () => {
+    expect(errorsOf(change)).toEqual([`${path}: ${message}`]);
+  });
+});
+
+const accepted: Array<[name: string, change: (c: Config) => void]> = [
+  ["an accelerator name of 64 characters", (c) => (stack(c).accelerator.name = "a".repeat(64))],
+  ["two BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7", "198.51.100.8"])],
+  ["ports 1 and 65535", (c) => (listener(c, 1).portRanges = [{ fromPort: 1 }, { fromPort: 65535 }])],
+  ["ten port ranges", (c) => (listener(c, 1).portRanges = Array.from({ length: 10 }, (_, i) => ({ fromPort: 1000 + i })))],
+  ["adjacent ranges in two listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 444, toPort: 450 }])],
+  ["a traffic dial of 0 and of 100", (c) => ((group(c).trafficDialPercentage = 0), (group(c, 1).trafficDialPercentage = 100))],
+  ["a fractional traffic dial", (c) => (group(c).trafficDialPercentage = 12.5)],
+  ["a health-check interval of 30", (c) => (group(c).healthCheck.intervalSeconds = 30)],
+  ["thresholds of 1 and 10", (c) => ((group(c).healthCheck.thresholdCount = 1), (listener(c, 1).endpointGroups[0].healthCheck = { thresholdCount: 10 }))],
+  ["a path with a query string on HTTPS", (c) => ((group(c).healthCheck.protocol = "HTTPS"), (group(c).healthCheck.path = "/v1/health?deep=true&x=%20"))],
+  ["weights 0 and 255", (c) => ((endpoint(c).weight = 0), (endpoint(c, 0, 1).weight = 255))],
+  ["an Elastic IP ID of 8 hex digits", (c) => (endpoint(c).id = "eipalloc-0123abcd")],
+  ["client IP preservation false on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = false)],
+  ["ten endpoints", (c) => (group(c).endpoints = Array.from({ length: 10 }, (_, i) => ({ type: "instance", id: `i-0000000${i}` })))],
+  ["a dual-stack accelerator without Elastic IPs", (c) => ((stack(c).accelerator.ipAddressType = "DUAL_STACK"), group(c).endpoints.shift())],
+  ["ten port overrides", (c) => ((listener(c).portRanges = [{ fromPort: 400, toPort: 500 }]), (group(c).portOverrides = Array.from({ length: 10 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))))],
+  ["DynamoDB locking instead of the lockfile", (c) => Object.assign(stack(c).backend, { lockfile: false, dynamodbTable: "terraform-locks" })],
+  ["two stacks with their own state keys", (c) => c.stacks.push({ ...stack(c), name: "other" })],
+  ["42 endpoint groups in one accelerator", (c) => {
+    const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "sa-east-1"];
+    stack(c).listeners = Array.from({ length: 5 }, (_, l) => ({
+      name: `l${l}`, protocol: "TCP", portRanges: [{ fromPort: 100 + l }],
+      endpointGroups: regions.slice(0, l === 4 ? 2 : 10).map((region) => ({ region, endpoints: [{ type: "instance", id: "i-0123abcd" }] })),
+    }));
+  }],
+];
+
+describe.each(accepted)("a config with %s", (_name, change) => {
+  it("is accepted", () => {
+    expect(errorsOf(change)).toEqual([]);
+  });
+});
+
+describe("several mistakes at once", () => {
+  it("are all reported in one run, including rules that relate fields", () => {
+    const errors = errorsOf((c) => {
+      stack(c).accelerator.name = "bad_name";
+      listener(c, 1).protocol = "HTTP";
+      listener(c, 1).portRanges = [{ fromPort: 443 }]; // overlaps listener 0
+      group(c).healthCheck.intervalSeconds = 20;
+      endpoint(c).weight = 300;
+      endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1");
+      group(c).unknown = true;
+    });
+    expect(errors).toEqual([
+      'stacks[0].accelerator.name: must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "bad_name"',
+      `${G0}.healthCheck.intervalSeconds: must be 10 or 30 (the API allows no other value), received 20`,
+      `${G0}.endpoints[0].weight: must be an integer from 0 to 255, received 300`,
+      `${G0}.unknown: is not a known key; allowed: region, trafficDialPercentage, healthCheck, portOverrides, endpoints`,
+      `${L0}.endpointGroups[1].endpoints[0].id: is a load balancer in eu-west-1, but this endpoint group is in us-east-1`,
+      'stacks[0].listeners[1].protocol: must be one of "TCP", "UDP", received "HTTP"',
+      "stacks[0].listeners[1].portRanges[0]: 443 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator",
+    ]);
+  });
+});
+
+describe("warnings", () => {
+  function warningsOf(change: (c: Config) => void): string[] {
+    const config = validConfig();
+    change(config);
+    const result = validateConfig(config);
+    if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+    return result.warnings.map((w) => `${formatPath(w.path)}: ${w.message}`);
+  }
+
+  it("warn when flow logs are omitted, not when they are false or set", () => {
+    expect(warningsOf((c) => delete stack(c).accelerator.flowLogs)).toEqual([
+      "stacks[0].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning",
+    ]);
+    expect(warningsOf((c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs" }))).toEqual([]);
+  });
+
+  it("warn when every group of a listener is at dial 0, not when one still takes traffic", () => {
+    expect(warningsOf((c) => listener(c, 1).endpointGroups.forEach((g: Config) => (g.trafficDialPercentage = 0)))).toEqual([
+      "stacks[0].listeners[1].endpointGroups: every endpoint group has trafficDialPercentage 0; the listener only serves failover traffic",
+    ]);
+    expect(warningsOf((c) => (group(c).trafficDialPercentage = 0))).toEqual([]);
+  });
+
+  it("warn when every weight in a group is 0, not when one is above 0", () => {
+    expect(warningsOf((c) => group(c).endpoints.forEach((e: Config) => (e.weight = 0)))).toEqual([
+      `${G0}.endpoints: every endpoint has weight 0; this group sends no traffic to any of them`,
+    ]);
+    expect(warningsOf((c) => (endpoint(c).weight = 0))).toEqual([]);
+  });
+
+  it("warn when a health check sits on a group of load balancers only, not on a mixed group", () => {
+    expect(warningsOf((c) => (group(c, 1).healthCheck = { protocol: "TCP" }))).toEqual([
+      `${L0}.endpointGroups[1].healthCheck: is ignored: this group has only load balancer endpoints, which Global Accelerator checks with the load balancer's own health checks`,
+    ]);
+    const mixed = (c: Config) => {
+      group(c, 1).endpoints.push({ type: "instance", id: "i-0123abcd" });
+      group(c, 1).healthCheck = { protocol: "TCP" };
+    };
+    expect(warningsOf(mixed)).toEqual([]);
+  });
+});

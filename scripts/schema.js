@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm run schema`: writes schema/smart-routing.schema.json from the zod schema (src/config/schema.ts).
+// `npm run schema -- --check` fails if the committed file is stale.
+"use strict";
+const { mkdirSync, readFileSync, writeFileSync, existsSync } = require("node:fs");
+const { join } = require("node:path");
+
+const root = join(__dirname, "..");
+const target = join(root, "schema", "smart-routing.schema.json");
+
+const bundled = require("esbuild").buildSync({
+  entryPoints: [join(root, "src", "config", "json-schema.ts")],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  packages: "external",
+  write: false,
+});
+const module_ = { exports: {} };
+new Function("module", "exports", "require", bundled.outputFiles[0].text)(module_, module_.exports, require);
+const text = module_.exports.configJsonSchemaText();
+
+if (process.argv.includes("--check")) {
+  const current = existsSync(target) ? readFileSync(target, "utf8") : "";
+  if (current !== text) {
+    process.stderr.write(`${target} is stale: run npm run schema\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${target} is up to date\n`);
+} else {
+  mkdirSync(join(root, "schema"), { recursive: true });
+  writeFileSync(target, text);
+  process.stdout.write(`wrote ${target}\n`);
+}
