@@ -47,7 +47,7 @@ describe("npm run synth", () => {
     const run = runSynth({ SMART_ROUTING_CONFIG: file });
     expect(run.status).toBe(1);
     expect(run.stderr.split("\n")).toEqual([
-      expect.stringMatching(/^error: stacks\[0\]\.listeners\[0\]\.endpointGroups\[0\]\.region: must be a region Global Accelerator supports \(.*\), received "us-moon-1" \(.*bad\.yaml:11:21\)$/),
+      expect.stringMatching(/^error: stacks\[0\]\.listeners\[0\]\.endpointGroups\[0\]\.region: must be a region Global Accelerator supports \(.*\), received "us-moon-1" \(.*bad\.yaml:11:13\)$/),
       `error: stacks[0].listeners[0].endpointGroups[0].healthCheck.intervalSeconds: must be 10 or 30 (the API allows no other value), received 20 (${file}:12:28)`,
       `error: stacks[0].listeners[0].endpointGroups[0].endpoints[0].id: must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eip-12345678" (${file}:14:30)`,
       `error: stacks[0].listeners[0].endpointGroups[0].endpoints[0].weight: must be an integer from 0 to 255, received 300 (${file}:14:48)`,
