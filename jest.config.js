@@ -1,13 +1,32 @@
 // Tests run TypeScript through swc (no type-check here: `tsc --noEmit` runs once before jest).
+// Files named *.terraform.test.ts run real Terraform (and moto_server, a local S3 API). In CI a missing
+// part fails the run; on a machine without them those files are left out with the reason printed.
+const { terraformAvailability } = require("./scripts/lib/terraform");
+const { motoAvailability } = require("./scripts/lib/s3-server");
+
+const missing = [terraformAvailability(), motoAvailability()].filter((a) => !a.ok).map((a) => a.reason);
+const required = process.env.CI === "true" || process.env.SMART_ROUTING_REQUIRE_TERRAFORM === "1";
+if (missing.length > 0 && required) {
+  throw new Error(`The Terraform tests cannot run: ${missing.join("; ")}`);
+}
+if (missing.length > 0) {
+  process.stderr.write(`Leaving out the Terraform tests (*.terraform.test.ts): ${missing.join("; ")}\n`);
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // Escaped regexes: an unescaped ".js" would also skip a file named like "synth-json.test.ts".
-  testPathIgnorePatterns: ["/node_modules/", "\\.d\\.ts$", "/__tests__/support/"],
+  testPathIgnorePatterns: [
+    "/node_modules/",
+    "\\.d\\.ts$",
+    "/__tests__/support/",
+    ...(missing.length > 0 ? ["\\.terraform\\.test\\.ts$"] : []),
+  ],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
-  // Terraform tests start processes that outlive a short default.
-  testTimeout: 120000,
+  // Terraform tests start processes and wait for them.
+  testTimeout: 180000,
 };
