@@ -28,7 +28,7 @@ export class LoadBalancerLookups extends Construct {
           postcondition: [
             {
               condition: `\${self.load_balancer_type == "${LOAD_BALANCER_TYPE[lookup.type]}"}`,
-              errorMessage: `${lookup.name} in ${lookup.region} is not an ${lookup.type === "alb" ? "Application" : "Network"} Load Balancer; check the endpoint's type in the config.`,
+              errorMessage: `${lookup.name} in ${lookup.region} is not ${lookup.type === "alb" ? "an Application" : "a Network"} Load Balancer; check the endpoint's type in the config.`,
             },
           ],
         },

@@ -1,0 +1,226 @@
+// Each construct's behaviour, one expectation per test, with cdktf's matchers
+// on a synthesized stack. GIVEN a config, WHEN it is synthesized, THEN ...
+import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
+import { GlobalacceleratorAccelerator } from "@cdktf/provider-aws/lib/globalaccelerator-accelerator";
+import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalaccelerator-endpoint-group";
+import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import "cdktf/lib/testing/adapters/jest";
+import { ALB_USE1, synthOne, validConfig } from "./support/configs";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Config = any;
+const synthWith = (change: (c: Config) => void = () => {}) => {
+  const c = validConfig();
+  change(c);
+  return synthOne(c);
+};
+const parsed = (change?: (c: Config) => void) => JSON.parse(synthWith(change));
+
+describe("the accelerator", () => {
+  const synth = synthWith();
+
+  it("has the config's name, IP type and enabled flag, flow logs off when false", () => {
+    expect(synth).toHaveResourceWithProperties(GlobalacceleratorAccelerator, {
+      name: "test-accelerator",
+      ip_address_type: "IPV4",
+      enabled: true,
+      attributes: { flow_logs_enabled: false },
+    });
+  });
+
+  it("is protected from destroy by default", () => {
+    expect(synth).toHaveResourceWithProperties(GlobalacceleratorAccelerator, { lifecycle: { prevent_destroy: true } });
+  });
+
+  it("is not protected when protectFromDestroy is false", () => {
+    const json = parsed((c) => (c.stacks[0].accelerator.protectFromDestroy = false));
+    expect(json.resource.aws_globalaccelerator_accelerator.accelerator).not.toHaveProperty("lifecycle");
+  });
+
+  it("writes flow-log attributes when flow logs are on", () => {
+    const synthOn = synthWith((c) => (c.stacks[0].accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/" }));
+    expect(synthOn).toHaveResourceWithProperties(GlobalacceleratorAccelerator, {
+      attributes: { flow_logs_enabled: true, flow_logs_s3_bucket: "acme-flow-logs", flow_logs_s3_prefix: "ga/" },
+    });
+  });
+
+  it("writes BYOIP addresses and dual stack when configured", () => {
+    const byoip = synthWith((c) => {
+      c.stacks[0].accelerator.ipAddresses = ["198.51.100.7"];
+      c.stacks[0].accelerator.ipAddressType = "DUAL_STACK";
+      c.stacks[0].listeners[0].endpointGroups[0].endpoints.shift();
+    });
+    expect(byoip).toHaveResourceWithProperties(GlobalacceleratorAccelerator, { ip_addresses: ["198.51.100.7"], ip_address_type: "DUAL_STACK" });
+  });
+
+  it("writes no ip_addresses without BYOIP", () => {
+    expect(parsed().resource.aws_globalaccelerator_accelerator.accelerator).not.toHaveProperty("ip_addresses");
+  });
+});
+
+describe("a listener", () => {
+  const synth = synthWith();
+
+  it("has its protocol, port ranges (toPort defaulted) and client affinity", () => {
+    expect(synth).toHaveResourceWithProperties(GlobalacceleratorListener, {
+      accelerator_arn: "${aws_globalaccelerator_accelerator.accelerator.arn}",
+      protocol: "TCP",
+      client_affinity: "NONE",
+      port_range: [{ from_port: 443, to_port: 443 }],
+    });
+    expect(synth).toHaveResourceWithProperties(GlobalacceleratorListener, {
+      protocol: "UDP",
+      client_affinity: "SOURCE_IP",
+      port_range: [{ from_port: 9000, to_port: 9010 }],
+    });
+  });
+});
+
+describe("an endpoint group", () => {
+  const synth = synthWith();
+  const groups = JSON.parse(synth).resource.aws_globalaccelerator_endpoint_group;
+
+  it("states its region, dial and health check explicitly, with the path for HTTP", () => {
+    expect(synth).toHaveResourceWithProperties(GlobalacceleratorEndpointGroup, {
+      listener_arn: "${aws_globalaccelerator_listener.inference.arn}",
+      endpoint_group_region: "us-west-1",
+      traffic_dial_percentage: 100,
+      health_check_protocol: "HTTP",
+      health_check_port: 8000,
+      health_check_path: "/health",
+      health_check_interval_seconds: 10,
+      threshold_count: 2,
+      port_override: [{ listener_port: 443, endpoint_port: 8443 }],
+    });
+  });
+
+  it("defaults to a TCP check on the listener's first port, every 30 s, threshold 3, and writes no path", () => {
+    expect(groups["inference_us-east-1"]).toMatchObject({
+      endpoint_group_region: "us-east-1",
+      traffic_dial_percentage: 25,
+      health_check_protocol: "TCP",
+      health_check_port: 443,
+      health_check_interval_seconds: 30,
+      threshold_count: 3,
+    });
+    expect(groups["inference_us-east-1"]).not.toHaveProperty("health_check_path");
+    expect(groups["inference_us-east-1"]).not.toHaveProperty("port_override");
+  });
+
+  it("writes every endpoint's weight and client IP preservation, with the defaults by type", () => {
+    expect(groups["inference_us-west-1"].endpoint_configuration).toEqual([
+      { endpoint_id: "eipalloc-0123456789abcdef0", weight: 128, client_ip_preservation_enabled: false },
+      { endpoint_id: "i-0123456789abcdef0", weight: 64, client_ip_preservation_enabled: true },
+    ]);
+    expect(groups["inference_us-east-1"].endpoint_configuration).toEqual([
+      { endpoint_id: ALB_USE1, weight: 128, client_ip_preservation_enabled: true },
+      { endpoint_id: "${data.aws_lb.us-east-1_triton-use1.arn}", weight: 200, client_ip_preservation_enabled: false },
+    ]);
+  });
+
+  it("writes the default path / for an HTTPS check without one", () => {
+    const json = parsed((c) => (c.stacks[0].listeners[0].endpointGroups[0].healthCheck = { protocol: "HTTPS" }));
+    expect(json.resource.aws_globalaccelerator_endpoint_group["inference_us-west-1"]).toMatchObject({ health_check_protocol: "HTTPS", health_check_path: "/" });
+  });
+});
+
+describe("a load balancer lookup", () => {
+  const synth = synthWith();
+
+  it("reads the load balancer by name through the group region's aliased provider", () => {
+    expect(synth).toHaveDataSourceWithProperties(DataAwsLb, { name: "triton-use1", provider: "aws.us-east-1" });
+  });
+
+  it("fails the plan when the name finds the other kind of load balancer", () => {
+    const lb = JSON.parse(synth).data.aws_lb["us-east-1_triton-use1"];
+    expect(lb.lifecycle.postcondition).toEqual([
+      {
+        condition: '${self.load_balancer_type == "network"}',
+        error_message: "triton-use1 in us-east-1 is not a Network Load Balancer; check the endpoint's type in the config.",
+      },
+    ]);
+  });
+
+  it("is declared once when two listeners use the same load balancer", () => {
+    const json = parsed((c) => {
+      c.stacks[0].listeners[1].endpointGroups.push({ region: "us-east-1", endpoints: [{ type: "nlb", lookup: { name: "triton-use1" } }] });
+    });
+    expect(Object.keys(json.data.aws_lb)).toEqual(["us-east-1_triton-use1"]);
+  });
+});
+
+describe("the providers", () => {
+  const synth = synthWith((c) => {
+    c.stacks[0].tags = { team: "ml-platform" };
+    c.stacks[0].allowedAccountIds = ["123456789012"];
+  });
+
+  it("put the default provider in us-west-2, where the Global Accelerator API is", () => {
+    const providers = JSON.parse(synth).provider.aws;
+    expect(providers.filter((p: { alias?: string }) => p.alias === undefined)).toEqual([
+      { region: "us-west-2", default_tags: [{ tags: { team: "ml-platform" } }], allowed_account_ids: ["123456789012"] },
+    ]);
+  });
+
+  it("give every endpoint region an aliased provider named after it, with the same tags and accounts", () => {
+    for (const region of ["ap-northeast-1", "us-east-1", "us-west-1"]) {
+      expect(synth).toHaveProviderWithProperties(AwsProvider, {
+        alias: region,
+        region,
+        default_tags: [{ tags: { team: "ml-platform" } }],
+        allowed_account_ids: ["123456789012"],
+      });
+    }
+    expect(JSON.parse(synth).provider.aws).toHaveLength(4);
+  });
+});
+
+describe("the backend", () => {
+  it("is S3 with encryption, S3-native locking and the default key", () => {
+    expect(parsed().terraform.backend).toEqual({
+      s3: { bucket: "acme-terraform-state", key: "smart-routing/test.tfstate", region: "us-west-2", encrypt: true, use_lockfile: true },
+    });
+  });
+
+  it("carries the KMS key and DynamoDB table when given, and no lockfile when it is off", () => {
+    const json = parsed((c) =>
+      Object.assign(c.stacks[0].backend, { key: "ga/prod.tfstate", kmsKeyId: "alias/state", lockfile: false, dynamodbTable: "locks" }),
+    );
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: "acme-terraform-state", key: "ga/prod.tfstate", region: "us-west-2", encrypt: true, kms_key_id: "alias/state", dynamodb_table: "locks" },
+    });
+  });
+
+  it("has no key that Terraform 1.10+ removed or deprecated", () => {
+    const keys = Object.keys(parsed().terraform.backend.s3);
+    for (const removed of ["role_arn", "use_legacy_workflow", "endpoint", "force_path_style", "session_name", "external_id"]) {
+      expect(keys).not.toContain(removed);
+    }
+  });
+});
+
+describe("the outputs", () => {
+  it("name the accelerator's DNS, static IPs, zone, ARN and the ARNs of listeners and groups by config name", () => {
+    const output = parsed().output;
+    expect(Object.keys(output).sort()).toEqual(["accelerator_arn", "dns_name", "endpoint_group_arns", "hosted_zone_id", "listener_arns", "static_ips"]);
+    expect(output.static_ips.value).toBe("${flatten(aws_globalaccelerator_accelerator.accelerator.ip_sets[*].ip_addresses)}");
+    expect(output.listener_arns.value).toEqual({
+      inference: "${aws_globalaccelerator_listener.inference.arn}",
+      streaming: "${aws_globalaccelerator_listener.streaming.arn}",
+    });
+    expect(output.endpoint_group_arns.value).toEqual({
+      "inference/us-west-1": "${aws_globalaccelerator_endpoint_group.inference_us-west-1.arn}",
+      "inference/us-east-1": "${aws_globalaccelerator_endpoint_group.inference_us-east-1.arn}",
+      "streaming/ap-northeast-1": "${aws_globalaccelerator_endpoint_group.streaming_ap-northeast-1.arn}",
+    });
+  });
+
+  it("add dual_stack_dns_name for a dual-stack accelerator only", () => {
+    const json = parsed((c) => {
+      c.stacks[0].accelerator.ipAddressType = "DUAL_STACK";
+      c.stacks[0].listeners[0].endpointGroups[0].endpoints.shift();
+    });
+    expect(json.output.dual_stack_dns_name.value).toBe("${aws_globalaccelerator_accelerator.accelerator.dual_stack_dns_name}");
+  });
+});

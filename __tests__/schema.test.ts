@@ -1,0 +1,39 @@
+// The JSON Schema for editors: committed, current, and in agreement with the
+// validator on the examples.
+import Ajv2020 from "ajv/dist/2020";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { configJsonSchemaText } from "../src/config/json-schema";
+import { validateConfig } from "../src/validation/validate";
+import { validConfig } from "./support/configs";
+
+const ROOT = join(__dirname, "..");
+const committed = readFileSync(join(ROOT, "schema", "smart-routing.schema.json"), "utf8");
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(committed));
+
+describe("schema/smart-routing.schema.json", () => {
+  it("is what `npm run schema` writes now (run it after changing src/config/schema.ts)", () => {
+    expect(committed).toBe(configJsonSchemaText());
+  });
+
+  it.each(readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")))("accepts examples/%s, as the validator does", (file) => {
+    const config = parse(readFileSync(join(ROOT, "examples", file), "utf8"));
+    expect(validateConfig(config).ok).toBe(true);
+    expect(validate(config)).toBe(true);
+  });
+
+  it("rejects an unknown key, a wrong enum value and an out-of-range weight, as the validator does", () => {
+    for (const change of [
+      (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].protocl = "TCP"),
+      (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].protocol = "HTTP"),
+      (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].endpoints[0].weight = 256),
+      (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].healthCheck.intervalSeconds = 20),
+    ]) {
+      const config = validConfig();
+      change(config);
+      expect(validateConfig(config).ok).toBe(false);
+      expect(validate(config)).toBe(false);
+    }
+  });
+});
