@@ -1,7 +1,10 @@
 // Stack-level guarantees: the default config's whole JSON, the Terraform
 // addresses of a multi-listener, multi-region config, and determinism.
-import { readFileSync, readdirSync } from "node:fs";
+import { App } from "cdktf";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildApp, loadModel } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { synthOne, synthStacks, validConfig } from "./support/configs";
 import { runSynth } from "./support/run";
@@ -82,5 +85,22 @@ describe("synth output", () => {
       expect(text).not.toMatch(/\/(home|root|tmp|Users)\//);
       expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     }
+  });
+});
+
+describe("the bundled synth (dist/main.js)", () => {
+  // The bundle replaces two cdktf internals (see scripts/build.js); this proves the output is unchanged.
+  it.each(["examples/full.yaml", "examples/multi-stack.yaml"])("writes the same bytes as the TypeScript sources for %s", (config) => {
+    const bundled = runSynth({ SMART_ROUTING_CONFIG: config });
+    expect(bundled.status).toBe(0);
+    const outdir = mkdtempSync(join(tmpdir(), "smart-routing-source-"));
+    const { model } = loadModel({ SMART_ROUTING_CONFIG: config });
+    buildApp(model!, new App({ stackTraces: false, outdir })).synth();
+    const stacks = readdirSync(join(outdir, "stacks"));
+    expect(stacks.length).toBeGreaterThan(1);
+    for (const stack of stacks) {
+      expect(bundled.stackJson(stack)).toBe(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    }
+    expect(readFileSync(join(bundled.outdir, "manifest.json"), "utf8")).toBe(readFileSync(join(outdir, "manifest.json"), "utf8"));
   });
 });

@@ -1,0 +1,36 @@
+// The synth build is cached and never stale: it rebuilds exactly when an input changed.
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./support/run";
+
+function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "smart-routing-build-"));
+  for (const entry of ["main.ts", "src", "scripts", "package.json", "package-lock.json"]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+
+describe("scripts/build.js", () => {
+  const dir = projectCopy();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const build = require(join(dir, "scripts", "build.js"));
+  const source = join(dir, "src", "config", "default-config.ts");
+
+  it("builds dist/main.js once, then reuses it while no input changes", async () => {
+    expect(await build.ensureBuilt()).toBe(true);
+    expect(await build.ensureBuilt()).toBe(false);
+  });
+
+  it("rebuilds when a source changes, even if its mtime goes back in time", async () => {
+    writeFileSync(source, readFileSync(source, "utf8").replace('name: "smart-routing",\n        // Off', 'name: "renamed-accelerator",\n        // Off'));
+    utimesSync(source, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect(await build.ensureBuilt()).toBe(true);
+    expect(readFileSync(build.outfile, "utf8")).toContain("renamed-accelerator");
+  });
+
+  it("rebuilds when package-lock.json changes (new library versions)", async () => {
+    writeFileSync(join(dir, "package-lock.json"), `${readFileSync(join(dir, "package-lock.json"), "utf8")}\n`);
+    expect(await build.ensureBuilt()).toBe(true);
+  });
+});
