@@ -1,4 +1,6 @@
 // Composition root: load the config, build the stacks, synthesize.
+import { App } from "cdktf";
+import { mkdirSync } from "node:fs";
 import { buildApp, loadModel } from "./src/app";
 import { ConfigFileError } from "./src/config/load";
 
@@ -19,7 +21,10 @@ function main(): number {
     process.stderr.write(`${loaded.report.errors.length} error(s); nothing was synthesized.\n`);
     return 1;
   }
-  buildApp(loaded.model).synth();
+  // cdktf creates only the last folder of its output path; a nested CDKTF_OUTDIR needs its parents.
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  mkdirSync(outdir, { recursive: true });
+  buildApp(loaded.model, new App({ stackTraces: false, outdir })).synth();
   return 0;
 }
 
