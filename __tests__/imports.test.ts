@@ -1,4 +1,4 @@
-// The provider package is loaded one module per class, never from its root:
+// Lint, and above all: the provider package is loaded one module per class, never from its root:
 // the root loads ~2,200 modules (seconds and hundreds of MB per process).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
@@ -30,5 +30,11 @@ describe("provider imports", () => {
     expect(JSON.parse(root.stdout)[0].messages.map((m: { ruleId: string }) => m.ruleId)).toEqual(["no-restricted-imports"]);
     const deep = lint('import { AwsProvider } from "@cdktf/provider-aws/lib/provider";\nexport const p = AwsProvider;\n');
     expect(JSON.parse(deep.stdout)[0].messages).toEqual([]);
+  });
+
+  it("and the whole project passes the lint", () => {
+    const lint = spawnSync(join(ROOT, "node_modules", ".bin", "eslint"), ["."], { cwd: ROOT, encoding: "utf8" });
+    expect(lint.stdout + lint.stderr).toBe("");
+    expect(lint.status).toBe(0);
   });
 });
