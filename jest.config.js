@@ -1,6 +1,7 @@
 // Tests run TypeScript through swc (no type-check here: `tsc --noEmit` runs once before jest).
 // Files named *.terraform.test.ts run real Terraform (and moto_server, a local S3 API). In CI a missing
 // part fails the run; on a machine without them those files are left out with the reason printed.
+const { cpus } = require("node:os");
 const { terraformAvailability } = require("./scripts/lib/terraform");
 const { motoAvailability } = require("./scripts/lib/s3-server");
 
@@ -27,6 +28,8 @@ module.exports = {
   ],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  // Many tests wait on child processes (synth, terraform), so two workers pay even on two cores.
+  maxWorkers: Math.max(2, cpus().length - 1),
   // Terraform tests start processes and wait for them.
   testTimeout: 180000,
 };
