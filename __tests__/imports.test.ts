@@ -26,7 +26,8 @@ describe("provider imports", () => {
     // ESLint loads its flat config with a dynamic import, which jest's VM does not allow: run the CLI.
     const lint = (code: string) =>
       spawnSync(join(ROOT, "node_modules", ".bin", "eslint"), ["--stdin", "--stdin-filename", "src/x.ts", "--format", "json"], { cwd: ROOT, input: code, encoding: "utf8" });
-    const root = lint('import { provider } from "@cdktf/provider-aws";\nexport const p = provider;\n');
+    const rootPackage = "@cdktf/provider-aws"; // the import the rule exists to reject
+    const root = lint(`import { provider } from "${rootPackage}";\nexport const p = provider;\n`);
     expect(JSON.parse(root.stdout)[0].messages.map((m: { ruleId: string }) => m.ruleId)).toEqual(["no-restricted-imports"]);
     const deep = lint('import { AwsProvider } from "@cdktf/provider-aws/lib/provider";\nexport const p = AwsProvider;\n');
     expect(JSON.parse(deep.stdout)[0].messages).toEqual([]);

@@ -130,11 +130,12 @@ function writeUsualTemplate(dir) {
   fs.cpSync(path.join(ROOT, "src"), path.join(dir, "src"), { recursive: true });
   fs.copyFileSync(path.join(ROOT, "main.ts"), path.join(dir, "main.ts"));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  const rootPackage = "@cdktf/provider-aws"; // the import this arm exists to measure
   const camel = (module) => module.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
   const rewrite = (file) => {
     const text = fs.readFileSync(file, "utf8").replace(
       /import \{ (\w+) \} from "@cdktf\/provider-aws\/lib\/([\w-]+)";/g,
-      (_, cls, module) => `import { ${camel(module)} as ${camel(module)}Namespace } from "@cdktf/provider-aws";\nimport ${cls} = ${camel(module)}Namespace.${cls};`,
+      (_, cls, module) => `import { ${camel(module)} as ${camel(module)}Namespace } from "${rootPackage}";\nimport ${cls} = ${camel(module)}Namespace.${cls};`,
     );
     fs.writeFileSync(file, text);
   };
