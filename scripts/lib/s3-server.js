@@ -1,0 +1,114 @@
+// A real S3 API on loopback for Terraform's S3 backend: moto_server, started on a free port and stopped
+// by whoever started it (also on exit and Ctrl-C). SMART_ROUTING_S3_ENDPOINT points at a running server
+// instead. moto also serves ELBv2, EC2 and STS, so regional data sources can resolve against it.
+"use strict";
+const { spawn, spawnSync } = require("node:child_process");
+const http = require("node:http");
+const net = require("node:net");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One HTTP request to the server; resolves { status, body }. Unsigned: moto does not check signatures. */
+function request(endpoint, method, path, body = "", headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${endpoint}${path}`, {
+      method,
+      headers: {
+        "content-length": Buffer.byteLength(body),
+        // A SigV4-shaped header tells moto which region and service the call is for.
+        authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-west-2/s3/aws4_request, SignedHeaders=host, Signature=0",
+        ...headers,
+      },
+    });
+    req.on("error", reject);
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode, body: text }));
+    });
+    req.end(body);
+  });
+}
+
+async function waitUntilReady(endpoint, child, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode} before it was ready`);
+    try {
+      await request(endpoint, "GET", "/");
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no S3 server answered at ${endpoint} within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function motoAvailability() {
+  const found = spawnSync("moto_server", ["--help"], { stdio: "ignore" });
+  return found.status === 0 ? { ok: true } : { ok: false, reason: "moto_server is not on PATH (a local S3 API for the backend tests)" };
+}
+
+/**
+ * Starts moto_server on a free loopback port, or uses SMART_ROUTING_S3_ENDPOINT.
+ * Resolves { endpoint, stop }: stop() ends the server it started (and is a no-op for one it did not).
+ */
+async function startS3Server(env = process.env) {
+  if (env.SMART_ROUTING_S3_ENDPOINT) {
+    const endpoint = env.SMART_ROUTING_S3_ENDPOINT.replace(/\/$/, "");
+    await waitUntilReady(endpoint, undefined, 5000);
+    return { endpoint, stop: async () => {} };
+  }
+  const port = await freePort();
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], detached: false });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  const kill = () => child.exitCode === null && child.kill("SIGTERM");
+  process.once("exit", kill);
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(endpoint, child);
+  } catch (err) {
+    kill();
+    throw new Error(`${err.message}\n${stderr}`);
+  }
+  const stop = () =>
+    new Promise((resolve) => {
+      process.removeListener("exit", kill);
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { endpoint, stop };
+}
+
+/** Creates a bucket (if missing) with versioning on, as a state bucket should have. */
+async function createStateBucket(endpoint, bucket, region = "us-west-2") {
+  const config =
+    region === "us-east-1"
+      ? ""
+      : `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
+  const created = await request(endpoint, "PUT", `/${bucket}`, config);
+  if (created.status !== 200 && !/BucketAlreadyOwnedByYou/.test(created.body)) {
+    throw new Error(`creating bucket ${bucket} failed: ${created.status} ${created.body}`);
+  }
+  const versioning = await request(
+    endpoint,
+    "PUT",
+    `/${bucket}?versioning`,
+    '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
+  );
+  if (versioning.status !== 200) throw new Error(`enabling versioning on ${bucket} failed: ${versioning.status} ${versioning.body}`);
+}
+
+module.exports = { startS3Server, createStateBucket, request, motoAvailability, freePort };
