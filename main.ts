@@ -1,25 +1,10 @@
 // Composition root: load the config, build the stacks, synthesize.
-import { buildApp, loadModel } from "./src/app";
-import { ConfigFileError } from "./src/config/load";
+import { buildApp, loadModelReporting } from "./src/app";
 
 function main(): number {
-  let loaded;
-  try {
-    loaded = loadModel(process.env);
-  } catch (err) {
-    if (err instanceof ConfigFileError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
-  for (const w of loaded.report.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const e of loaded.report.errors) process.stderr.write(`error: ${e}\n`);
-  if (loaded.model === undefined) {
-    process.stderr.write(`${loaded.report.errors.length} error(s); nothing was synthesized.\n`);
-    return 1;
-  }
-  buildApp(loaded.model).synth();
+  const model = loadModelReporting(process.env);
+  if (model === undefined) return 1;
+  buildApp(model).synth();
   return 0;
 }
 
