@@ -161,6 +161,16 @@ describe("the operator controls", () => {
     expect(variables.accelerator_enabled).toMatchObject({ type: "bool", nullable: false, default: true });
   });
 
+  it("fall back to a dial or weight of 0 from the config (cdktf's Fn.lookup would drop a 0 default)", () => {
+    const json = parsed((c) => {
+      c.stacks[0].listeners[0].endpointGroups[1].trafficDialPercentage = 0;
+      c.stacks[0].listeners[0].endpointGroups[1].endpoints[0].weight = 0;
+    });
+    const group = json.resource.aws_globalaccelerator_endpoint_group["inference_us-east-1"];
+    expect(group.traffic_dial_percentage).toBe('${lookup(var.traffic_dials, "inference/us-east-1", 0)}');
+    expect(group.endpoint_configuration[0].weight).toBe('${lookup(var.endpoint_weights, "inference/us-east-1/vllm-use1", 0)}');
+  });
+
   it("default accelerator_enabled to false when the config disables the accelerator", () => {
     expect(parsed((c) => (c.stacks[0].accelerator.enabled = false)).variable.accelerator_enabled.default).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { Fn, TerraformVariable, Token, type IResolvable } from "cdktf";
+import { TerraformVariable, Token, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import type { EndpointGroupModel, EndpointModel, StackModel } from "../config/model";
 import { endpointWeightKey, trafficDialKey } from "../config/operator-keys";
@@ -21,8 +21,6 @@ export const ACCELERATOR_ENABLED = "accelerator_enabled";
 export class OperatorControls extends Construct {
   /** The accelerator's enabled flag as Terraform evaluates it. */
   readonly acceleratorEnabled: IResolvable;
-  private readonly dials: TerraformVariable;
-  private readonly weights: TerraformVariable;
 
   constructor(scope: Construct, id: string, model: StackModel) {
     super(scope, id);
@@ -32,7 +30,7 @@ export class OperatorControls extends Construct {
       groups.flatMap((g) => g.endpoints.map((ep) => [endpointWeightKey(g, ep), ep.weight])),
     );
 
-    this.dials = variable(this, TRAFFIC_DIALS, {
+    variable(this, TRAFFIC_DIALS, {
       type: "map(number)",
       default: dialDefaults,
       description:
@@ -45,7 +43,7 @@ export class OperatorControls extends Construct {
         },
       ],
     });
-    this.weights = variable(this, ENDPOINT_WEIGHTS, {
+    variable(this, ENDPOINT_WEIGHTS, {
       type: "map(number)",
       default: weightDefaults,
       description:
@@ -69,13 +67,19 @@ export class OperatorControls extends Construct {
 
   /** The group's traffic dial: the operator's value for its key, else the config's. */
   trafficDial(group: EndpointGroupModel): number {
-    return Token.asNumber(Fn.lookup(this.dials.value, trafficDialKey(group), group.trafficDialPercentage));
+    return lookup(TRAFFIC_DIALS, trafficDialKey(group), group.trafficDialPercentage);
   }
 
   /** The endpoint's weight: the operator's value for its key, else the config's. */
   weight(group: EndpointGroupModel, endpoint: EndpointModel): number {
-    return Token.asNumber(Fn.lookup(this.weights.value, endpointWeightKey(group, endpoint), endpoint.weight));
+    return lookup(ENDPOINT_WEIGHTS, endpointWeightKey(group, endpoint), endpoint.weight);
   }
+}
+
+// Written out rather than Fn.lookup: cdktf 0.21 drops a falsy default, turning lookup(var, key, 0) into
+// var[key], which fails for every partial map that leaves out a group or endpoint configured at 0.
+function lookup(variable: string, key: string, fallback: number): number {
+  return Token.asNumber(`\${lookup(var.${variable}, ${JSON.stringify(key)}, ${fallback})}`);
 }
 
 function variable(scope: Construct, name: string, config: ConstructorParameters<typeof TerraformVariable>[2]): TerraformVariable {
