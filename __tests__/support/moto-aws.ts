@@ -1,4 +1,5 @@
-// AWS objects the plans read, created in moto_server: load balancers that `data "aws_lb"` finds by name.
+// AWS objects the plans and the state backend use, created in moto_server: load balancers that `data "aws_lb"` finds by
+// name, and the KMS key and DynamoDB lock table a team's backend settings name.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { request } = require("../../scripts/lib/s3-server");
 

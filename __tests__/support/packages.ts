@@ -24,7 +24,7 @@ export function runPackage(config: string | undefined, args: string[] = []): Pac
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, outdir };
 }
 
-/** Every file under dir (relative, sorted) with its bytes as hex-free text. */
+/** Every file under dir (relative path, sorted) with its text. */
 export function filesOf(dir: string): [string, string][] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as { isFile(): boolean; name: string; parentPath: string }[])
     .filter((e) => e.isFile())
