@@ -20,11 +20,11 @@ const parsed = (change?: (c: Config) => void) => JSON.parse(synthWith(change));
 describe("the accelerator", () => {
   const synth = synthWith();
 
-  it("has the config's name, IP type and enabled flag, flow logs off when false", () => {
+  it("has the config's name and IP type, enabled from the operators' variable, flow logs off when false", () => {
     expect(synth).toHaveResourceWithProperties(GlobalacceleratorAccelerator, {
       name: "test-accelerator",
       ip_address_type: "IPV4",
-      enabled: true,
+      enabled: "${var.accelerator_enabled}",
       attributes: { flow_logs_enabled: false },
     });
   });
@@ -85,7 +85,7 @@ describe("an endpoint group", () => {
     expect(synth).toHaveResourceWithProperties(GlobalacceleratorEndpointGroup, {
       listener_arn: "${aws_globalaccelerator_listener.inference.arn}",
       endpoint_group_region: "us-west-1",
-      traffic_dial_percentage: 100,
+      traffic_dial_percentage: '${lookup(var.traffic_dials, "inference/us-west-1", 100)}',
       health_check_protocol: "HTTP",
       health_check_port: 8000,
       health_check_path: "/health",
@@ -98,7 +98,7 @@ describe("an endpoint group", () => {
   it("defaults to a TCP check on the listener's first port, every 30 s, threshold 3, and writes no path", () => {
     expect(groups["inference_us-east-1"]).toMatchObject({
       endpoint_group_region: "us-east-1",
-      traffic_dial_percentage: 25,
+      traffic_dial_percentage: '${lookup(var.traffic_dials, "inference/us-east-1", 25)}',
       health_check_protocol: "TCP",
       health_check_port: 443,
       health_check_interval_seconds: 30,
@@ -108,20 +108,83 @@ describe("an endpoint group", () => {
     expect(groups["inference_us-east-1"]).not.toHaveProperty("port_override");
   });
 
-  it("writes every endpoint's weight and client IP preservation, with the defaults by type", () => {
+  it("writes every endpoint's weight (the operators' variable, falling back to the config's) and client IP preservation, with the defaults by type", () => {
     expect(groups["inference_us-west-1"].endpoint_configuration).toEqual([
-      { endpoint_id: "eipalloc-0123456789abcdef0", weight: 128, client_ip_preservation_enabled: false },
-      { endpoint_id: "i-0123456789abcdef0", weight: 64, client_ip_preservation_enabled: true },
+      {
+        endpoint_id: "eipalloc-0123456789abcdef0",
+        weight: '${lookup(var.endpoint_weights, "inference/us-west-1/eipalloc-0123456789abcdef0", 128)}',
+        client_ip_preservation_enabled: false,
+      },
+      {
+        endpoint_id: "i-0123456789abcdef0",
+        weight: '${lookup(var.endpoint_weights, "inference/us-west-1/i-0123456789abcdef0", 64)}',
+        client_ip_preservation_enabled: true,
+      },
     ]);
     expect(groups["inference_us-east-1"].endpoint_configuration).toEqual([
-      { endpoint_id: ALB_USE1, weight: 128, client_ip_preservation_enabled: true },
-      { endpoint_id: "${data.aws_lb.us-east-1_triton-use1.arn}", weight: 200, client_ip_preservation_enabled: false },
+      { endpoint_id: ALB_USE1, weight: '${lookup(var.endpoint_weights, "inference/us-east-1/vllm-use1", 128)}', client_ip_preservation_enabled: true },
+      {
+        endpoint_id: "${data.aws_lb.us-east-1_triton-use1.arn}",
+        weight: '${lookup(var.endpoint_weights, "inference/us-east-1/triton-use1", 200)}',
+        client_ip_preservation_enabled: false,
+      },
     ]);
   });
 
   it("writes the default path / for an HTTPS check without one", () => {
     const json = parsed((c) => (c.stacks[0].listeners[0].endpointGroups[0].healthCheck = { protocol: "HTTPS" }));
     expect(json.resource.aws_globalaccelerator_endpoint_group["inference_us-west-1"]).toMatchObject({ health_check_protocol: "HTTPS", health_check_path: "/" });
+  });
+});
+
+describe("the operator controls", () => {
+  const variables = parsed().variable;
+
+  it("are three variables whose defaults are exactly the config's dials, weights and enabled flag", () => {
+    expect(Object.keys(variables).sort()).toEqual(["accelerator_enabled", "endpoint_weights", "traffic_dials"]);
+    expect(variables.traffic_dials).toMatchObject({
+      type: "map(number)",
+      nullable: false,
+      default: { "inference/us-west-1": 100, "inference/us-east-1": 25, "streaming/ap-northeast-1": 100 },
+    });
+    expect(variables.endpoint_weights).toMatchObject({
+      type: "map(number)",
+      nullable: false,
+      default: {
+        "inference/us-west-1/eipalloc-0123456789abcdef0": 128,
+        "inference/us-west-1/i-0123456789abcdef0": 64,
+        "inference/us-east-1/vllm-use1": 128,
+        "inference/us-east-1/triton-use1": 200,
+        "streaming/ap-northeast-1/i-0fedcba9": 128,
+      },
+    });
+    expect(variables.accelerator_enabled).toMatchObject({ type: "bool", nullable: false, default: true });
+  });
+
+  it("fall back to a dial or weight of 0 from the config (cdktf's Fn.lookup would drop a 0 default)", () => {
+    const json = parsed((c) => {
+      c.stacks[0].listeners[0].endpointGroups[1].trafficDialPercentage = 0;
+      c.stacks[0].listeners[0].endpointGroups[1].endpoints[0].weight = 0;
+    });
+    const group = json.resource.aws_globalaccelerator_endpoint_group["inference_us-east-1"];
+    expect(group.traffic_dial_percentage).toBe('${lookup(var.traffic_dials, "inference/us-east-1", 0)}');
+    expect(group.endpoint_configuration[0].weight).toBe('${lookup(var.endpoint_weights, "inference/us-east-1/vllm-use1", 0)}');
+  });
+
+  it("default accelerator_enabled to false when the config disables the accelerator", () => {
+    expect(parsed((c) => (c.stacks[0].accelerator.enabled = false)).variable.accelerator_enabled.default).toBe(false);
+  });
+
+  it("validate each map's keys against this stack's groups and endpoints, and the API's ranges", () => {
+    const [dialKeys, dialRange] = variables.traffic_dials.validation;
+    expect(dialKeys.condition).toBe(
+      '${alltrue([for k in keys(var.traffic_dials) : contains(["inference/us-west-1","inference/us-east-1","streaming/ap-northeast-1"], k)])}',
+    );
+    expect(dialRange.condition).toBe("${alltrue([for v in values(var.traffic_dials) : v == null ? false : v >= 0 && v <= 100])}");
+    const [, weightRange] = variables.endpoint_weights.validation;
+    expect(weightRange.condition).toBe(
+      "${alltrue([for v in values(var.endpoint_weights) : v == null ? false : v >= 0 && v <= 255 && floor(v) == v])}",
+    );
   });
 });
 

@@ -90,6 +90,7 @@ const rejected: Case[] = [
   ["eleven endpoints", (c) => (group(c).endpoints = Array.from({ length: 11 }, (_, i) => ({ type: "instance", id: `i-0000000${i.toString(16)}` }))), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 11"],
   ["one endpoint listed twice", (c) => group(c).endpoints.push({ type: "eip", id: "eipalloc-0123456789abcdef0", weight: 1 }), `${G0}.endpoints[2]`, "is the same endpoint as endpoints[0]"],
   ["one lookup listed twice", (c) => group(c, 1).endpoints.push({ type: "nlb", lookup: { name: "triton-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[1]"],
+  ["a load balancer by ARN and by a lookup of its name", (c) => group(c, 1).endpoints.push({ type: "alb", lookup: { name: "vllm-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[0]"],
   ["an Elastic IP on a dual-stack accelerator", (c) => (stack(c).accelerator.ipAddressType = "DUAL_STACK"), `${G0}.endpoints[0].type`, 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints'],
   ["an override of a port the listener lacks", (c) => (group(c).portOverrides = [{ listenerPort: 80, endpointPort: 8080 }]), `${G0}.portOverrides[0].listenerPort`, "80 is not a port of this listener (its ranges: 443)"],
   ["an override onto a listener port", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],

@@ -4,21 +4,12 @@
 "use strict";
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require("node:fs");
 const { join } = require("node:path");
+const { loadTs } = require("./lib/load-ts");
 
 const root = join(__dirname, "..");
 const target = join(root, "schema", "smart-routing.schema.json");
 
-const bundled = require("esbuild").buildSync({
-  entryPoints: [join(root, "src", "config", "json-schema.ts")],
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  packages: "external",
-  write: false,
-});
-const module_ = { exports: {} };
-new Function("module", "exports", "require", bundled.outputFiles[0].text)(module_, module_.exports, require);
-const text = module_.exports.configJsonSchemaText();
+const text = loadTs("src/config/json-schema.ts").configJsonSchemaText();
 
 if (process.argv.includes("--check")) {
   const current = existsSync(target) ? readFileSync(target, "utf8") : "";

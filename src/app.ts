@@ -2,7 +2,7 @@
 // composes, kept here so tests can call it without a process of its own.
 import { App } from "cdktf";
 import { DEFAULT_CONFIG } from "./config/default-config";
-import { loadConfigFile, type LoadedConfig } from "./config/load";
+import { ConfigFileError, loadConfigFile, type LoadedConfig } from "./config/load";
 import { toModel, type RoutingModel } from "./config/model";
 import { formatPath } from "./config/show";
 import { RoutingStack } from "./stacks/routing-stack";
@@ -30,6 +30,27 @@ export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; repor
     return { report: { errors: warnings.map((w) => `${w} [strict: SMART_ROUTING_STRICT=1]`), warnings: [] } };
   }
   return { model: toModel(result.config), report: { errors: [], warnings } };
+}
+
+/**
+ * loadModel for a command line: writes every warning and error to stderr as `warning: ...` /
+ * `error: ...` lines and returns the model, or undefined when nothing may be built.
+ */
+export function loadModelReporting(env: NodeJS.ProcessEnv, write = (text: string) => process.stderr.write(text)): RoutingModel | undefined {
+  let loaded;
+  try {
+    loaded = loadModel(env);
+  } catch (err) {
+    if (err instanceof ConfigFileError) {
+      write(`error: ${err.message}\n`);
+      return undefined;
+    }
+    throw err;
+  }
+  for (const w of loaded.report.warnings) write(`warning: ${w}\n`);
+  for (const e of loaded.report.errors) write(`error: ${e}\n`);
+  if (loaded.model === undefined) write(`${loaded.report.errors.length} error(s); nothing was synthesized.\n`);
+  return loaded.model;
 }
 
 function compareLocations(a: string | undefined, b: string | undefined): number {

@@ -1,10 +1,16 @@
 import { GlobalacceleratorAccelerator } from "@cdktf/provider-aws/lib/globalaccelerator-accelerator";
+import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import type { AcceleratorModel, ListenerModel } from "../config/model";
 import { RoutingListener } from "./listener";
 
 /** The accelerator's Terraform name, for ever: a new address would destroy it and its static IPs. */
 export const ACCELERATOR_ADDRESS = "accelerator";
+
+export interface AcceleratorProps extends Omit<AcceleratorModel, "enabled"> {
+  /** The model's flag, or the operators' variable that defaults to it. */
+  readonly enabled: boolean | IResolvable;
+}
 
 /**
  * The accelerator and its static anycast IPs. It is protected from destroy
@@ -15,7 +21,7 @@ export class RoutingAccelerator extends Construct {
   readonly resource: GlobalacceleratorAccelerator;
   readonly listeners: RoutingListener[] = [];
 
-  constructor(scope: Construct, id: string, props: AcceleratorModel) {
+  constructor(scope: Construct, id: string, props: AcceleratorProps) {
     super(scope, id);
     this.resource = new GlobalacceleratorAccelerator(this, "Default", {
       name: props.name,

@@ -2,10 +2,19 @@ import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalac
 import { Construct } from "constructs";
 import type { EndpointGroupModel, EndpointModel } from "../config/model";
 
-export interface EndpointGroupProps extends EndpointGroupModel {
-  readonly listenerArn: string;
+/** How the stack turns the model's endpoints and traffic settings into Terraform values. */
+export interface EndpointGroupBindings {
   /** Resolves an endpoint to its ID (a literal or a lookup's ARN reference). */
   readonly endpointId: (endpoint: EndpointModel, region: string) => string;
+  /** The group's traffic dial (the operators' variable, defaulting to the model's value). */
+  readonly trafficDial: (group: EndpointGroupModel) => number;
+  /** An endpoint's weight (the operators' variable, defaulting to the model's value). */
+  readonly weight: (group: EndpointGroupModel, endpoint: EndpointModel) => number;
+}
+
+export interface EndpointGroupProps extends EndpointGroupModel {
+  readonly listenerArn: string;
+  readonly bind: EndpointGroupBindings;
 }
 
 /** Terraform name of an endpoint group: `<listener>_<region>`. */
@@ -27,7 +36,7 @@ export class RoutingEndpointGroup extends Construct {
     this.resource = new GlobalacceleratorEndpointGroup(this, "Default", {
       listenerArn: props.listenerArn,
       endpointGroupRegion: props.region,
-      trafficDialPercentage: props.trafficDialPercentage,
+      trafficDialPercentage: props.bind.trafficDial(props),
       healthCheckProtocol: hc.protocol,
       healthCheckPort: hc.port,
       // Only HTTP and HTTPS use a path; on TCP the provider would show a change on every plan.
@@ -38,8 +47,8 @@ export class RoutingEndpointGroup extends Construct {
         portOverride: props.portOverrides.map((o) => ({ listenerPort: o.listenerPort, endpointPort: o.endpointPort })),
       }),
       endpointConfiguration: props.endpoints.map((ep) => ({
-        endpointId: props.endpointId(ep, props.region),
-        weight: ep.weight,
+        endpointId: props.bind.endpointId(ep, props.region),
+        weight: props.bind.weight(props, ep),
         clientIpPreservationEnabled: ep.clientIpPreservation,
       })),
     });

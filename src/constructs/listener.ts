@@ -1,7 +1,7 @@
 import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
 import { Construct } from "constructs";
 import type { EndpointGroupModel, ListenerModel } from "../config/model";
-import { RoutingEndpointGroup, type EndpointGroupProps } from "./endpoint-group";
+import { RoutingEndpointGroup, type EndpointGroupBindings } from "./endpoint-group";
 
 export interface ListenerProps extends Omit<ListenerModel, "endpointGroups"> {
   readonly acceleratorArn: string;
@@ -23,8 +23,8 @@ export class RoutingListener extends Construct {
     this.resource.overrideLogicalId(props.name);
   }
 
-  addEndpointGroup(group: EndpointGroupModel, endpointId: EndpointGroupProps["endpointId"]): RoutingEndpointGroup {
-    const added = new RoutingEndpointGroup(this, group.region, { ...group, listenerArn: this.resource.arn, endpointId });
+  addEndpointGroup(group: EndpointGroupModel, bind: EndpointGroupBindings): RoutingEndpointGroup {
+    const added = new RoutingEndpointGroup(this, group.region, { ...group, listenerArn: this.resource.arn, bind });
     this.endpointGroups.push(added);
     return added;
   }

@@ -1,8 +1,10 @@
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { EndpointModel, StackModel } from "../config/model";
+import type { StackModel } from "../config/model";
 import { RoutingAccelerator } from "../constructs/accelerator";
+import type { EndpointGroupBindings } from "../constructs/endpoint-group";
 import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
+import { OperatorControls } from "../constructs/operator-controls";
 import { RegionalProviders } from "../constructs/regional-providers";
 
 /**
@@ -24,13 +26,17 @@ export class RoutingStack extends TerraformStack {
       ...(model.allowedAccountIds !== undefined && { allowedAccountIds: model.allowedAccountIds }),
     });
     const lookups = new LoadBalancerLookups(this, "lookups", model.lookups, providers);
-    const endpointId = (ep: EndpointModel, region: string) =>
-      ep.lookup !== undefined ? lookups.arnOf(region, ep.lookup.name) : (ep.id as string);
+    const controls = new OperatorControls(this, "controls", model);
+    const bind: EndpointGroupBindings = {
+      endpointId: (ep, region) => (ep.lookup !== undefined ? lookups.arnOf(region, ep.lookup.name) : (ep.id as string)),
+      trafficDial: (group) => controls.trafficDial(group),
+      weight: (group, ep) => controls.weight(group, ep),
+    };
 
-    this.accelerator = new RoutingAccelerator(this, "accelerator", model.accelerator);
+    this.accelerator = new RoutingAccelerator(this, "accelerator", { ...model.accelerator, enabled: controls.acceleratorEnabled });
     for (const listenerModel of model.listeners) {
       const listener = this.accelerator.addListener(listenerModel);
-      for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, endpointId);
+      for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, bind);
     }
     this.addOutputs(model);
   }

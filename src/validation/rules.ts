@@ -13,6 +13,7 @@ import type {
   StackConfig,
 } from "../config/types";
 import { ALB_ARN, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
+import { endpointName } from "../config/operator-keys";
 import { show } from "../config/show";
 
 export interface Finding {
@@ -113,14 +114,10 @@ export const loadBalancerArnInGroupRegion: Rule<EndpointGroupConfig> = (group) =
       : [];
   });
 
-function endpointKey(ep: EndpointConfig): string | undefined {
-  if ("lookup" in ep && ep.lookup !== undefined) return `lookup:${ep.type}:${ep.lookup.name}`;
-  return ep.id;
-}
-
-// The API rejects an endpoint listed twice in one group.
+// The API rejects an endpoint listed twice in one group; a load balancer given by ARN and by a lookup of
+// its name is one endpoint. Unique names also keep the operators' endpoint_weights keys unique.
 export const uniqueEndpoints: Rule<EndpointGroupConfig> = (group) =>
-  duplicates(group.endpoints, endpointKey).map(([index, first]) => ({
+  duplicates(group.endpoints, endpointName).map(([index, first]) => ({
     path: ["endpoints", index],
     message: `is the same endpoint as endpoints[${first}]`,
   }));
