@@ -75,3 +75,6 @@ export const ACCOUNT_ID = /^\d{12}$/;
 /** S3 bucket naming rules (general purpose buckets). */
 export const S3_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9.-]{1,61}[a-z0-9])$/;
 export const IPV4_ADDRESS = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** What `allowDestroy` can name; the accelerator is not among them, on purpose. */
+export const DESTROY_ALLOWANCES = ["listeners", "endpointGroups"] as const;

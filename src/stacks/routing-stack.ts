@@ -4,6 +4,7 @@ import type { EndpointModel, StackModel } from "../config/model";
 import { RoutingAccelerator } from "../constructs/accelerator";
 import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
 import { RegionalProviders } from "../constructs/regional-providers";
+import { moveRenamedListeners } from "./renames";
 
 /**
  * One routing stack, one state file: the S3 backend, the providers, the
@@ -32,6 +33,7 @@ export class RoutingStack extends TerraformStack {
       const listener = this.accelerator.addListener(listenerModel);
       for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, endpointId);
     }
+    moveRenamedListeners(this.accelerator, model.listeners);
     this.addOutputs(model);
   }
 
