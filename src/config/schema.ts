@@ -18,6 +18,7 @@ import {
   HEALTH_CHECK_INTERVALS,
   HEALTH_CHECK_PATH,
   INSTANCE_ID,
+  KMS_KEY,
   LISTENER_NAME,
   LOAD_BALANCER_NAME,
   MAX_BYOIP_ADDRESSES,
@@ -251,7 +252,7 @@ export const backendSchema = z
     key: z.string().superRefine(check(rules.stateKeyFormat)).optional().meta({ default: "smart-routing/<stack name>.tfstate" }),
     region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"'),
     encrypt: z.boolean().optional().meta({ default: true }),
-    kmsKeyId: z.string().min(1).optional(),
+    kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
     lockfile: z.boolean().optional().meta({ default: true }),
     dynamodbTable: z.string().min(1).optional(),
   })
