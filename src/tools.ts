@@ -5,3 +5,4 @@ export { loadModel } from "./app";
 export { readPlan, PlanFormatError } from "./plan-gate/plan-json";
 export { reviewPlan, passed } from "./plan-gate/review";
 export { renderText, renderMarkdown } from "./plan-gate/render";
+export { stackPolicies } from "./iam/policies";
