@@ -26,7 +26,7 @@ const G0 = `${L0}.endpointGroups[0]`;
 
 const rejected: Case[] = [
   ["an unknown top-level key", (c) => (c.verison = 1), "verison", 'is not a known key; did you mean "version"? allowed: $schema, version, stacks'],
-  ["a misspelt listener key", (c) => (listener(c).protocl = "TCP"), `${L0}.protocl`, 'is not a known key; did you mean "protocol"? allowed: name, protocol, portRanges, clientAffinity, endpointGroups'],
+  ["a misspelt listener key", (c) => (listener(c).protocl = "TCP"), `${L0}.protocl`, 'is not a known key; did you mean "protocol"? allowed: name, protocol, portRanges, clientAffinity, endpointGroups, renamedFrom'],
   ["a version other than 1", (c) => (c.version = 2), "version", "must be 1, received 2"],
   ["no stacks", (c) => (c.stacks = []), "stacks", "must list at least one stack"],
   ["a missing backend", (c) => delete stack(c).backend, "stacks[0].backend", "is required"],
@@ -52,6 +52,13 @@ const rejected: Case[] = [
   ["ranges that overlap across listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }]), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
   ["eleven listeners", (c) => (stack(c).listeners = Array.from({ length: 11 }, (_, i) => ({ ...listener(c, 1), name: `l${i}`, portRanges: [{ fromPort: 100 + i }] }))), "stacks[0].listeners", "must have 1 to 10 listeners, received 11"],
   ["two listeners with one name", (c) => (listener(c, 1).name = "inference"), "stacks[0].listeners[1].name", '"inference" is already the name of listeners[0]'],
+  ["allowDestroy naming the accelerator", (c) => (stack(c).allowDestroy = ["listeners", "accelerator"]), "stacks[0].allowDestroy[1]", 'must be "listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs), received "accelerator"'],
+  ["allowDestroy given as a string", (c) => (stack(c).allowDestroy = "listeners"), "stacks[0].allowDestroy", 'must be a list, received "listeners"'],
+  ["a listener renamed from its own name", (c) => (listener(c).renamedFrom = "inference"), `${L0}.renamedFrom`, "is this listener's own name; remove renamedFrom once the rename is applied"],
+  ["a listener renamed from another listener's name", (c) => (listener(c).renamedFrom = "streaming"), `${L0}.renamedFrom`, '"streaming" is the name of listeners[1]; a listener can only be renamed from a name no listener has now'],
+  ["two listeners renamed from one name", (c) => ((listener(c).renamedFrom = "old"), (listener(c, 1).renamedFrom = "old")), "stacks[0].listeners[1].renamedFrom", '"old" is already the renamedFrom of listeners[0]'],
+  ["a renamedFrom that is no listener name", (c) => (listener(c).renamedFrom = "Old_Name"), `${L0}.renamedFrom`, 'must be a listener name matching ^[a-z][a-z0-9-]{0,31}$, received "Old_Name"'],
+  ["a KMS key ARN Terraform's backend rejects", (c) => (stack(c).backend.kmsKeyId = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"), "stacks[0].backend.kmsKeyId", 'must be a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits), received "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"'],
   ["an unsupported region", (c) => (group(c).region = "us-moon-1"), `${G0}.region`, 'must be a region Global Accelerator supports (us-east-1, us-east-2, us-west-1, us-west-2, af-south-1, ap-east-1, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-northeast-1, ap-northeast-2, ap-northeast-3, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-west-1, eu-west-2, eu-west-3, eu-south-1, eu-south-2, eu-north-1, il-central-1, me-south-1, me-central-1, sa-east-1), received "us-moon-1"'],
   ["two groups in one region", (c) => listener(c).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] }), `${L0}.endpointGroups[2].region`, '"us-west-1" already has endpointGroups[0]; a listener has one endpoint group per region'],
   ["43 endpoint groups in one accelerator", (c) => {
@@ -138,6 +145,15 @@ const accepted: Array<[name: string, change: (c: Config) => void]> = [
   ["ten endpoints", (c) => (group(c).endpoints = Array.from({ length: 10 }, (_, i) => ({ type: "instance", id: `i-0000000${i}` })))],
   ["a dual-stack accelerator without Elastic IPs", (c) => ((stack(c).accelerator.ipAddressType = "DUAL_STACK"), group(c).endpoints.shift())],
   ["ten port overrides", (c) => ((listener(c).portRanges = [{ fromPort: 400, toPort: 500 }]), (group(c).portOverrides = Array.from({ length: 10 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))))],
+  ["allowDestroy of listeners and endpoint groups", (c) => (stack(c).allowDestroy = ["listeners", "endpointGroups"])],
+  ["an empty allowDestroy", (c) => (stack(c).allowDestroy = [])],
+  ["a listener renamed from a former name", (c) => (listener(c).renamedFrom = "inference-v1")],
+  ["KMS keys by ID, multi-region ID, alias and ARN", (c) => {
+    for (const key of ["1234abcd-12ab-34cd-a6ef-1234567890ab", "mrk-a835af0b39c94b86a21a8fc9535df681", "alias/terraform-state", "arn:aws:kms:us-west-2:123456789012:alias/terraform-state"]) {
+      stack(c).backend.kmsKeyId = key;
+      expect(validateConfig(c).ok).toBe(true);
+    }
+  }],
   ["DynamoDB locking instead of the lockfile", (c) => Object.assign(stack(c).backend, { lockfile: false, dynamodbTable: "terraform-locks" })],
   ["two stacks with their own state keys", (c) => c.stacks.push({ ...stack(c), name: "other" })],
   ["42 endpoint groups in one accelerator", (c) => {

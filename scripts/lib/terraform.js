@@ -82,14 +82,24 @@ function terraform(args, { cwd, env }) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs terraform without blocking the event loop (for running several at once); resolves like terraform(). */
-function terraformAsync(args, { cwd, env }) {
+/**
+ * Runs terraform without blocking the event loop (for running several at once); resolves like terraform().
+ * `signal` (an AbortSignal) stops it with SIGTERM, on which Terraform releases its state lock; `onOutput`
+ * sees output as it arrives, for callers that wait on a line.
+ */
+function terraformAsync(args, { cwd, env, signal, onOutput }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(env.TERRAFORM_BINARY_NAME || "terraform", args, { cwd, env });
+    const child = spawn(env.TERRAFORM_BINARY_NAME || "terraform", args, { cwd, env, ...(signal && { signal }) });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (onOutput) onOutput(stdout + stderr);
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (onOutput) onOutput(stdout + stderr);
+    });
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });

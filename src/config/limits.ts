@@ -75,3 +75,15 @@ export const ACCOUNT_ID = /^\d{12}$/;
 /** S3 bucket naming rules (general purpose buckets). */
 export const S3_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9.-]{1,61}[a-z0-9])$/;
 export const IPV4_ADDRESS = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** What `allowDestroy` can name; the accelerator is not among them, on purpose. */
+export const DESTROY_ALLOWANCES = ["listeners", "endpointGroups"] as const;
+
+// Terraform's S3 backend rejects at init what is not a KMS key ID (a UUID whose variant digit is 8, 9, a
+// or b, or "mrk-" and 32 hex digits), an alias, or the ARN of either (backend/remote-state/s3/validate.go).
+const KMS_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
+const KMS_MRK = "mrk-[0-9a-f]{32}";
+const KMS_ALIAS = "alias/[a-zA-Z0-9/_-]+";
+export const KMS_KEY = new RegExp(
+  `^(?:${KMS_UUID}|${KMS_MRK}|${KMS_ALIAS}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(?:key/(?:${KMS_UUID}|${KMS_MRK})|${KMS_ALIAS}))$`,
+);

@@ -1,6 +1,6 @@
 // The normalized routing model: a validated config with every default applied
 // here, once, so the constructs never guess. Everything is readonly and frozen.
-import type { EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "./types";
+import type { DestroyAllowance, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "./types";
 import { stateKey } from "../validation/rules";
 
 export type EndpointType = "eip" | "instance" | "alb" | "nlb";
@@ -42,6 +42,8 @@ export interface EndpointGroupModel {
 
 export interface ListenerModel {
   readonly name: string;
+  /** The previous name; the stack emits `moved` blocks from its addresses. @default - not renamed */
+  readonly renamedFrom?: string;
   readonly protocol: "TCP" | "UDP";
   readonly portRanges: readonly { readonly fromPort: number; readonly toPort: number }[];
   /** @default "NONE" */
@@ -86,6 +88,8 @@ export interface StackModel {
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly allowedAccountIds?: readonly string[];
+  /** What the plan gate lets a plan delete or replace. @default [] */
+  readonly allowDestroy: readonly DestroyAllowance[];
   readonly backend: BackendModel;
   readonly accelerator: AcceleratorModel;
   readonly listeners: readonly ListenerModel[];
@@ -119,6 +123,7 @@ function toStackModel(stack: StackConfig): StackModel {
     name: stack.name,
     tags: stack.tags ?? {},
     ...(stack.allowedAccountIds !== undefined && { allowedAccountIds: stack.allowedAccountIds }),
+    allowDestroy: stack.allowDestroy ?? [],
     backend: {
       bucket: stack.backend.bucket,
       key: stateKey(stack),
@@ -146,6 +151,7 @@ function toListenerModel(listener: ListenerConfig): ListenerModel {
   const portRanges = listener.portRanges.map((r) => ({ fromPort: r.fromPort, toPort: r.toPort ?? r.fromPort }));
   return {
     name: listener.name,
+    ...(listener.renamedFrom !== undefined && { renamedFrom: listener.renamedFrom }),
     protocol: listener.protocol,
     portRanges,
     clientAffinity: listener.clientAffinity ?? "NONE",

@@ -12,11 +12,13 @@ import {
   ACCOUNT_ID,
   ALB_ARN,
   AWS_REGION_NAME,
+  DESTROY_ALLOWANCES,
   EIP_ALLOCATION_ID,
   GA_REGIONS,
   HEALTH_CHECK_INTERVALS,
   HEALTH_CHECK_PATH,
   INSTANCE_ID,
+  KMS_KEY,
   LISTENER_NAME,
   LOAD_BALANCER_NAME,
   MAX_BYOIP_ADDRESSES,
@@ -210,6 +212,9 @@ export const listenerSchema = z
     portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
     clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: "NONE" }),
     endpointGroups: listOf(endpointGroupSchema, 1, MAX_ENDPOINT_GROUPS, "endpoint groups"),
+    renamedFrom: matching(LISTENER_NAME, "a listener name matching ^[a-z][a-z0-9-]{0,31}$")
+      .optional()
+      .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
   .superRefine(check(rules.oneEndpointGroupPerRegion))
   .superRefine(check(rules.overrideListenerPortInListener));
@@ -247,7 +252,7 @@ export const backendSchema = z
     key: z.string().superRefine(check(rules.stateKeyFormat)).optional().meta({ default: "smart-routing/<stack name>.tfstate" }),
     region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"'),
     encrypt: z.boolean().optional().meta({ default: true }),
-    kmsKeyId: z.string().min(1).optional(),
+    kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
     lockfile: z.boolean().optional().meta({ default: true }),
     dynamodbTable: z.string().min(1).optional(),
   })
@@ -258,11 +263,17 @@ export const stackSchema = z
     name: matching(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
     allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
+    allowDestroy: z
+      .array(oneOfValues(DESTROY_ALLOWANCES, '"listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs)'))
+      .optional()
+      .describe("What the plan gate lets a plan delete or replace; never the accelerator.")
+      .meta({ default: [] }),
     backend: backendSchema,
     accelerator: acceleratorSchema,
     listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),
   })
   .superRefine(check(rules.uniqueListenerNames))
+  .superRefine(check(rules.renamedFromAFormerName))
   .superRefine(check(rules.endpointGroupQuota))
   .superRefine(check(rules.noOverlappingPortRanges))
   .superRefine(check(rules.overrideEndpointPortOutsideListeners))

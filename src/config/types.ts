@@ -67,6 +67,12 @@ export interface EndpointGroupConfig {
 
 export interface ListenerConfig {
   readonly name: string;
+  /**
+   * The listener's previous name, after a rename: the stack emits `moved` blocks
+   * so Terraform moves the listener and its endpoint groups instead of replacing them.
+   * @default - not renamed
+   */
+  readonly renamedFrom?: string;
   readonly protocol: "TCP" | "UDP";
   readonly portRanges: readonly PortRangeConfig[];
   /** @default "NONE" */
@@ -103,8 +109,17 @@ export interface BackendConfig {
   readonly dynamodbTable?: string;
 }
 
+/** Kinds of resource the plan gate can let a plan delete or replace (never the accelerator). */
+export type DestroyAllowance = "listeners" | "endpointGroups";
+
 export interface StackConfig {
   readonly name: string;
+  /**
+   * Resources the plan gate (`npm run plan-gate`) lets a plan delete or replace.
+   * The accelerator is never allowed: deleting it loses its static IPs for ever.
+   * @default - none: any delete or replace of a listener or endpoint group fails the gate
+   */
+  readonly allowDestroy?: readonly DestroyAllowance[];
   /** Provider default_tags in every region. @default - none */
   readonly tags?: Readonly<Record<string, string>>;
   /** @default - any account */

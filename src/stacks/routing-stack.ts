@@ -6,6 +6,7 @@ import type { EndpointGroupBindings } from "../constructs/endpoint-group";
 import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
 import { OperatorControls } from "../constructs/operator-controls";
 import { RegionalProviders } from "../constructs/regional-providers";
+import { moveRenamedListeners } from "./renames";
 
 /**
  * One routing stack, one state file: the S3 backend, the providers, the
@@ -38,6 +39,7 @@ export class RoutingStack extends TerraformStack {
       const listener = this.accelerator.addListener(listenerModel);
       for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, bind);
     }
+    moveRenamedListeners(this.accelerator, model.listeners);
     this.addOutputs(model);
   }
 

@@ -173,6 +173,21 @@ export const uniqueListenerNames: Rule<StackConfig> = (stack) =>
     received: stack.listeners[index].name,
   }));
 
+// A rename is a move from an address that no longer exists: Terraform refuses to
+// move from an address still in the config, or two resources onto one.
+export const renamedFromAFormerName: Rule<StackConfig> = (stack) =>
+  stack.listeners.flatMap((listener, index) => {
+    const from = listener.renamedFrom;
+    if (from === undefined) return [];
+    const path = ["listeners", index, "renamedFrom"];
+    if (from === listener.name) return [{ path, message: `is this listener's own name; remove renamedFrom once the rename is applied`, received: from }];
+    const current = stack.listeners.findIndex((l) => l.name === from);
+    if (current !== -1)
+      return [{ path, message: `${show(from)} is the name of listeners[${current}]; a listener can only be renamed from a name no listener has now`, received: from }];
+    const earlier = stack.listeners.findIndex((l, i) => i < index && l.renamedFrom === from);
+    return earlier !== -1 ? [{ path, message: `${show(from)} is already the renamedFrom of listeners[${earlier}]`, received: from }] : [];
+  });
+
 // 42 endpoint groups per accelerator, across all its listeners (not adjustable).
 export const endpointGroupQuota: Rule<StackConfig> = (stack) => {
   const total = stack.listeners.reduce((sum, l) => sum + l.endpointGroups.length, 0);

@@ -1,0 +1,140 @@
+// The plan gate on plans recorded from real Terraform (__tests__/fixtures/plans): what it lets through,
+// what it stops and how it says so, and the CLI's exit codes and Markdown.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../src/config/default-config";
+import { readPlan } from "../src/plan-gate/plan-json";
+import { renderMarkdown, renderText } from "../src/plan-gate/render";
+import { passed, reviewPlan, type GatePolicy } from "../src/plan-gate/review";
+import { ROOT } from "./support/run";
+
+const FIXTURES = join(__dirname, "fixtures", "plans");
+const fixture = (name: string) => join(FIXTURES, `${name}.json`);
+const review = (name: string, policy: GatePolicy = { allowDestroy: [] }) => reviewPlan(readPlan(readFileSync(fixture(name), "utf8"), name), policy);
+
+describe("the plan gate", () => {
+  it("fails a plan that replaces the accelerator, whatever allowDestroy says", () => {
+    const result = review("replace-accelerator", { allowDestroy: ["listeners", "endpointGroups"] });
+    expect(passed(result)).toBe(false);
+    expect(result.violations).toEqual([
+      {
+        address: "aws_globalaccelerator_accelerator.accelerator",
+        kind: "replace",
+        reason: "the accelerator is always protected: replacing it loses its static IP addresses for ever.",
+      },
+    ]);
+    expect(result.changes.find((c) => c.kind === "replace")?.details).toEqual(["replaced because ip_addresses cannot change in place"]);
+  });
+
+  it("fails a plan that deletes the accelerator at an old address and points to the moved block that would keep it", () => {
+    const result = review("accelerator-address-changed");
+    expect(result.violations).toHaveLength(1);
+    expect(result.violations[0].address).toBe("aws_globalaccelerator_accelerator.Networking_accelerator_5596A0AB");
+    expect(result.violations[0].reason).toContain(
+      "The plan also creates aws_globalaccelerator_accelerator.accelerator: if the address changed in a refactor, add a moved block from aws_globalaccelerator_accelerator.Networking_accelerator_5596A0AB.",
+    );
+  });
+
+  it("fails a listener rename without moved blocks unless allowDestroy lists both listeners and endpoint groups", () => {
+    const addresses = (policy: GatePolicy) => review("listener-renamed-without-moved", policy).violations.map((v) => v.address).sort();
+    expect(addresses({ allowDestroy: [] })).toEqual([
+      "aws_globalaccelerator_endpoint_group.inference-v1_us-east-1",
+      "aws_globalaccelerator_endpoint_group.inference-v1_us-west-1",
+      "aws_globalaccelerator_listener.inference-v1",
+    ]);
+    expect(addresses({ allowDestroy: ["endpointGroups"] })).toEqual(["aws_globalaccelerator_listener.inference-v1"]);
+    expect(addresses({ allowDestroy: ["listeners", "endpointGroups"] })).toEqual([]);
+  });
+
+  it("passes a rename done with moved blocks and reports each move with its old address", () => {
+    const result = review("listener-moved");
+    expect(passed(result)).toBe(true);
+    expect(result.changes.find((c) => c.address === "aws_globalaccelerator_listener.inference")).toMatchObject({
+      movedFrom: "aws_globalaccelerator_listener.inference-v1",
+    });
+  });
+
+  it("passes a first plan and lists every endpoint group with its dial and weights", () => {
+    const result = review("full-prod-create");
+    expect(passed(result)).toBe(true);
+    expect(result.changes.map((c) => c.kind)).toEqual(Array(8).fill("create"));
+    expect(result.changes.find((c) => c.address === "aws_globalaccelerator_endpoint_group.inference_eu-west-1")?.details).toEqual([
+      "traffic dial 0%",
+      "weights: arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/tgi-euw1/f234470eafcee810 128",
+    ]);
+  });
+
+  it("shows dial and weight changes of an endpoint group updated in place", () => {
+    expect(renderText(review("traffic-update"), "smart-routing")).toContain(
+      "update  aws_globalaccelerator_endpoint_group.inference_us-west-1  (traffic dial 0% → 100%; weight of eipalloc-0a1b2c3d4e5f60718 64 → 128)",
+    );
+  });
+
+  it("writes the same verdict and changes as Markdown, with a table a pull request can show", () => {
+    const markdown = renderMarkdown(review("replace-accelerator"), "smart-routing");
+    expect(markdown).toContain("### Terraform plan for `smart-routing`: ❌ plan gate failed");
+    expect(markdown).toContain("- **`aws_globalaccelerator_accelerator.accelerator`: replace**: the accelerator is always protected");
+    expect(markdown).toContain("| replace | `aws_globalaccelerator_accelerator.accelerator` | replaced because ip_addresses cannot change in place |");
+  });
+
+  it.each([
+    ["text that is not JSON", "{", /^p\.json: is not JSON/],
+    ["a state instead of a plan", JSON.stringify({ format_version: "1.0", values: {} }), /is a state \(terraform show -json without a plan file\), not a plan/],
+    ["another format version", JSON.stringify({ format_version: "2.0", planned_values: {} }), /has format_version "2.0"; this gate reads format 1.x/],
+    ["an action it does not know", JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", type: "a", mode: "managed", change: { actions: ["obliterate"] } }] }), /resource_changes\[0\] \(a\.b\) has action "obliterate", which this gate does not know/],
+  ])("refuses %s with a message naming the file", (_name, text, message) => {
+    expect(() => readPlan(text, "p.json")).toThrow(message);
+  });
+
+  it("fails a plan Terraform marked as errored", () => {
+    const plan = JSON.parse(readFileSync(fixture("accelerator-in-state"), "utf8"));
+    plan.errored = true;
+    expect(review("accelerator-in-state").problems).toEqual([]);
+    expect(reviewPlan(readPlan(JSON.stringify(plan), "p"), { allowDestroy: [] }).problems).toEqual([
+      "Terraform reported an error while planning: the plan is incomplete and cannot be reviewed",
+    ]);
+  });
+});
+
+describe("npm run plan-gate", () => {
+  const gate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ["scripts/plan-gate.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SMART_ROUTING_CONFIG: undefined, ...env } });
+
+  it("exits 0 on a plan that passes and prints the summary", () => {
+    const run = gate([fixture("listener-moved")]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Plan for smart-routing: 0 to create");
+    expect(run.stdout).toContain("move    aws_globalaccelerator_listener.inference  (moved from aws_globalaccelerator_listener.inference-v1)");
+    expect(run.stdout).toMatch(/plan-gate: passed\n$/);
+  });
+
+  it("exits 1 on a plan that replaces the accelerator, naming the address and action, and writes the Markdown", () => {
+    const markdown = join(mkdtempSync(join(tmpdir(), "plan-gate-")), "summary.md");
+    const run = gate([fixture("replace-accelerator"), "--markdown", markdown]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("plan-gate: FAILED: the plan would destroy 1 protected resource(s):\n  aws_globalaccelerator_accelerator.accelerator: replace:");
+    expect(readFileSync(markdown, "utf8")).toContain("❌ plan gate failed");
+  });
+
+  it("takes the stack's allowDestroy from the config named by SMART_ROUTING_CONFIG and --stack", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-gate-"));
+    const config = JSON.parse(JSON.stringify(DEFAULT_CONFIG));
+    config.stacks[0].allowDestroy = ["listeners", "endpointGroups"];
+    writeFileSync(join(dir, "c.json"), JSON.stringify(config));
+    const run = gate([fixture("listener-renamed-without-moved"), "--stack", "smart-routing"], { SMART_ROUTING_CONFIG: join(dir, "c.json") });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("delete  aws_globalaccelerator_listener.inference-v1");
+  });
+
+  it.each([
+    ["no plan file", [], "plan-gate: expected one plan JSON file, received 0"],
+    ["a missing file", ["nope.json"], "plan-gate: cannot read nope.json: no such file"],
+    ["a stack the config does not have", [fixture("listener-moved"), "--stack", "prod"], "plan-gate: --stack prod is not a stack of the config (stacks: smart-routing)"],
+  ])("exits 2 on %s with a clear message", (_name, args, message) => {
+    const run = gate(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+});

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `npm run plan:local -- [stack ...]`: the CI plan, rehearsed on this machine against a local AWS API.
+// Synthesizes the config (SMART_ROUTING_CONFIG or the embedded default), starts moto_server on a free
+// loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table
+// and looked-up load balancers there, then per stack: terraform init (S3 backend with use_lockfile, provider
+// from the mirror, committed lock file read-only), validate, plan -out, show -json and the plan gate.
+// Results go to .plan-local/<stack>/ (plan.json, summary.md). The server it started is stopped at the end,
+// on failure and on Ctrl-C.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const { mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
+const { join, resolve } = require("node:path");
+const { terraformAvailability, terraformEnv } = require("./lib/terraform");
+const { startS3Server } = require("./lib/s3-server");
+const { seedStack } = require("./lib/aws-fixtures");
+const { prepareWorkdir, initAndPlan } = require("./lib/local-plan");
+const { loadTools } = require("./lib/tools");
+
+const ROOT = join(__dirname, "..");
+const planDir = resolve(process.env.SMART_ROUTING_PLAN_DIR || join(ROOT, ".plan-local"));
+const say = (text) => process.stdout.write(`${text}\n`);
+
+function synthesize() {
+  const outdir = join(planDir, "synth");
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(planDir, { recursive: true });
+  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "synth.js")], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.status !== 0) throw new Error("synth failed (see the messages above); nothing was planned");
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
+}
+
+async function planStack(stack, workdir, { env, tools, model, signal }) {
+  const { planJson } = await initAndPlan(workdir, env, { signal });
+  const review = tools.reviewPlan(tools.readPlan(planJson, join(workdir, "plan.json")), model.stacks.find((s) => s.name === stack.name));
+  writeFileSync(join(workdir, "summary.md"), tools.renderMarkdown(review, stack.name));
+  return { name: stack.name, text: tools.renderText(review, stack.name), passed: tools.passed(review) };
+}
+
+async function main(wanted) {
+  const availability = terraformAvailability();
+  if (!availability.ok) throw new Error(availability.reason);
+  const tools = loadTools();
+  const { model, report } = tools.loadModel(process.env);
+  if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
+  let stacks = synthesize();
+  const unknown = wanted.filter((w) => !stacks.some((s) => s.name === w));
+  if (unknown.length > 0) throw new Error(`no stack named ${unknown.join(", ")} (stacks: ${stacks.map((s) => s.name).join(", ")})`);
+  if (wanted.length > 0) stacks = stacks.filter((s) => wanted.includes(s.name));
+
+  const controller = new AbortController();
+  const server = await startS3Server();
+  say(`local AWS API (moto) at ${server.endpoint}`);
+  const stop = async (signalName) => {
+    controller.abort();
+    await server.stop();
+    process.stderr.write(`plan:local: stopped on ${signalName}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  try {
+    const env = { ...terraformEnv(availability.mirror), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined };
+    // Seeding one stack after another (two stacks may look up one load balancer); the Terraform runs overlap.
+    const made = new Map();
+    const workdirs = [];
+    for (const stack of stacks) {
+      const workdir = join(planDir, stack.name);
+      const stackJson = prepareWorkdir(stack.dir, workdir, server.endpoint);
+      for (const lb of await seedStack(server.endpoint, stackJson, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
+      workdirs.push(workdir);
+    }
+    const context = { env, tools, model, signal: controller.signal };
+    const results = await Promise.all(stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
+    for (const result of results) say(result.text.trimEnd());
+    const failed = results.filter((r) => !r.passed).map((r) => r.name);
+    say(failed.length === 0 ? `plan:local: ${results.length} stack(s) planned, gate passed; see ${planDir}/<stack>/` : `plan:local: the gate failed for ${failed.join(", ")}`);
+    return failed.length === 0 ? 0 : 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    process.stderr.write(`plan:local: ${err.message}\n`);
+    process.exitCode = 2;
+  },
+);
