@@ -255,6 +255,10 @@ describe("the backend", () => {
     });
   });
 
+  it("requires Terraform 1.10 or later, the first with S3-native locking", () => {
+    expect(parsed().terraform.required_version).toBe(">= 1.10.0");
+  });
+
   it("has no key that Terraform 1.10+ removed or deprecated", () => {
     const keys = Object.keys(parsed().terraform.backend.s3);
     for (const removed of ["role_arn", "use_legacy_workflow", "endpoint", "force_path_style", "session_name", "external_id"]) {

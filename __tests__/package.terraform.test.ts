@@ -9,12 +9,13 @@ import { dirname, join } from "node:path";
 import { loadModel } from "../src/app";
 import type { StackModel } from "../src/config/model";
 import { endpointWeightKey, trafficDialKey } from "../src/config/operator-keys";
-import { createKmsKey, createLoadBalancer, createLockTable } from "./support/moto-aws";
 import { checksumProblems, filesOf, runPackage } from "./support/packages";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { terraformAvailability, terraformEnv, terraformAsync } = require("../scripts/lib/terraform");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startS3Server, createStateBucket } = require("../scripts/lib/s3-server");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createKmsKey, createLoadBalancer, createLockTable } = require("../scripts/lib/aws-fixtures");
 
 const env = terraformEnv(terraformAvailability().mirror);
 const BUCKET = "handoff-team-state";

@@ -74,6 +74,16 @@ async function createLockTable(endpoint, region, table) {
   }
 }
 
+/** A KMS key, for a backend whose config names one (kms_key_id); resolves its ARN. */
+async function createKmsKey(endpoint, region) {
+  const result = await awsCall(endpoint, "kms", region, "{}", {
+    "content-type": "application/x-amz-json-1.1",
+    "x-amz-target": "TrentService.CreateKey",
+  });
+  if (result.status !== 200) throw new Error(`creating a KMS key in ${region} failed: ${result.status} ${result.body}`);
+  return JSON.parse(result.body).KeyMetadata.Arn;
+}
+
 /** The lookups of a synthesized stack: { address, region, name, type } per data "aws_lb". */
 function lookupsOf(stackJson) {
   return Object.entries(stackJson.data?.aws_lb ?? {}).map(([address, lb]) => {
@@ -101,4 +111,4 @@ async function seedStack(endpoint, stackJson, made = new Map()) {
   return created;
 }
 
-module.exports = { seedStack, createLoadBalancer, createLockTable, lookupsOf, awsCall };
+module.exports = { seedStack, createLoadBalancer, createLockTable, createKmsKey, lookupsOf, awsCall };

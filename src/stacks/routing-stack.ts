@@ -53,8 +53,10 @@ export class RoutingStack extends TerraformStack {
       ...(b.kmsKeyId !== undefined && { kmsKeyId: b.kmsKeyId }),
       ...(b.dynamodbTable !== undefined && { dynamodbTable: b.dynamodbTable }),
     });
-    // cdktf 0.21's S3Backend has no useLockfile; S3-native locking needs Terraform >= 1.10.
+    // cdktf 0.21's S3Backend has no useLockfile; S3-native locking needs Terraform >= 1.10, and an older
+    // Terraform should say so plainly rather than fail on an unknown backend argument.
     if (b.lockfile) backend.addOverride("use_lockfile", true);
+    this.addOverride("terraform.required_version", ">= 1.10.0");
   }
 
   private addOutputs(model: StackModel): void {
