@@ -4,11 +4,12 @@
 
 interface StackJson {
   readonly variable?: Record<string, { readonly nullable?: boolean }>;
+  readonly terraform?: { readonly required_version?: string };
 }
 
 /** cdktf's HCL of a stack, repaired; `json` is the same stack's Terraform JSON. */
 export function repairCdktfHcl(hcl: string, json: StackJson): string {
-  return [unquoteProviderReferences, conditionBlocks, (text: string) => restoreNotNullable(text, json)].reduce(
+  return [unquoteProviderReferences, conditionBlocks, (text: string) => restoreNotNullable(text, json), (text: string) => restoreRequiredVersion(text, json)].reduce(
     (text, repair) => repair(text),
     hcl,
   );
@@ -36,4 +37,12 @@ function restoreNotNullable(hcl: string, json: StackJson): string {
       const block = new RegExp(`^(variable "${name}" \\{\\n)`, "m");
       return text.replace(block, "$1  nullable = false\n");
     }, hcl);
+}
+
+// cdktf renders the stack's terraform.required_version override as `0 = "required_version"`, which
+// is no HCL Terraform accepts; it is the constraint from the JSON.
+function restoreRequiredVersion(hcl: string, json: StackJson): string {
+  const version = json.terraform?.required_version;
+  if (version === undefined) return hcl;
+  return hcl.replace(/^( *)\d+ = "required_version"$/m, `$1required_version = ${JSON.stringify(version)}`);
 }
