@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Bundles main.ts, src/ and the libraries they use into dist/main.js with esbuild (no type-check:
-// `npm run typecheck` does that), and rebuilds only when an input changed. The stamp is a hash of the
-// inputs' contents, not their mtimes, so a checkout of older files or a clock skew still rebuilds.
+// Bundles main.ts (the synth) and src/tools.ts (what the other CLIs use), with the libraries they use,
+// into dist/main.js and dist/tools.js with esbuild (no type-check: `npm run typecheck` does that), and
+// rebuilds only when an input changed. The stamp is a hash of the inputs' contents, not their mtimes,
+// so a checkout of older files or a clock skew still rebuilds.
 //
 // Why a bundle: loading one file instead of ~560 modules is most of the start-up time (see bench/).
 // Two modules of cdktf are replaced in the bundle, each for a measured reason, neither changing output:
@@ -10,14 +11,21 @@
 //  - cdktf's captureStackTrace: it records a full stack for every token (even with stackTraces: false),
 //    used only in error messages about unresolvable tokens; it cost ~20% of synth time at 200 stacks.
 "use strict";
+const { spawnSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
-const { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync, renameSync, rmSync } = require("node:fs");
+const { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } = require("node:fs");
 const { join } = require("node:path");
 
 const root = join(__dirname, "..");
-const outfile = join(root, "dist", "main.js");
-const stampFile = `${outfile}.sha256`;
-const codeCacheFile = `${outfile}.v8cache`;
+const dist = join(root, "dist");
+const ENTRIES = { main: "main.ts", tools: join("src", "tools.ts") };
+/** The bundle of each entry, and its V8 code cache (written by scripts/lib/run-bundle.js). */
+const bundles = Object.fromEntries(
+  Object.keys(ENTRIES).map((name) => [name, { file: join(dist, `${name}.js`), codeCache: join(dist, `${name}.js.v8cache`) }]),
+);
+const stampFile = join(dist, "bundles.sha256");
+/** The synth's bundle. */
+const outfile = bundles.main.file;
 
 function inputs() {
   const files = [join(root, "main.ts"), join(root, "package-lock.json"), __filename];
@@ -38,14 +46,13 @@ function inputHash() {
   return hash.digest("hex");
 }
 
+const ZIP_STUB = 'module.exports = () => { throw new Error("smart-routing bundles no zip support: TerraformAsset is not used by this app"); };';
+
 const stubs = {
   name: "smart-routing-stubs",
   setup(build) {
     build.onResolve({ filter: /^archiver$/ }, () => ({ path: "archiver", namespace: "stub" }));
-    build.onLoad({ filter: /^archiver$/, namespace: "stub" }, () => ({
-      contents: 'module.exports = () => { throw new Error("smart-routing bundles no zip support: TerraformAsset is not used by this app"); };',
-      loader: "js",
-    }));
+    build.onLoad({ filter: /^archiver$/, namespace: "stub" }, () => ({ contents: ZIP_STUB, loader: "js" }));
     build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, () => ({
       contents: "exports.captureStackTrace = () => [];",
       loader: "js",
@@ -53,33 +60,51 @@ const stubs = {
   },
 };
 
-/** Builds dist/main.js unless it was built from exactly these inputs; resolves whether it built. */
+function upToDate(hash) {
+  return existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash && Object.values(bundles).every((b) => existsSync(b.file));
+}
+
+/** Builds the bundles unless they were built from exactly these inputs; resolves whether it built. */
 async function ensureBuilt() {
   const hash = inputHash();
-  if (existsSync(outfile) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) return false;
-  mkdirSync(join(root, "dist"), { recursive: true });
-  const tmp = `${outfile}.${process.pid}.tmp`;
-  await require("esbuild").build({
-    entryPoints: [join(root, "main.ts")],
-    outfile: tmp,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    plugins: [stubs],
-    legalComments: "none",
-    logLevel: "warning",
-  });
-  rmSync(codeCacheFile, { force: true });
-  renameSync(tmp, outfile); // atomic: a concurrent run sees the old or the new file, never half of one
-  writeFileSync(stampFile, hash);
+  if (upToDate(hash)) return false;
+  mkdirSync(dist, { recursive: true });
+  const tmp = mkdtempSync(join(dist, ".build-"));
+  try {
+    await require("esbuild").build({
+      entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, entry]) => [name, join(root, entry)])),
+      outdir: tmp,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      plugins: [stubs],
+      legalComments: "none",
+      logLevel: "warning",
+    });
+    for (const [name, bundle] of Object.entries(bundles)) {
+      rmSync(bundle.codeCache, { force: true });
+      renameSync(join(tmp, `${name}.js`), bundle.file); // atomic: a concurrent run sees an old or a new file, never half of one
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  writeFileSync(stampFile, hash); // last: the stamp never vouches for bundles that are not in place
   return true;
 }
 
-module.exports = { ensureBuilt, outfile, codeCacheFile };
+/** The same for synchronous callers: checks the stamp here, and builds (rarely) in a child process. */
+function ensureBuiltSync() {
+  if (upToDate(inputHash())) return false;
+  const built = spawnSync(process.execPath, [__filename], { stdio: ["ignore", "ignore", "inherit"] });
+  if (built.status !== 0) throw new Error(`building ${dist} failed (exit ${built.status})`);
+  return true;
+}
+
+module.exports = { ensureBuilt, ensureBuiltSync, bundles, outfile };
 
 if (require.main === module) {
   ensureBuilt().then(
-    (built) => process.stdout.write(built ? `built ${outfile}\n` : `${outfile} is up to date\n`),
+    (built) => process.stdout.write(built ? `built ${Object.values(bundles).map((b) => b.file).join(", ")}\n` : `${dist} is up to date\n`),
     (err) => {
       process.stderr.write(`${err.stack ?? err}\n`);
       process.exitCode = 1;

@@ -2,10 +2,10 @@
 // `npm run diagram -- [stack...]`: prints the routing of the config's stacks as Mermaid. One stack
 // prints as plain Mermaid (pipe it to a renderer); several print as Markdown, one fenced diagram each.
 "use strict";
-const { loadTs } = require("./lib/load-ts");
+const { loadTools } = require("./lib/tools");
 
 function main(names) {
-  const handoff = loadTs("src/handoff/index.ts");
+  const handoff = loadTools();
   const model = handoff.loadModelReporting(process.env);
   if (model === undefined) return 1;
   const selected = handoff.selectStacks(model, names);

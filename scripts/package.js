@@ -11,7 +11,7 @@ const { createHash } = require("node:crypto");
 const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { dirname, join, relative, resolve } = require("node:path");
-const { loadTs, root } = require("./lib/load-ts");
+const { loadTools, root } = require("./lib/tools");
 const { PROVIDER_VERSION, terraformAvailability, terraformAsync, terraformEnv } = require("./lib/terraform");
 
 // The platforms whose checksums the lock file starts with: the mirror's. The README says how to add more.
@@ -19,7 +19,7 @@ const LOCK_PLATFORMS = ["linux_amd64"];
 const LOCK_FILE = ".terraform.lock.hcl";
 
 async function main(names, env) {
-  const handoff = loadTs("src/handoff/index.ts");
+  const handoff = loadTools();
   const model = handoff.loadModelReporting(env);
   if (model === undefined) return 1;
   const selected = handoff.selectStacks(model, names);

@@ -4,12 +4,12 @@
 "use strict";
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require("node:fs");
 const { join } = require("node:path");
-const { loadTs } = require("./lib/load-ts");
+const { loadTools } = require("./lib/tools");
 
 const root = join(__dirname, "..");
 const target = join(root, "schema", "smart-routing.schema.json");
 
-const text = loadTs("src/config/json-schema.ts").configJsonSchemaText();
+const text = loadTools().configJsonSchemaText();
 
 if (process.argv.includes("--check")) {
   const current = existsSync(target) ? readFileSync(target, "utf8") : "";

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// `npm run synth` and cdktf.json's app: rebuild dist/main.js if an input changed, then run it here.
+// `npm run synth` and cdktf.json's app: rebuild dist/ if an input changed, then run the synth here.
 "use strict";
-const { ensureBuilt, outfile, codeCacheFile } = require("./build");
+const { ensureBuiltSync, bundles } = require("./build");
 const { runBundle } = require("./lib/run-bundle");
 
-ensureBuilt().then(
-  () => runBundle(outfile, codeCacheFile),
-  (err) => {
-    process.stderr.write(`error: building ${outfile} failed:\n${err.message}\n`);
-    process.exitCode = 1;
-  },
-);
+try {
+  ensureBuiltSync();
+} catch (err) {
+  process.stderr.write(`error: ${err.message}\n`);
+  process.exit(1);
+}
+runBundle(bundles.main.file, bundles.main.codeCache);

@@ -1,21 +1,15 @@
-// Loads src/tools.ts for the plain-node CLIs: esbuild bundles it in memory
-// (about 0.1 s; the same trick as scripts/schema.js), packages stay external.
+// The TypeScript side of the plain-node CLIs: dist/tools.js (src/tools.ts), rebuilt by scripts/build.js
+// only when a source changed, and run with a V8 code cache, so a CLI starts in about the time of a synth.
 "use strict";
 const { join } = require("node:path");
+const { ensureBuiltSync, bundles } = require("../build");
+const { runBundle } = require("./run-bundle");
+
+const root = join(__dirname, "..", "..");
 
 function loadTools() {
-  const bundled = require("esbuild").buildSync({
-    entryPoints: [join(__dirname, "..", "..", "src", "tools.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    write: false,
-  });
-  const module_ = { exports: {} };
-  new Function("module", "exports", "require", bundled.outputFiles[0].text)(module_, module_.exports, require);
-  return module_.exports;
+  ensureBuiltSync();
+  return runBundle(bundles.tools.file, bundles.tools.codeCache);
 }
 
-module.exports = { loadTools };
+module.exports = { loadTools, root };
