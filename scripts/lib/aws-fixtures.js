@@ -2,27 +2,13 @@
 // DynamoDB lock table of legacy locking, and the load balancers that `data "aws_lb"` lookups find by name.
 // moto keeps each region apart, so a lookup only resolves if its provider really calls the right region.
 "use strict";
-const http = require("node:http");
-const { createStateBucket } = require("./s3-server");
+const { createStateBucket, request } = require("./s3-server");
 
 /** One unsigned AWS API call (moto reads the region and service from the credential scope). */
 function awsCall(endpoint, service, region, body, headers) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${endpoint}/`, {
-      method: "POST",
-      headers: {
-        "content-length": Buffer.byteLength(body),
-        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-        ...headers,
-      },
-    });
-    req.on("error", reject);
-    req.on("response", (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode, body: text }));
-    });
-    req.end(body);
+  return request(endpoint, "POST", "/", body, {
+    authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    ...headers,
   });
 }
 
