@@ -16,6 +16,8 @@ const { terraformAvailability, terraformEnv, terraformAsync } = require("../scri
 const { startS3Server, createStateBucket } = require("../scripts/lib/s3-server");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createKmsKey, createLoadBalancer, createLockTable } = require("../scripts/lib/aws-fixtures");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { backendConfig, providerOverride } = require("../scripts/lib/local-plan");
 
 const env = terraformEnv(terraformAvailability().mirror);
 const BUCKET = "handoff-team-state";
@@ -66,39 +68,24 @@ function noNodeModulesAbove(dir: string): boolean {
   }
 }
 
-/** What a team adds: its backend settings, and (for this test only) providers pointed at moto. */
+/**
+ * What a team adds: its backend settings (bucket, key, lock table, KMS key), plus, for this test only, the
+ * same loopback settings plan:local uses (scripts/lib/local-plan.js): backend endpoints and fake keys, and
+ * providers pointed at moto.
+ */
 function addTeamFiles(dir: string, configFile: string, key: string): void {
   const stack = JSON.parse(readFileSync(join(dir, configFile), "utf8"));
-  const backend = {
+  const team = {
     bucket: BUCKET,
     key,
     region: "us-west-2",
-    endpoints: `{ s3 = "${s3.endpoint}" }`,
-    use_path_style: true,
-    access_key: "test",
-    secret_key: "test",
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
     // The full example also locks in DynamoDB and encrypts with a KMS key: the team's own, here.
-    ...(stack.terraform.backend.s3.dynamodb_table !== undefined && { dynamodb_table: LOCK_TABLE, endpoints: `{ s3 = "${s3.endpoint}", dynamodb = "${s3.endpoint}" }` }),
+    ...(stack.terraform.backend.s3.dynamodb_table !== undefined && { dynamodb_table: LOCK_TABLE }),
     ...(stack.terraform.backend.s3.kms_key_id !== undefined && { kms_key_id: kmsKeyArn }),
   };
-  writeFileSync(
-    join(dir, "backend.hcl"),
-    Object.entries(backend)
-      .map(([k, v]) => `${k} = ${k === "endpoints" ? v : JSON.stringify(v)}`)
-      .join("\n"),
-  );
-  const providers = (stack.provider.aws as { alias?: string }[]).map((p) => ({
-    ...(p.alias !== undefined && { alias: p.alias }),
-    access_key: "test",
-    secret_key: "test",
-    skip_credentials_validation: true,
-    skip_metadata_api_check: true,
-    endpoints: [{ sts: s3.endpoint, ec2: s3.endpoint, elbv2: s3.endpoint }],
-  }));
-  writeFileSync(join(dir, "moto_override.tf.json"), JSON.stringify({ provider: { aws: providers } }));
+  const teamLines = Object.entries(team).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+  writeFileSync(join(dir, "backend.hcl"), [...teamLines, backendConfig(s3.endpoint)].join("\n"));
+  writeFileSync(join(dir, "moto_override.tf.json"), JSON.stringify(providerOverride(stack, s3.endpoint)));
 }
 
 async function tf(dir: string, ...args: string[]) {

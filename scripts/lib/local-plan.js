@@ -82,4 +82,4 @@ async function initAndPlan(workdir, env, { signal, planArgs = [] } = {}) {
   return { planJson: show.stdout, planText: plan.stdout };
 }
 
-module.exports = { prepareWorkdir, initAndPlan, TerraformStepError, LOCK_FILE, OVERRIDE_FILE, BACKEND_CONFIG_FILE };
+module.exports = { prepareWorkdir, initAndPlan, providerOverride, backendConfig, TerraformStepError, LOCK_FILE, OVERRIDE_FILE, BACKEND_CONFIG_FILE };
