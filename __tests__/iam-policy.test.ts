@@ -102,7 +102,7 @@ describe("npm run iam-policy", () => {
     [["--out", "x"], "iam-policy: --repo is required"],
     [["--repo", "acme"], 'iam-policy: --repo must be owner/name, received "acme"'],
     [["--repo", "a/b", "--account", "12"], 'iam-policy: --account must be a 12-digit AWS account ID, received "12"'],
-    [["nope", "--repo", "a/b"], "iam-policy: no stack named nope (stacks: ai-models-prod, ai-models-dualstack)"],
+    [["nope", "--repo", "a/b"], 'iam-policy: no stack named "nope" in this config; its stacks are: ai-models-prod, ai-models-dualstack'],
   ])("exits 2 on bad input %j with a clear message", (args, message) => {
     const result = run(args);
     expect(result.status).toBe(2);

@@ -49,10 +49,9 @@ function main(argv) {
   const tools = loadTools();
   const { model, report } = tools.loadModel(process.env);
   if (model === undefined) return fail(`the config is invalid:\n${report.errors.map((e) => `  ${e}`).join("\n")}`);
-  const names = model.stacks.map((s) => s.name);
-  const unknown = args.positionals.filter((p) => !names.includes(p));
-  if (unknown.length > 0) return fail(`no stack named ${unknown.join(", ")} (stacks: ${names.join(", ")})`);
-  const stacks = args.positionals.length > 0 ? model.stacks.filter((s) => args.positionals.includes(s.name)) : model.stacks;
+  const selected = tools.selectStacks(model, args.positionals);
+  if (selected.error) return fail(selected.error);
+  const { stacks } = selected;
 
   // Every stack's documents first, so that a missing account for one stack writes nothing at all.
   const written = [];

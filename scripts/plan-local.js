@@ -47,10 +47,10 @@ async function main(wanted) {
   const tools = loadTools();
   const { model, report } = tools.loadModel(process.env);
   if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
-  let stacks = synthesize();
-  const unknown = wanted.filter((w) => !stacks.some((s) => s.name === w));
-  if (unknown.length > 0) throw new Error(`no stack named ${unknown.join(", ")} (stacks: ${stacks.map((s) => s.name).join(", ")})`);
-  if (wanted.length > 0) stacks = stacks.filter((s) => wanted.includes(s.name));
+  const selected = tools.selectStacks(model, wanted);
+  if (selected.error) throw new Error(selected.error);
+  const names = selected.stacks.map((s) => s.name);
+  const stacks = synthesize().filter((s) => names.includes(s.name));
 
   const controller = new AbortController();
   const server = await startS3Server();

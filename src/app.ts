@@ -3,7 +3,7 @@
 import { App } from "cdktf";
 import { DEFAULT_CONFIG } from "./config/default-config";
 import { ConfigFileError, loadConfigFile, type LoadedConfig } from "./config/load";
-import { toModel, type RoutingModel } from "./config/model";
+import { toModel, type RoutingModel, type StackModel } from "./config/model";
 import { formatPath } from "./config/show";
 import { RoutingStack } from "./stacks/routing-stack";
 import { validateConfig, type ConfigIssue } from "./validation/validate";
@@ -57,6 +57,16 @@ function compareLocations(a: string | undefined, b: string | undefined): number 
   const lineCol = (at: string | undefined) => (at?.match(/:(\d+):(\d+)$/)?.slice(1) ?? ["0", "0"]).map(Number);
   const [[la, ca], [lb, cb]] = [lineCol(a), lineCol(b)];
   return la - lb || ca - cb;
+}
+
+/** The stacks named on a command line (all when none is named), or an error naming the known stacks. */
+export function selectStacks(model: RoutingModel, names: readonly string[]): { stacks: StackModel[] } | { error: string } {
+  const known = model.stacks.map((s) => s.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    return { error: `no stack named ${unknown.map((n) => JSON.stringify(n)).join(", ")} in this config; its stacks are: ${known.join(", ")}` };
+  }
+  return { stacks: names.length === 0 ? [...model.stacks] : model.stacks.filter((s) => names.includes(s.name)) };
 }
 
 /** Builds one RoutingStack per config stack in an app; nothing is written until app.synth(). */
