@@ -3,7 +3,7 @@
 // part fails the run; on a machine without them those files are left out with the reason printed.
 const { cpus } = require("node:os");
 const { terraformAvailability } = require("./scripts/lib/terraform");
-const { motoAvailability } = require("./scripts/lib/s3-server");
+const { motoAvailability } = require("./scripts/lib/moto-server");
 
 const missing = [terraformAvailability(), motoAvailability()].filter((a) => !a.ok).map((a) => a.reason);
 const required = process.env.CI === "true" || process.env.SMART_ROUTING_REQUIRE_TERRAFORM === "1";

@@ -22,6 +22,18 @@ describe("scripts/build.js", () => {
     expect(await build.ensureBuilt()).toBe(false);
   });
 
+  it("puts the two stubs in both bundles, and not the modules they replace", () => {
+    // A cdktf upgrade that moved either file would silently drop its stub: this fails instead.
+    for (const bundle of [build.bundles.main.file, build.bundles["cli-api"].file]) {
+      const text = readFileSync(bundle, "utf8");
+      expect(text).toContain("smart-routing bundles no zip support");
+      expect(text).not.toMatch(/node_modules\/(archiver|zip-stream|archiver-utils)\//);
+      const stackTrace = text.split("// node_modules/cdktf/lib/tokens/private/stack-trace.js")[1]?.split("\n// ")[0];
+      expect(stackTrace).toContain("captureStackTrace = () => [];");
+      expect(stackTrace).not.toContain("stackTraceLimit");
+    }
+  });
+
   it("rebuilds when a source changes, even if its mtime goes back in time", async () => {
     writeFileSync(source, readFileSync(source, "utf8").replace('name: "smart-routing",\n        // Off', 'name: "renamed-accelerator",\n        // Off'));
     utimesSync(source, new Date(2000, 0, 1), new Date(2000, 0, 1));

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { env, objectVersions, startS3Server } from "./support/local-aws";
 import { ROOT } from "./support/run";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createStateBucket } = require("../scripts/lib/s3-server");
+const { createStateBucket } = require("../scripts/lib/moto-server");
 
 const BUCKET = "smart-routing-terraform-state";
 const KEY = "smart-routing/smart-routing.tfstate";

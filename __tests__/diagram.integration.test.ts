@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { loadModel } from "../src/app";
-import type { StackModel } from "../src/config/model";
+import type { StackModel } from "../src/model/model";
 import { routingDiagram } from "../src/handoff/diagram";
 import { ROOT } from "./support/run";
 

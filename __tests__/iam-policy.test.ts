@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toModel } from "../src/config/model";
+import { toModel } from "../src/model/model";
+import { checkIamArguments, iamOptionsFor } from "../src/iam/options";
 import { stackPolicies, type PolicyDocument, type Statement } from "../src/iam/policies";
 import { parseConfig } from "../src/validation/validate";
 import { validConfig } from "./support/configs";
@@ -82,6 +83,33 @@ describe("the OIDC trust policies", () => {
   it("trust a GitHub environment for applies when one is given", () => {
     const { applyTrust } = stackPolicies(stackOf(), { ...OPTIONS, environment: "production" });
     expect(claims(applyTrust)?.["token.actions.githubusercontent.com:sub"]).toBe("repo:acme/smart-routing:environment:production");
+  });
+});
+
+describe("the options of npm run iam-policy", () => {
+  it("take the repository from --repo, else GITHUB_REPOSITORY, and check it is owner/name", () => {
+    expect(checkIamArguments({ repo: "acme/routing" }, {})).toEqual({ repository: "acme/routing" });
+    expect(checkIamArguments({}, { GITHUB_REPOSITORY: "acme/ci" })).toEqual({ repository: "acme/ci" });
+    expect(checkIamArguments({}, {})).toEqual({ error: "--repo is required (the GitHub repository whose workflows assume the roles, owner/name)" });
+    expect(checkIamArguments({ repo: "acme" }, {})).toEqual({ error: '--repo must be owner/name, received "acme"' });
+  });
+
+  it("accept a 12-digit account and either a branch or an environment, not both", () => {
+    expect(checkIamArguments({ repo: "a/b", account: "123456789012", branch: "main" }, {})).toEqual({ repository: "a/b" });
+    expect(checkIamArguments({ repo: "a/b", account: "12345678901" }, {})).toEqual({ error: '--account must be a 12-digit AWS account ID, received "12345678901"' });
+    expect(checkIamArguments({ repo: "a/b", branch: "main", environment: "prod" }, {})).toEqual({ error: "give --branch or --environment for the apply role, not both" });
+  });
+
+  it("use --account, else the stack's only allowed account, else refuse for that stack", () => {
+    const single = validConfig();
+    single.stacks[0].allowedAccountIds = ["210987654321"];
+    expect(iamOptionsFor(stackOf(single), {}, "a/b")).toEqual({ options: { account: "210987654321", repository: "a/b", breakGlass: false } });
+    expect(iamOptionsFor(stackOf(single), { account: "123456789012", environment: "prod", breakGlass: true }, "a/b")).toEqual({
+      options: { account: "123456789012", repository: "a/b", breakGlass: true, environment: "prod" },
+    });
+    const two = validConfig();
+    two.stacks[0].allowedAccountIds = ["210987654321", "123456789012"];
+    expect(iamOptionsFor(stackOf(two), {}, "a/b")).toEqual({ error: "stack test: --account is required (allowedAccountIds does not name exactly one account)" });
   });
 });
 

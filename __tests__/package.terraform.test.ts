@@ -7,17 +7,16 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadModel } from "../src/app";
-import type { StackModel } from "../src/config/model";
-import { endpointWeightKey, trafficDialKey } from "../src/config/operator-keys";
+import type { StackModel } from "../src/model/model";
+import { endpointWeightKey, trafficDialKey } from "../src/model/contract";
+import { backendConfig, providerOverride } from "../src/local-aws/terraform-overrides";
 import { checksumProblems, filesOf, runPackage } from "./support/packages";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { terraformAvailability, terraformEnv, terraformAsync } = require("../scripts/lib/terraform");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startS3Server, createStateBucket } = require("../scripts/lib/s3-server");
+const { startS3Server, createStateBucket } = require("../scripts/lib/moto-server");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createKmsKey, createLoadBalancer, createLockTable } = require("../scripts/lib/aws-fixtures");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { backendConfig, providerOverride } = require("../scripts/lib/local-plan");
+const { createKmsKey, createLoadBalancer, createLockTable } = require("../scripts/lib/moto-fixtures");
 
 const env = terraformEnv(terraformAvailability().mirror);
 const BUCKET = "handoff-team-state";

@@ -131,10 +131,16 @@ describe("npm run plan-gate", () => {
   it.each([
     ["no plan file", [], "plan-gate: expected one plan JSON file, received 0"],
     ["a missing file", ["nope.json"], "plan-gate: cannot read nope.json: no such file"],
-    ["a stack the config does not have", [fixture("listener-moved"), "--stack", "prod"], "plan-gate: --stack prod is not a stack of the config (stacks: smart-routing)"],
+    ["a stack the config does not have", [fixture("listener-moved"), "--stack", "prod"], 'plan-gate: no stack named "prod" in this config; its stacks are: smart-routing'],
   ])("exits 2 on %s with a clear message", (_name, args, message) => {
     const run = gate(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  it("exits 2 when the config has several stacks and --stack names none", () => {
+    const run = gate([fixture("listener-moved")], { SMART_ROUTING_CONFIG: "examples/multi-stack.yaml" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("plan-gate: this config has several stacks (llm-staging, llm-prod); name one with --stack\n");
   });
 });

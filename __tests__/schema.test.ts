@@ -4,7 +4,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { configJsonSchemaText } from "../src/config/json-schema";
+import { configJsonSchemaText } from "../src/validation/json-schema";
 import { validateConfig } from "../src/validation/validate";
 import { validConfig } from "./support/configs";
 
@@ -15,6 +15,27 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.pa
 describe("schema/smart-routing.schema.json", () => {
   it("is what `npm run schema` writes now (run it after changing src/config/schema.ts)", () => {
     expect(committed).toBe(configJsonSchemaText());
+  });
+
+  it("offers only real values as defaults: each default is valid where it stands (prose belongs in description)", () => {
+    // Editors complete a default as a value, so a default such as "the listener's first port" on an
+    // integer field would write an invalid config.
+    const defaults: Array<{ at: string; schema: Record<string, unknown> }> = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${at}/${i}`));
+      else if (typeof node === "object" && node !== null) {
+        if ("default" in node) defaults.push({ at, schema: node as Record<string, unknown> });
+        for (const [key, child] of Object.entries(node)) walk(child, `${at}/${key}`);
+      }
+    };
+    walk(JSON.parse(committed), "#");
+    expect(defaults.length).toBeGreaterThan(10);
+    const ajv = new Ajv2020({ strict: false });
+    const invalid = defaults.filter(({ schema }) => {
+      const { default: value, ...rest } = schema;
+      return !ajv.validate(rest, value);
+    });
+    expect(invalid.map((d) => `${d.at}: ${JSON.stringify(d.schema.default)}`)).toEqual([]);
   });
 
   it.each(readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")))("accepts examples/%s, as the validator does", (file) => {

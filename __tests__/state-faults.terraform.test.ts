@@ -9,8 +9,7 @@ import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { passed, reviewPlan } from "../src/plan-gate/review";
 import { readPlan } from "../src/plan-gate/plan-json";
 import { initWorkdir, objectVersions, planJson, putObject, request, startS3Server, synthStack, terraformAsync, tf, env } from "./support/local-aws";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { stateWith, accelerator, listener, endpointGroup } = require("../scripts/lib/tfstate");
+import { accelerator, endpointGroup, listener, stateWith } from "./support/tfstate";
 
 const BUCKET = "smart-routing-terraform-state";
 const KEY = "smart-routing/smart-routing.tfstate";

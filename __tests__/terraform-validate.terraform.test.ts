@@ -2,10 +2,10 @@
 // (the provider from the local mirror) and `terraform validate`, for the
 // default config and every example, including the full one (4 regions,
 // 2 listeners, all four endpoint types, lookups, and a dual-stack stack).
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSynth } from "./support/run";
+import { ROOT, runSynth } from "./support/run";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { terraformAvailability, terraformEnv, terraformAsync } = require("../scripts/lib/terraform");
 
@@ -40,29 +40,28 @@ async function pool<T, R>(items: readonly T[], limit: number, job: (item: T) => 
   return results;
 }
 
-const CONFIGS: ReadonlyArray<[config: string | undefined, stacks: string[]]> = [
-  [undefined, ["smart-routing"]],
-  ["examples/full.yaml", ["ai-models-prod", "ai-models-dualstack"]],
-  ["examples/multi-stack.yaml", ["llm-staging", "llm-prod"]],
-  ["examples/minimal.yaml", ["minimal"]],
-];
-const cases = CONFIGS.flatMap(([config, stacks]) => stacks.map((stack) => ({ config: config ?? "the embedded default", stack })));
+// The default and every example in examples/, found rather than listed; each stack of each.
+const CONFIGS = [undefined, ...readdirSync(join(ROOT, "examples")).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => `examples/${f}`)];
+const synthesized = CONFIGS.map((config) => {
+  const run = runSynth({ SMART_ROUTING_CONFIG: config });
+  if (run.status !== 0) throw new Error(`synth of ${config ?? "the default"} failed:\n${run.stderr}`);
+  const stacks = readdirSync(join(run.outdir, "stacks")).sort();
+  const name = config ?? "the embedded default";
+  return { config: name, stacks: stacks.map((stack) => ({ key: `${name}/${stack}`, stack, file: join(run.outdir, "stacks", stack, "cdk.tf.json") })) };
+});
+const cases = synthesized.flatMap(({ config, stacks }) => stacks.map(({ stack }) => ({ config, stack })));
 const results = new Map<string, Validation>();
 
 beforeAll(async () => {
-  const files = CONFIGS.flatMap(([config, stacks]) => {
-    const run = runSynth({ SMART_ROUTING_CONFIG: config });
-    if (run.status !== 0) throw new Error(`synth of ${config ?? "the default"} failed:\n${run.stderr}`);
-    return stacks.map((stack) => ({ stack, file: join(run.outdir, "stacks", stack, "cdk.tf.json") }));
-  });
+  const files = synthesized.flatMap(({ stacks }) => stacks);
   // A control: the same harness must see an error that only the provider's schema catches.
   const broken = join(mkdtempSync(join(tmpdir(), "smart-routing-broken-")), "cdk.tf.json");
   const json = JSON.parse(readFileSync(files[0].file, "utf8"));
   json.resource.aws_globalaccelerator_endpoint_group["inference_us-west-1"].endpoint_configuration[0].weight = 300;
   writeFileSync(broken, JSON.stringify(json));
-  files.push({ stack: "broken-control", file: broken });
+  files.push({ key: "broken-control", stack: "broken-control", file: broken });
   const validations = await pool(files, Math.max(2, cpus().length), (f) => validateStack(f.file));
-  files.forEach((f, i) => results.set(f.stack, validations[i]));
+  files.forEach((f, i) => results.set(f.key, validations[i]));
 });
 
 it("the harness sees what Terraform rejects: a weight of 300 is an error", () => {
@@ -71,9 +70,9 @@ it("the harness sees what Terraform rejects: a weight of 300 is an error", () =>
   expect(JSON.stringify(report.diagnostics)).toContain("expected endpoint_configuration.0.weight to be in the range (0 - 255), got 300");
 });
 
-describe.each(cases)("terraform validate on $config, stack $stack", ({ stack }) => {
+describe.each(cases)("terraform validate on $config, stack $stack", ({ config, stack }) => {
   it("installs hashicorp/aws 5.100.0 and finds no error and no warning", () => {
-    const result = results.get(stack)!;
+    const result = results.get(`${config}/${stack}`)!;
     expect(result.init).toMatchObject({ status: 0, output: expect.stringContaining("hashicorp/aws v5.100.0") });
     expect(result.report).toEqual({ format_version: "1.0", valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
   });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles main.ts (the synth) and src/tools.ts (what the other CLIs use), with the libraries they use,
-// into dist/main.js and dist/tools.js with esbuild (no type-check: `npm run typecheck` does that), and
+// Bundles main.ts (the synth) and src/cli-api.ts (what the other CLIs use), with the libraries they use,
+// into dist/main.js and dist/cli-api.js with esbuild (no type-check: `npm run typecheck` does that), and
 // rebuilds only when an input changed. The stamp is a hash of the inputs' contents, not their mtimes,
 // so a checkout of older files or a clock skew still rebuilds.
 //
@@ -10,6 +10,7 @@
 //    one is ever added, so the change cannot pass silently.
 //  - cdktf's captureStackTrace: it records a full stack for every token (even with stackTraces: false),
 //    used only in error messages about unresolvable tokens; it cost ~20% of synth time at 200 stacks.
+// @ts-check
 "use strict";
 const { spawnSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
@@ -18,7 +19,7 @@ const { join } = require("node:path");
 
 const root = join(__dirname, "..");
 const dist = join(root, "dist");
-const ENTRIES = { main: "main.ts", tools: join("src", "tools.ts") };
+const ENTRIES = { main: "main.ts", "cli-api": join("src", "cli-api.ts") };
 /** The bundle of each entry, and its V8 code cache (written by scripts/lib/run-bundle.js). */
 const bundles = Object.fromEntries(
   Object.keys(ENTRIES).map((name) => [name, { file: join(dist, `${name}.js`), codeCache: join(dist, `${name}.js.v8cache`) }]),
@@ -29,6 +30,7 @@ const outfile = bundles.main.file;
 
 function inputs() {
   const files = [join(root, "main.ts"), join(root, "package-lock.json"), __filename];
+  /** @param {string} dir */
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -48,6 +50,7 @@ function inputHash() {
 
 const ZIP_STUB = 'module.exports = () => { throw new Error("smart-routing bundles no zip support: TerraformAsset is not used by this app"); };';
 
+/** @type {import("esbuild").Plugin} */
 const stubs = {
   name: "smart-routing-stubs",
   setup(build) {
@@ -60,6 +63,7 @@ const stubs = {
   },
 };
 
+/** @param {string} hash */
 function upToDate(hash) {
   return existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash && Object.values(bundles).every((b) => existsSync(b.file));
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run plan:local -- [stack ...]`: the CI plan, rehearsed on this machine against a local AWS API.
 // Synthesizes the config (SMART_ROUTING_CONFIG or the embedded default), starts moto_server on a free
 // loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table
@@ -11,15 +12,20 @@ const { spawnSync } = require("node:child_process");
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 const { terraformAvailability, terraformEnv } = require("./lib/terraform");
-const { startS3Server } = require("./lib/s3-server");
-const { seedStack } = require("./lib/aws-fixtures");
+const { startS3Server } = require("./lib/moto-server");
+const { seedStack } = require("./lib/moto-fixtures");
 const { prepareWorkdir, initAndPlan } = require("./lib/local-plan");
-const { loadTools } = require("./lib/tools");
+const { loadCliApi } = require("./lib/run-bundle");
+
+/** @typedef {ReturnType<typeof loadCliApi>} CliApi */
+/** @typedef {import("../src/model/model").StackModel} StackModel */
 
 const ROOT = join(__dirname, "..");
 const planDir = resolve(process.env.SMART_ROUTING_PLAN_DIR || join(ROOT, ".plan-local"));
+/** @param {string} text */
 const say = (text) => process.stdout.write(`${text}\n`);
 
+/** @returns {{ name: string, dir: string }[]} every stack synthesized, with its folder */
 function synthesize() {
   const outdir = join(planDir, "synth");
   rmSync(outdir, { recursive: true, force: true });
@@ -30,31 +36,38 @@ function synthesize() {
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) throw new Error("synth failed (see the messages above); nothing was planned");
+  /** @type {{ stacks: Record<string, { name: string, workingDirectory: string }> }} */
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
 }
 
-async function planStack(stack, workdir, { env, tools, model, signal }) {
-  const { planJson } = await initAndPlan(workdir, env, { signal });
-  const review = tools.reviewPlan(tools.readPlan(planJson, join(workdir, "plan.json")), model.stacks.find((s) => s.name === stack.name));
-  writeFileSync(join(workdir, "summary.md"), tools.renderMarkdown(review, stack.name));
-  return { name: stack.name, text: tools.renderText(review, stack.name), passed: tools.passed(review) };
+/**
+ * @param {StackModel} stack
+ * @param {string} workdir
+ * @param {{ env: NodeJS.ProcessEnv, cli: CliApi, signal: AbortSignal }} context
+ */
+async function planStack(stack, workdir, { env, cli, signal }) {
+  const { planJson } = await initAndPlan(workdir, env, { backendConfigFile: cli.BACKEND_CONFIG_FILE, signal });
+  const review = cli.reviewPlan(cli.readPlan(planJson, join(workdir, "plan.json")), stack);
+  writeFileSync(join(workdir, "summary.md"), cli.renderMarkdown(review, stack.name));
+  return { name: stack.name, text: cli.renderText(review, stack.name), passed: cli.passed(review) };
 }
 
+/** @param {string[]} wanted */
 async function main(wanted) {
   const availability = terraformAvailability();
   if (!availability.ok) throw new Error(availability.reason);
-  const tools = loadTools();
-  const { model, report } = tools.loadModel(process.env);
+  const cli = loadCliApi();
+  const { model, report } = cli.loadModel(process.env);
   if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
-  const selected = tools.selectStacks(model, wanted);
-  if (selected.error) throw new Error(selected.error);
-  const names = selected.stacks.map((s) => s.name);
-  const stacks = synthesize().filter((s) => names.includes(s.name));
+  const selected = cli.selectStacks(model, wanted);
+  if (selected.error !== undefined) throw new Error(selected.error);
+  const dirs = new Map(synthesize().map((s) => [s.name, s.dir]));
 
   const controller = new AbortController();
   const server = await startS3Server();
   say(`local AWS API (moto) at ${server.endpoint}`);
+  /** @param {string} signalName */
   const stop = async (signalName) => {
     controller.abort();
     await server.stop();
@@ -67,15 +80,16 @@ async function main(wanted) {
     const env = { ...terraformEnv(availability.mirror), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined };
     // Seeding one stack after another (two stacks may look up one load balancer); the Terraform runs overlap.
     const made = new Map();
+    /** @type {string[]} */
     const workdirs = [];
-    for (const stack of stacks) {
+    for (const stack of selected.stacks) {
       const workdir = join(planDir, stack.name);
-      const stackJson = prepareWorkdir(stack.dir, workdir, server.endpoint);
-      for (const lb of await seedStack(server.endpoint, stackJson, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
+      prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint));
+      for (const lb of await seedStack(server.endpoint, stack, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
       workdirs.push(workdir);
     }
-    const context = { env, tools, model, signal: controller.signal };
-    const results = await Promise.all(stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
+    const context = { env, cli, signal: controller.signal };
+    const results = await Promise.all(selected.stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
     for (const result of results) say(result.text.trimEnd());
     const failed = results.filter((r) => !r.passed).map((r) => r.name);
     say(failed.length === 0 ? `plan:local: ${results.length} stack(s) planned, gate passed; see ${planDir}/<stack>/` : `plan:local: the gate failed for ${failed.join(", ")}`);

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// `npm run schema`: writes schema/smart-routing.schema.json from the zod schema (src/config/schema.ts).
+// @ts-check
+// `npm run schema`: writes schema/smart-routing.schema.json from the zod schema (src/validation/schema.ts).
 // `npm run schema -- --check` fails if the committed file is stale.
 "use strict";
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require("node:fs");
 const { join } = require("node:path");
-const { loadTools } = require("./lib/tools");
+const { loadCliApi } = require("./lib/run-bundle");
 
 const root = join(__dirname, "..");
 const target = join(root, "schema", "smart-routing.schema.json");
 
-const text = loadTools().configJsonSchemaText();
+const text = loadCliApi().configJsonSchemaText();
 
 if (process.argv.includes("--check")) {
   const current = existsSync(target) ? readFileSync(target, "utf8") : "";

@@ -3,7 +3,7 @@
 import { App } from "cdktf";
 import { DEFAULT_CONFIG } from "./config/default-config";
 import { ConfigFileError, loadConfigFile, type LoadedConfig } from "./config/load";
-import { toModel, type RoutingModel, type StackModel } from "./config/model";
+import { toModel, type RoutingModel, type StackModel } from "./model/model";
 import { formatPath } from "./config/show";
 import { RoutingStack } from "./stacks/routing-stack";
 import { validateConfig, type ConfigIssue } from "./validation/validate";
@@ -60,13 +60,21 @@ function compareLocations(a: string | undefined, b: string | undefined): number 
 }
 
 /** The stacks named on a command line (all when none is named), or an error naming the known stacks. */
-export function selectStacks(model: RoutingModel, names: readonly string[]): { stacks: StackModel[] } | { error: string } {
+export function selectStacks(model: RoutingModel, names: readonly string[]): { stacks: StackModel[]; error?: undefined } | { error: string } {
   const known = model.stacks.map((s) => s.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     return { error: `no stack named ${unknown.map((n) => JSON.stringify(n)).join(", ")} in this config; its stacks are: ${known.join(", ")}` };
   }
   return { stacks: names.length === 0 ? [...model.stacks] : model.stacks.filter((s) => names.includes(s.name)) };
+}
+
+/** For commands that work on one stack: the one named (by `option`), or the config's only stack. */
+export function selectStack(model: RoutingModel, name: string | undefined, option: string): { stack: StackModel; error?: undefined } | { error: string } {
+  const selected = selectStacks(model, name === undefined ? [] : [name]);
+  if (selected.error !== undefined) return { error: selected.error };
+  if (selected.stacks.length > 1) return { error: `this config has several stacks (${selected.stacks.map((s) => s.name).join(", ")}); name one with ${option}` };
+  return { stack: selected.stacks[0] };
 }
 
 /** Builds one RoutingStack per config stack in an app; nothing is written until app.synth(). */

@@ -1,7 +1,7 @@
 // Fixtures: a valid config to start each test from, and one place that synthesizes.
 import { Testing } from "cdktf";
 import { buildApp } from "../../src/app";
-import { toModel } from "../../src/config/model";
+import { toModel } from "../../src/model/model";
 import { parseConfig } from "../../src/validation/validate";
 
 export const ALB_USE1 = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/vllm-use1/50dc6c495c0c9188";

@@ -4,12 +4,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadModel } from "../../src/app";
+import { BACKEND_CONFIG_FILE, localRehearsalFiles } from "../../src/local-aws/terraform-overrides";
+import type { StackModel } from "../../src/model/model";
 import { runSynth } from "./run";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { terraformAvailability, terraformEnv, terraform, terraformAsync } = require("../../scripts/lib/terraform");
-const { startS3Server, request } = require("../../scripts/lib/s3-server");
-const { seedStack } = require("../../scripts/lib/aws-fixtures");
-const { prepareWorkdir, BACKEND_CONFIG_FILE } = require("../../scripts/lib/local-plan");
+const { startS3Server, request } = require("../../scripts/lib/moto-server");
+const { seedStack } = require("../../scripts/lib/moto-fixtures");
+const { prepareWorkdir } = require("../../scripts/lib/local-plan");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export { terraformAsync, request, startS3Server };
@@ -25,8 +28,14 @@ export function tf(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}
   return terraform(args, { cwd: dir, env: { ...env, ...extraEnv } });
 }
 
-/** Synthesizes a config (undefined: the embedded default) into a folder of its own; returns the stack's folder. */
-export function synthStack(stack: string, config?: unknown): string {
+export interface SynthesizedStack {
+  /** The folder of its cdk.tf.json. */
+  readonly dir: string;
+  readonly model: StackModel;
+}
+
+/** Synthesizes a config (undefined: the embedded default) into a folder of its own; returns one stack of it. */
+export function synthStack(stack: string, config?: unknown): SynthesizedStack {
   let file: string | undefined;
   if (config !== undefined) {
     file = join(mkdtempSync(join(tmpdir(), "smart-routing-config-")), "config.json");
@@ -34,14 +43,16 @@ export function synthStack(stack: string, config?: unknown): string {
   }
   const run = runSynth({ SMART_ROUTING_CONFIG: file });
   if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
-  return join(run.outdir, "stacks", stack);
+  const model = loadModel({ SMART_ROUTING_CONFIG: file }).model?.stacks.find((s) => s.name === stack);
+  if (model === undefined) throw new Error(`the config has no stack ${stack}`);
+  return { dir: join(run.outdir, "stacks", stack), model };
 }
 
 /** A working folder for a synthesized stack against the server, seeded and initialized; returns it. */
-export async function initWorkdir(stackDir: string, endpoint: string): Promise<string> {
+export async function initWorkdir(stack: SynthesizedStack, endpoint: string): Promise<string> {
   const workdir = join(mkdtempSync(join(tmpdir(), "smart-routing-plan-")), "stack");
-  const stackJson = prepareWorkdir(stackDir, workdir, endpoint);
-  await seedStack(endpoint, stackJson);
+  prepareWorkdir(stack.dir, workdir, (json: Parameters<typeof localRehearsalFiles>[0]) => localRehearsalFiles(json, endpoint));
+  await seedStack(endpoint, stack.model);
   const init = tf(workdir, ["init", "-input=false", "-no-color", "-lockfile=readonly", `-backend-config=${BACKEND_CONFIG_FILE}`]);
   if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stdout}${init.stderr}`);
   return workdir;

@@ -1,6 +1,7 @@
 // Running real Terraform offline: find the hashicorp/aws provider mirror, write a CLI config that installs
 // from it through a shared plugin cache (so each `terraform init` links the 700 MB provider instead of
 // copying it), and run terraform with checkpoint calls off. Used by the tests and the npm scripts.
+// @ts-check
 "use strict";
 const { spawnSync, spawn } = require("node:child_process");
 const { existsSync, mkdirSync, writeFileSync } = require("node:fs");
@@ -10,7 +11,10 @@ const { join } = require("node:path");
 const PROVIDER = "registry.terraform.io/hashicorp/aws";
 const PROVIDER_VERSION = "5.100.0";
 
-/** Where a filesystem mirror of hashicorp/aws 5.100.0 may be; SMART_ROUTING_PROVIDER_MIRROR wins. */
+/**
+ * Where a filesystem mirror of hashicorp/aws 5.100.0 may be; SMART_ROUTING_PROVIDER_MIRROR wins.
+ * @returns {string[]}
+ */
 function mirrorCandidates(env = process.env) {
   return [
     env.SMART_ROUTING_PROVIDER_MIRROR,
@@ -18,7 +22,7 @@ function mirrorCandidates(env = process.env) {
     join(homedir(), ".terraform.d", "plugins"),
     "/usr/share/terraform/plugins",
     "/usr/local/share/terraform/plugins",
-  ].filter(Boolean);
+  ].filter(/** @returns {dir is string} */ (dir) => typeof dir === "string" && dir !== "");
 }
 
 function findMirror(env = process.env) {
@@ -37,6 +41,7 @@ function terraformVersion(env = process.env) {
  * Whether real Terraform can run here: { ok: true, mirror, version } or { ok: false, reason }.
  * Without a mirror, Terraform could still download the provider on a machine with internet access,
  * so SMART_ROUTING_PROVIDER_MIRROR=none accepts that.
+ * @returns {{ ok: true, mirror: string | undefined, version: string, reason?: undefined } | { ok: false, reason: string, mirror?: undefined }}
  */
 function terraformAvailability(env = process.env) {
   const version = terraformVersion(env);
@@ -53,7 +58,11 @@ function terraformAvailability(env = process.env) {
   return { ok: true, mirror, version };
 }
 
-/** Writes a Terraform CLI config for the mirror and the shared plugin cache; returns the environment to run with. */
+/**
+ * Writes a Terraform CLI config for the mirror and the shared plugin cache; returns the environment to run with.
+ * @param {string | undefined} mirror
+ * @returns {NodeJS.ProcessEnv}
+ */
 function terraformEnv(mirror, env = process.env) {
   const base = { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
   const cache = env.SMART_ROUTING_PLUGIN_CACHE || join(tmpdir(), "smart-routing-terraform-plugin-cache");
@@ -76,7 +85,14 @@ function terraformEnv(mirror, env = process.env) {
   return { ...base, TF_CLI_CONFIG_FILE: configFile };
 }
 
-/** Runs terraform synchronously; returns { status, stdout, stderr }. */
+/** @typedef {{ status: number | null, stdout: string, stderr: string }} TerraformResult */
+
+/**
+ * Runs terraform synchronously.
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv }} options
+ * @returns {TerraformResult}
+ */
 function terraform(args, { cwd, env }) {
   const result = spawnSync(env.TERRAFORM_BINARY_NAME || "terraform", args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -86,6 +102,9 @@ function terraform(args, { cwd, env }) {
  * Runs terraform without blocking the event loop (for running several at once); resolves like terraform().
  * `signal` (an AbortSignal) stops it with SIGTERM, on which Terraform releases its state lock; `onOutput`
  * sees output as it arrives, for callers that wait on a line.
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal, onOutput?: (output: string) => void }} options
+ * @returns {Promise<TerraformResult>}
  */
 function terraformAsync(args, { cwd, env, signal, onOutput }) {
   return new Promise((resolve, reject) => {

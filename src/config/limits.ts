@@ -70,6 +70,19 @@ export const ALB_ARN =
 export const NLB_ARN =
   /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalancer\/net\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
 
+const LOAD_BALANCER_NAME_IN_ARN = /:loadbalancer\/(?:app|net)\/([^/]+)\//;
+
+/**
+ * What names an endpoint within its region: the Elastic IP allocation ID, the instance ID, or the load
+ * balancer's name, whether the config gives its ARN or looks it up by name (a load balancer's name is
+ * unique per region and account, so both forms name the same endpoint). Undefined for an endpoint that
+ * has neither an ID nor a lookup (an invalid config).
+ */
+export function endpointIdentity(endpoint: { readonly id?: string; readonly lookup?: { readonly name: string } }): string | undefined {
+  if (endpoint.lookup !== undefined) return endpoint.lookup.name;
+  return endpoint.id === undefined ? undefined : (LOAD_BALANCER_NAME_IN_ARN.exec(endpoint.id)?.[1] ?? endpoint.id);
+}
+
 export const AWS_REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 /** S3 bucket naming rules (general purpose buckets). */

@@ -1,11 +1,9 @@
 import { GlobalacceleratorAccelerator } from "@cdktf/provider-aws/lib/globalaccelerator-accelerator";
 import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
-import type { AcceleratorModel, ListenerModel } from "../config/model";
+import { RESOURCE_NAME } from "../model/contract";
+import type { AcceleratorModel, ListenerModel } from "../model/model";
 import { RoutingListener } from "./listener";
-
-/** The accelerator's Terraform name, for ever: a new address would destroy it and its static IPs. */
-export const ACCELERATOR_ADDRESS = "accelerator";
 
 export interface AcceleratorProps extends Omit<AcceleratorModel, "enabled"> {
   /** The model's flag, or the operators' variable that defaults to it. */
@@ -38,7 +36,7 @@ export class RoutingAccelerator extends Construct {
             },
       ...(props.protectFromDestroy && { lifecycle: { preventDestroy: true } }),
     });
-    this.resource.overrideLogicalId(ACCELERATOR_ADDRESS);
+    this.resource.overrideLogicalId(RESOURCE_NAME.accelerator);
   }
 
   addListener(listener: Omit<ListenerModel, "endpointGroups">): RoutingListener {

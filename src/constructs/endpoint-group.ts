@@ -1,6 +1,7 @@
 import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalaccelerator-endpoint-group";
 import { Construct } from "constructs";
-import type { EndpointGroupModel, EndpointModel } from "../config/model";
+import { RESOURCE_NAME } from "../model/contract";
+import type { EndpointGroupModel, EndpointModel } from "../model/model";
 
 /** How the stack turns the model's endpoints and traffic settings into Terraform values. */
 export interface EndpointGroupBindings {
@@ -17,11 +18,6 @@ export interface EndpointGroupProps extends EndpointGroupModel {
   readonly bind: EndpointGroupBindings;
 }
 
-/** Terraform name of an endpoint group: `<listener>_<region>`. */
-export function endpointGroupAddress(group: Pick<EndpointGroupModel, "listener" | "region">): string {
-  return `${group.listener}_${group.region}`;
-}
-
 /**
  * One endpoint group: a region of a listener. Region, dial, weights and client
  * IP preservation are always written out, so the plan never depends on
@@ -29,9 +25,14 @@ export function endpointGroupAddress(group: Pick<EndpointGroupModel, "listener" 
  */
 export class RoutingEndpointGroup extends Construct {
   readonly resource: GlobalacceleratorEndpointGroup;
+  /** The listener's name and the group's region: together they name the group. */
+  readonly listener: string;
+  readonly region: string;
 
   constructor(scope: Construct, id: string, props: EndpointGroupProps) {
     super(scope, id);
+    this.listener = props.listener;
+    this.region = props.region;
     const hc = props.healthCheck;
     this.resource = new GlobalacceleratorEndpointGroup(this, "Default", {
       listenerArn: props.listenerArn,
@@ -52,6 +53,6 @@ export class RoutingEndpointGroup extends Construct {
         clientIpPreservationEnabled: ep.clientIpPreservation,
       })),
     });
-    this.resource.overrideLogicalId(endpointGroupAddress(props));
+    this.resource.overrideLogicalId(RESOURCE_NAME.endpointGroup(props));
   }
 }

@@ -1,14 +1,10 @@
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { Construct } from "constructs";
-import type { LoadBalancerLookup } from "../config/model";
+import { RESOURCE_NAME } from "../model/contract";
+import type { LoadBalancerLookup } from "../model/model";
 import type { RegionalProviders } from "./regional-providers";
 
 const LOAD_BALANCER_TYPE = { alb: "application", nlb: "network" } as const;
-
-/** Terraform name of a lookup's data source: `<region>_<name>`, e.g. data.aws_lb.us-east-1_triton-use1. */
-export function lookupAddress(lookup: Pick<LoadBalancerLookup, "region" | "name">): string {
-  return `${lookup.region}_${lookup.name}`;
-}
 
 /**
  * Load balancers named in the config instead of by ARN: one `data "aws_lb"` per
@@ -20,7 +16,7 @@ export class LoadBalancerLookups extends Construct {
   constructor(scope: Construct, id: string, lookups: readonly LoadBalancerLookup[], providers: RegionalProviders) {
     super(scope, id);
     for (const lookup of lookups) {
-      const lb = new DataAwsLb(this, lookupAddress(lookup), {
+      const lb = new DataAwsLb(this, RESOURCE_NAME.lookup(lookup), {
         name: lookup.name,
         provider: providers.forRegion(lookup.region),
         lifecycle: {
@@ -33,14 +29,14 @@ export class LoadBalancerLookups extends Construct {
           ],
         },
       });
-      lb.overrideLogicalId(lookupAddress(lookup));
-      this.arns.set(lookupAddress(lookup), lb.arn);
+      lb.overrideLogicalId(RESOURCE_NAME.lookup(lookup));
+      this.arns.set(RESOURCE_NAME.lookup(lookup), lb.arn);
     }
   }
 
   /** The ARN (a plan-time reference) of a looked-up load balancer. */
   arnOf(region: string, name: string): string {
-    const arn = this.arns.get(lookupAddress({ region, name }));
+    const arn = this.arns.get(RESOURCE_NAME.lookup({ region, name }));
     if (arn === undefined) throw new Error(`no lookup for ${name} in ${region}`);
     return arn;
   }

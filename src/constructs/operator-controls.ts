@@ -1,12 +1,9 @@
 import { TerraformVariable, Token, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
-import type { EndpointGroupModel, EndpointModel, StackModel } from "../config/model";
-import { endpointWeightKey, trafficDialKey } from "../config/operator-keys";
+import { endpointWeightKey, trafficDialKey, VARIABLE } from "../model/contract";
+import type { EndpointGroupModel, EndpointModel, StackModel } from "../model/model";
 
-/** The variables' names: part of the operators' contract, like the resource addresses. */
-export const TRAFFIC_DIALS = "traffic_dials";
-export const ENDPOINT_WEIGHTS = "endpoint_weights";
-export const ACCELERATOR_ENABLED = "accelerator_enabled";
+const { trafficDials: TRAFFIC_DIALS, endpointWeights: ENDPOINT_WEIGHTS, acceleratorEnabled: ACCELERATOR_ENABLED } = VARIABLE;
 
 /**
  * The knobs an operator turns during an incident, as Terraform variables, so that draining a region

@@ -2,8 +2,9 @@
 // editors render Mermaid) instead of reading Terraform JSON: static IPs -> accelerator -> listeners
 // -> endpoint groups -> endpoints, each labelled with what decides where traffic goes and with the
 // operator variable's key that changes it.
-import type { EndpointGroupModel, EndpointModel, HealthCheckModel, ListenerModel, StackModel } from "../config/model";
-import { endpointName, endpointWeightKey, trafficDialKey } from "../config/operator-keys";
+import { endpointIdentity } from "../config/limits";
+import { endpointWeightKey, trafficDialKey } from "../model/contract";
+import type { EndpointGroupModel, EndpointModel, HealthCheckModel, ListenerModel, StackModel } from "../model/model";
 
 /** A Mermaid flowchart (no fence) of the stack's routing. */
 export function routingDiagram(stack: StackModel): string {
@@ -60,7 +61,7 @@ function healthCheck(hc: HealthCheckModel): string {
 }
 
 function endpointTitle(ep: EndpointModel): string {
-  return ep.lookup !== undefined ? `${ep.type} ${ep.lookup.name} (found by name)` : `${ep.type} ${endpointName(ep)}`;
+  return ep.lookup !== undefined ? `${ep.type} ${ep.lookup.name} (found by name)` : `${ep.type} ${endpointIdentity(ep)}`;
 }
 
 /** A quoted Mermaid label of several lines; quotes become entities so no text can end the label early. */

@@ -1,7 +1,7 @@
 // What the hand-off scripts (scripts/package.js, scripts/diagram.js) use from the TypeScript side.
 import { App } from "cdktf";
 import { buildApp } from "../app";
-import type { RoutingModel } from "../config/model";
+import type { RoutingModel } from "../model/model";
 
 export { loadModelReporting, selectStacks } from "../app";
 export { routingDiagram } from "./diagram";

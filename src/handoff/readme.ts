@@ -1,10 +1,11 @@
 // The README of a Terraform package: written for a team that runs Terraform but not node or cdktf,
 // and for an operator who must drain a region during an incident. Variables and outputs are listed
 // from the stack's own JSON, so the README cannot miss one.
-import type { StackModel } from "../config/model";
-import { endpointWeightKey, trafficDialKey } from "../config/operator-keys";
-import { ACCELERATOR_ENABLED, ENDPOINT_WEIGHTS, TRAFFIC_DIALS } from "../constructs/operator-controls";
+import { ADDRESS, endpointWeightKey, trafficDialKey, VARIABLE } from "../model/contract";
+import type { StackModel } from "../model/model";
 import { routingDiagram } from "./diagram";
+
+const { trafficDials: TRAFFIC_DIALS, endpointWeights: ENDPOINT_WEIGHTS, acceleratorEnabled: ACCELERATOR_ENABLED } = VARIABLE;
 
 export interface StackJson {
   readonly variable: Record<string, { readonly type: string; readonly default: unknown; readonly description: string }>;
@@ -44,9 +45,9 @@ no cdktf). Do not edit these files: change the routing config and generate the p
 ${routingDiagram(s).trimEnd()}
 \`\`\`
 
-- \`aws_globalaccelerator_accelerator.accelerator\` (\`${s.accelerator.name}\`, ${s.accelerator.ipAddressType}${s.accelerator.protectFromDestroy ? ", \`prevent_destroy\`" : ""})
-${s.listeners.map((l) => `- \`aws_globalaccelerator_listener.${l.name}\` with endpoint groups ${l.endpointGroups.map((g) => `\`aws_globalaccelerator_endpoint_group.${l.name}_${g.region}\``).join(", ")}`).join("\n")}
-${s.lookups.map((lb) => `- \`data.aws_lb.${lb.region}_${lb.name}\`: the ${lb.type.toUpperCase()} \`${lb.name}\` in ${lb.region}, found by name at plan time (it must exist)`).join("\n")}
+- \`${ADDRESS.accelerator}\` (\`${s.accelerator.name}\`, ${s.accelerator.ipAddressType}${s.accelerator.protectFromDestroy ? ", \`prevent_destroy\`" : ""})
+${s.listeners.map((l) => `- \`${ADDRESS.listener(l.name)}\` with endpoint groups ${l.endpointGroups.map((g) => `\`${ADDRESS.endpointGroup(g)}\``).join(", ")}`).join("\n")}
+${s.lookups.map((lb) => `- \`${ADDRESS.lookup(lb)}\`: the ${lb.type.toUpperCase()} \`${lb.name}\` in ${lb.region}, found by name at plan time (it must exist)`).join("\n")}
 
 Providers: \`hashicorp/aws\` ${f.providerVersion}; the default provider is in us-west-2 (the Global
 Accelerator API's region) and each endpoint region has an aliased provider (\`aws.<region>\`) for
@@ -98,7 +99,7 @@ ${s.allowedAccountIds ? `The providers only accept account ${s.allowedAccountIds
 - **Static IPs are lost if the accelerator is destroyed.** Its two anycast IPs (\`static_ips\`) are
   what clients and allow-lists use; a new accelerator gets different ones, for ever. ${s.accelerator.protectFromDestroy ? "`prevent_destroy` is set on it, so Terraform refuses any plan that would destroy or replace it." : "**`prevent_destroy` is off in this config**: nothing but your review stops a plan that destroys it."}
 - **Gate every apply on the plan.** Apply only a saved plan you reviewed, and never one that
-  destroys or replaces \`aws_globalaccelerator_accelerator.accelerator\`. Listener and endpoint-group
+  destroys or replaces \`${ADDRESS.accelerator}\`. Listener and endpoint-group
   replacements interrupt traffic for that listener or region.
 - **Addresses are a contract.** Never rename resources in the files or move them in state by hand;
   a new state key or workspace means a second, new accelerator.

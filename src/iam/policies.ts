@@ -2,7 +2,7 @@
 // pull requests (read Global Accelerator, read the stack's state, write only its lock), an apply role for
 // the main branch or a protected environment (which cannot delete the accelerator unless break-glass is
 // asked for), and the GitHub OIDC trust policy of each, which checks both the audience and the subject.
-import type { StackModel } from "../config/model";
+import type { StackModel } from "../model/model";
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";

@@ -5,6 +5,7 @@
 // or a resource removed from the config; this check looks at the actions, so it
 // does.
 import type { DestroyAllowance } from "../config/types";
+import { RESOURCE_TYPE } from "../model/contract";
 import type { Plan, ResourceChange } from "./plan-json";
 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "move" | "forget";
@@ -37,9 +38,7 @@ export interface GatePolicy {
   readonly allowDestroy: readonly DestroyAllowance[];
 }
 
-const ACCELERATOR = "aws_globalaccelerator_accelerator";
-const LISTENER = "aws_globalaccelerator_listener";
-const ENDPOINT_GROUP = "aws_globalaccelerator_endpoint_group";
+const { accelerator: ACCELERATOR, listener: LISTENER, endpointGroup: ENDPOINT_GROUP } = RESOURCE_TYPE;
 
 const ALLOWANCE_BY_TYPE: Readonly<Record<string, DestroyAllowance>> = {
   [LISTENER]: "listeners",

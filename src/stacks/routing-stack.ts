@@ -1,11 +1,12 @@
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { StackModel } from "../config/model";
 import { RoutingAccelerator } from "../constructs/accelerator";
 import type { EndpointGroupBindings } from "../constructs/endpoint-group";
 import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
 import { OperatorControls } from "../constructs/operator-controls";
 import { RegionalProviders } from "../constructs/regional-providers";
+import { OUTPUT, trafficDialKey } from "../model/contract";
+import type { StackModel } from "../model/model";
 import { moveRenamedListeners } from "./renames";
 
 /**
@@ -29,7 +30,7 @@ export class RoutingStack extends TerraformStack {
     const lookups = new LoadBalancerLookups(this, "lookups", model.lookups, providers);
     const controls = new OperatorControls(this, "controls", model);
     const bind: EndpointGroupBindings = {
-      endpointId: (ep, region) => (ep.lookup !== undefined ? lookups.arnOf(region, ep.lookup.name) : (ep.id as string)),
+      endpointId: (ep, region) => (ep.lookup !== undefined ? lookups.arnOf(region, ep.lookup.name) : ep.id),
       trafficDial: (group) => controls.trafficDial(group),
       weight: (group, ep) => controls.weight(group, ep),
     };
@@ -39,7 +40,7 @@ export class RoutingStack extends TerraformStack {
       const listener = this.accelerator.addListener(listenerModel);
       for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, bind);
     }
-    moveRenamedListeners(this.accelerator, model.listeners);
+    moveRenamedListeners(this.accelerator);
     this.addOutputs(model);
   }
 
@@ -64,25 +65,18 @@ export class RoutingStack extends TerraformStack {
     const output = (id: string, value: unknown, description: string) =>
       new TerraformOutput(this, id, { value, description, staticId: true });
 
-    output("dns_name", accelerator.dnsName, "DNS name of the accelerator (IPv4).");
+    output(OUTPUT.dnsName, accelerator.dnsName, "DNS name of the accelerator (IPv4).");
     if (model.accelerator.ipAddressType === "DUAL_STACK") {
-      output("dual_stack_dns_name", accelerator.dualStackDnsName, "DNS name of the accelerator (IPv4 and IPv6).");
+      output(OUTPUT.dualStackDnsName, accelerator.dualStackDnsName, "DNS name of the accelerator (IPv4 and IPv6).");
     }
-    output("static_ips", `\${flatten(${accelerator.fqn}.ip_sets[*].ip_addresses)}`, "The accelerator's static anycast IP addresses.");
-    output("hosted_zone_id", accelerator.hostedZoneId, "Route 53 hosted zone ID for alias records to the accelerator.");
-    output("accelerator_arn", accelerator.arn, "ARN of the accelerator.");
+    output(OUTPUT.staticIps, `\${flatten(${accelerator.fqn}.ip_sets[*].ip_addresses)}`, "The accelerator's static anycast IP addresses.");
+    output(OUTPUT.hostedZoneId, accelerator.hostedZoneId, "Route 53 hosted zone ID for alias records to the accelerator.");
+    output(OUTPUT.acceleratorArn, accelerator.arn, "ARN of the accelerator.");
+    const listeners = this.accelerator.listeners;
+    output(OUTPUT.listenerArns, Object.fromEntries(listeners.map((l) => [l.name, l.resource.arn])), "Listener ARN by listener name.");
     output(
-      "listener_arns",
-      Object.fromEntries(this.accelerator.listeners.map((l, i) => [model.listeners[i].name, l.resource.arn])),
-      "Listener ARN by listener name.",
-    );
-    output(
-      "endpoint_group_arns",
-      Object.fromEntries(
-        this.accelerator.listeners.flatMap((l, i) =>
-          l.endpointGroups.map((g, j) => [`${model.listeners[i].name}/${model.listeners[i].endpointGroups[j].region}`, g.resource.arn]),
-        ),
-      ),
+      OUTPUT.endpointGroupArns,
+      Object.fromEntries(listeners.flatMap((l) => l.endpointGroups.map((g) => [trafficDialKey(g), g.resource.arn]))),
       "Endpoint group ARN by <listener>/<region>.",
     );
   }

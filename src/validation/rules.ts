@@ -2,6 +2,7 @@
 // of the config that holds everything it reads and returns its findings, with
 // paths relative to that part. The schema attaches each rule at its level.
 // The one-line comment above a rule says which AWS behaviour it protects.
+// Everything this module exports is a rule (tests check each is attached and tested both ways).
 import type {
   BackendConfig,
   EndpointConfig,
@@ -12,8 +13,8 @@ import type {
   RoutingConfig,
   StackConfig,
 } from "../config/types";
-import { ALB_ARN, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
-import { endpointName } from "../config/operator-keys";
+import { stateKey } from "../config/defaults";
+import { ALB_ARN, endpointIdentity, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
 import { show } from "../config/show";
 
 export interface Finding {
@@ -51,7 +52,7 @@ function inside(port: number, s: Span): boolean {
 }
 
 /** The region in an Elastic Load Balancing ARN, or undefined for anything else. */
-export function arnRegion(arn: string): string | undefined {
+function arnRegion(arn: string): string | undefined {
   return (ALB_ARN.exec(arn) ?? NLB_ARN.exec(arn))?.[1];
 }
 
@@ -117,7 +118,7 @@ export const loadBalancerArnInGroupRegion: Rule<EndpointGroupConfig> = (group) =
 // The API rejects an endpoint listed twice in one group; a load balancer given by ARN and by a lookup of
 // its name is one endpoint. Unique names also keep the operators' endpoint_weights keys unique.
 export const uniqueEndpoints: Rule<EndpointGroupConfig> = (group) =>
-  duplicates(group.endpoints, endpointName).map(([index, first]) => ({
+  duplicates(group.endpoints, endpointIdentity).map(([index, first]) => ({
     path: ["endpoints", index],
     message: `is the same endpoint as endpoints[${first}]`,
   }));
@@ -284,11 +285,6 @@ export const uniqueStackNames: Rule<RoutingConfig> = (config) =>
     message: `${show(config.stacks[index].name)} is already the name of stacks[${first}]`,
     received: config.stacks[index].name,
   }));
-
-/** The state key a stack uses: its own, or `smart-routing/<stack>.tfstate`. */
-export function stateKey(stack: Pick<StackConfig, "name" | "backend">): string {
-  return stack.backend.key ?? `smart-routing/${stack.name}.tfstate`;
-}
 
 // Two stacks writing one state object would destroy each other's resources.
 export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>

@@ -1,9 +1,9 @@
 // Validation entry point: every error of a config at once, each with its path,
 // the value received and what is allowed; then, for a valid config, warnings.
 import { z } from "zod";
-import { configSchema } from "../config/schema";
-import type { RoutingConfig } from "../config/types";
 import { formatPath, show } from "../config/show";
+import type { RoutingConfig } from "../config/types";
+import { configSchema, genericMessage } from "./schema";
 import { configWarnings } from "./warnings";
 
 export interface ConfigIssue {
@@ -25,7 +25,7 @@ export class ConfigError extends Error {
 }
 
 export function validateConfig(raw: unknown): ValidationResult {
-  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  const parsed = configSchema.safeParse(raw, { reportInput: true, error: genericMessage });
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => toConfigIssues(issue, raw));
     return { ok: false, errors: dedupe(errors) };

@@ -1,24 +1,31 @@
 // A real S3 API on loopback for Terraform's S3 backend: moto_server, started on a free port and stopped
 // by whoever started it (also on exit and Ctrl-C). SMART_ROUTING_S3_ENDPOINT points at a running server
 // instead. moto also serves ELBv2, EC2 and STS, so regional data sources can resolve against it.
+// @ts-check
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
 const http = require("node:http");
 const net = require("node:net");
 
+/** @returns {Promise<number>} a port free on loopback now */
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 }
 
-/** One HTTP request to the server; resolves { status, body }. Unsigned: moto does not check signatures. */
+/**
+ * One HTTP request to the server; resolves { status, body }. Unsigned: moto does not check signatures.
+ * @param {string} endpoint @param {string} method @param {string} path
+ * @param {string} [body] @param {Record<string, string>} [headers]
+ * @returns {Promise<{ status: number, body: string }>}
+ */
 function request(endpoint, method, path, body = "", headers = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request(`${endpoint}${path}`, {
@@ -34,12 +41,16 @@ function request(endpoint, method, path, body = "", headers = {}) {
     req.on("response", (res) => {
       let text = "";
       res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode, body: text }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
     req.end(body);
   });
 }
 
+/**
+ * @param {string} endpoint
+ * @param {import("node:child_process").ChildProcess | undefined} child
+ */
 async function waitUntilReady(endpoint, child, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -62,6 +73,7 @@ function motoAvailability() {
 /**
  * Starts moto_server on a free loopback port, or uses SMART_ROUTING_S3_ENDPOINT.
  * Resolves { endpoint, stop }: stop() ends the server it started (and is a no-op for one it did not).
+ * @returns {Promise<{ endpoint: string, stop: () => Promise<void> }>}
  */
 async function startS3Server(env = process.env) {
   if (env.SMART_ROUTING_S3_ENDPOINT) {
@@ -80,8 +92,9 @@ async function startS3Server(env = process.env) {
     await waitUntilReady(endpoint, child);
   } catch (err) {
     kill();
-    throw new Error(`${err.message}\n${stderr}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${stderr}`);
   }
+  /** @type {() => Promise<void>} */
   const stop = () =>
     new Promise((resolve) => {
       process.removeListener("exit", kill);
@@ -92,7 +105,10 @@ async function startS3Server(env = process.env) {
   return { endpoint, stop };
 }
 
-/** Creates a bucket (if missing) with versioning on, as a state bucket should have. */
+/**
+ * Creates a bucket (if missing) with versioning on, as a state bucket should have.
+ * @param {string} endpoint @param {string} bucket
+ */
 async function createStateBucket(endpoint, bucket, region = "us-west-2") {
   const config =
     region === "us-east-1"

@@ -1,12 +1,11 @@
 // The shape of a routing config, and every rule on a single field, as one zod
 // schema. Rules that relate several fields are small named functions in
-// src/validation/rules.ts, attached here with `check` at the level that holds
-// all the fields they read. zod runs them even when a field below has a
-// range error, so one run reports every mistake; only a value of the wrong
-// type stops the rules above it (they cannot reason about it).
+// rules.ts, attached here with `check` at the level that holds all the fields
+// they read. zod runs them even when a field below has a range error, so one
+// run reports every mistake; only a value of the wrong type stops the rules
+// above it (they cannot reason about it).
 import { z } from "zod";
-import * as rules from "../validation/rules";
-import type { Rule } from "../validation/rules";
+import { DEFAULTS, defaultStateKey } from "../config/defaults";
 import {
   ACCELERATOR_NAME,
   ACCOUNT_ID,
@@ -30,24 +29,27 @@ import {
   NLB_ARN,
   S3_BUCKET_NAME,
   STACK_NAME,
-} from "./limits";
-import { show } from "./show";
-import type { RoutingConfig } from "./types";
+} from "../config/limits";
+import { show } from "../config/show";
+import type { RoutingConfig } from "../config/types";
+import * as rules from "./rules";
+import type { Rule } from "./rules";
 
-// Messages for the generic cases (wrong type, not in an enum); fields with
-// their own wording set `error` themselves.
-z.config({
-  customError: (issue) => {
-    if (issue.code === "invalid_type") {
-      if (issue.input === undefined) return "is required";
-      return `must be ${article(issue.expected)}, received ${show(issue.input)}`;
-    }
-    if (issue.code === "invalid_value") {
-      return `must be ${oneOf(issue.values)}, received ${show(issue.input)}`;
-    }
-    return undefined;
-  },
-});
+/**
+ * Messages for the generic cases (wrong type, not in an enum), passed to each parse rather than set
+ * with z.config: importing this module changes nothing global. Fields with their own wording set
+ * `error` themselves, which zod prefers.
+ */
+export function genericMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type") {
+    if (issue.input === undefined) return "is required";
+    return `must be ${article(issue.expected)}, received ${show(issue.input)}`;
+  }
+  if (issue.code === "invalid_value") {
+    return `must be ${oneOf(issue.values)}, received ${show(issue.input)}`;
+  }
+  return undefined;
+}
 
 function article(expected: string): string {
   if (expected === "object") return "a mapping";
@@ -60,8 +62,14 @@ function oneOf(values: readonly unknown[]): string {
   return shown.length === 1 ? shown[0] : `one of ${shown.join(", ")}`;
 }
 
+/** Every rule attached to the schema, by name: a test checks that no exported rule is left out. */
+export const ATTACHED_RULES = new Set<string>();
+
 /** Attaches a cross-field rule: each finding becomes an error at its own path. */
 function check<T>(rule: Rule<T>) {
+  const name = Object.entries(rules).find(([, r]) => r === rule)?.[0];
+  if (name === undefined) throw new Error("check() takes a rule exported by rules.ts");
+  ATTACHED_RULES.add(name);
   return (value: T, ctx: z.RefinementCtx) => {
     for (const finding of rule(value)) {
       ctx.addIssue({ code: "custom", message: finding.message, path: [...finding.path], input: finding.received });
@@ -115,20 +123,20 @@ function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: st
 }
 
 const port = intBetween(1, 65535);
-const weight = intBetween(0, 255).describe("Share of the group's traffic, 0-255 (0 = none).").meta({ default: 128 });
+const weight = intBetween(0, 255).describe("Share of the group's traffic, 0-255 (0 = none).").meta({ default: DEFAULTS.weight });
 const region = oneOfValues(GA_REGIONS, `a region Global Accelerator supports (${GA_REGIONS.join(", ")})`);
 
 export const portRangeSchema = z
   .strictObject({
     fromPort: port,
-    toPort: port.optional().describe("Last port of the range.").meta({ default: "fromPort" }),
+    toPort: port.optional().describe("Last port of the range; fromPort when omitted."),
   })
   .superRefine(check(rules.portRangeInOrder));
 
 export const healthCheckSchema = z
   .strictObject({
-    protocol: oneOfValues(["TCP", "HTTP", "HTTPS"]).optional().meta({ default: "TCP" }),
-    port: port.optional().describe("Port to probe.").meta({ default: "the listener's first port" }),
+    protocol: oneOfValues(["TCP", "HTTP", "HTTPS"]).optional().meta({ default: DEFAULTS.healthCheck.protocol }),
+    port: port.optional().describe("Port to probe; the listener's first port when omitted."),
     path: z
       .string()
       .max(255, { error: (issue) => `must be at most 255 characters, received ${show(issue.input)}` })
@@ -138,11 +146,11 @@ export const healthCheckSchema = z
       })
       .optional()
       .describe("HTTP/HTTPS only.")
-      .meta({ default: "/" }),
+      .meta({ default: DEFAULTS.healthCheck.path }),
     intervalSeconds: oneOfValues(HEALTH_CHECK_INTERVALS, "10 or 30 (the API allows no other value)")
       .optional()
-      .meta({ default: 30 }),
-    thresholdCount: intBetween(1, 10).optional().meta({ default: 3 }),
+      .meta({ default: DEFAULTS.healthCheck.intervalSeconds }),
+    thresholdCount: intBetween(1, 10).optional().meta({ default: DEFAULTS.healthCheck.thresholdCount }),
   })
   .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.")
   .superRefine(check(rules.healthCheckPathNeedsHttp));
@@ -196,7 +204,7 @@ export const endpointSchema = z.discriminatedUnion("type", [
 export const endpointGroupSchema = z
   .strictObject({
     region: region,
-    trafficDialPercentage: numberBetween(0, 100).optional().meta({ default: 100 }),
+    trafficDialPercentage: numberBetween(0, 100).optional().meta({ default: DEFAULTS.trafficDialPercentage }),
     healthCheck: healthCheckSchema.optional(),
     portOverrides: listOf(portOverrideSchema, 0, MAX_PORT_OVERRIDES, "port overrides").optional(),
     endpoints: listOf(endpointSchema, 1, MAX_ENDPOINTS, "endpoints"),
@@ -210,7 +218,7 @@ export const listenerSchema = z
     name: matching(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
     protocol: oneOfValues(["TCP", "UDP"]),
     portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
-    clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: "NONE" }),
+    clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: DEFAULTS.clientAffinity }),
     endpointGroups: listOf(endpointGroupSchema, 1, MAX_ENDPOINT_GROUPS, "endpoint groups"),
     renamedFrom: matching(LISTENER_NAME, "a listener name matching ^[a-z][a-z0-9-]{0,31}$")
       .optional()
@@ -226,8 +234,8 @@ const flowLogsSchema = z.strictObject({
 
 export const acceleratorSchema = z.strictObject({
   name: matching(ACCELERATOR_NAME, "1-64 letters, digits or hyphens, with no hyphen at either end"),
-  ipAddressType: oneOfValues(["IPV4", "DUAL_STACK"]).optional().meta({ default: "IPV4" }),
-  enabled: z.boolean().optional().meta({ default: true }),
+  ipAddressType: oneOfValues(["IPV4", "DUAL_STACK"]).optional().meta({ default: DEFAULTS.accelerator.ipAddressType }),
+  enabled: z.boolean().optional().meta({ default: DEFAULTS.accelerator.enabled }),
   ipAddresses: listOf(
     z.string().superRefine(check(rules.byoipAddress)),
     0,
@@ -236,7 +244,7 @@ export const acceleratorSchema = z.strictObject({
   )
     .optional()
     .describe("BYOIP IPv4 addresses; changing them replaces the accelerator."),
-  protectFromDestroy: z.boolean().optional().meta({ default: true }),
+  protectFromDestroy: z.boolean().optional().meta({ default: DEFAULTS.accelerator.protectFromDestroy }),
   flowLogs: z
     .union([z.literal(false), flowLogsSchema], {
       error: (issue) =>
@@ -249,11 +257,15 @@ export const acceleratorSchema = z.strictObject({
 export const backendSchema = z
   .strictObject({
     bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
-    key: z.string().superRefine(check(rules.stateKeyFormat)).optional().meta({ default: "smart-routing/<stack name>.tfstate" }),
+    key: z
+      .string()
+      .superRefine(check(rules.stateKeyFormat))
+      .optional()
+      .describe(`The state's S3 object key; ${defaultStateKey("<stack name>")} when omitted.`),
     region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"'),
-    encrypt: z.boolean().optional().meta({ default: true }),
+    encrypt: z.boolean().optional().meta({ default: DEFAULTS.backend.encrypt }),
     kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
-    lockfile: z.boolean().optional().meta({ default: true }),
+    lockfile: z.boolean().optional().meta({ default: DEFAULTS.backend.lockfile }),
     dynamodbTable: z.string().min(1).optional(),
   })
   .superRefine(check(rules.stateIsLocked));
@@ -267,7 +279,7 @@ export const stackSchema = z
       .array(oneOfValues(DESTROY_ALLOWANCES, '"listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs)'))
       .optional()
       .describe("What the plan gate lets a plan delete or replace; never the accelerator.")
-      .meta({ default: [] }),
+      .meta({ default: [...DEFAULTS.allowDestroy] }),
     backend: backendSchema,
     accelerator: acceleratorSchema,
     listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),

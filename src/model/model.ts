@@ -1,39 +1,44 @@
-// The normalized routing model: a validated config with every default applied
-// here, once, so the constructs never guess. Everything is readonly and frozen.
-import type { DestroyAllowance, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "./types";
-import { stateKey } from "../validation/rules";
+// The normalized routing model: a validated config with every default of src/config/defaults.ts
+// applied here, once, so the constructs and tools never guess. Everything is readonly and frozen.
+import { DEFAULTS, defaultClientIpPreservation, stateKey } from "../config/defaults";
+import type { DestroyAllowance, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
 
 export type EndpointType = "eip" | "instance" | "alb" | "nlb";
 
-export interface EndpointModel {
-  readonly type: EndpointType;
-  /** The endpoint ID (allocation ID, instance ID or load balancer ARN); absent for a lookup. */
-  readonly id?: string;
-  /** A load balancer found by name in the group's region at plan time. */
-  readonly lookup?: { readonly name: string };
-  /** 0-255. @default 128 */
+interface EndpointCommon {
+  /** 0-255. */
   readonly weight: number;
-  /** @default true for alb and instance, false for nlb and eip */
   readonly clientIpPreservation: boolean;
 }
 
+/** An endpoint named by its ID: an allocation ID, an instance ID or a load balancer's ARN. */
+export interface EndpointById extends EndpointCommon {
+  readonly type: EndpointType;
+  readonly id: string;
+  readonly lookup?: never;
+}
+
+/** A load balancer found by name in the group's region at plan time. */
+export interface EndpointByLookup extends EndpointCommon {
+  readonly type: "alb" | "nlb";
+  readonly lookup: { readonly name: string };
+  readonly id?: never;
+}
+
+export type EndpointModel = EndpointById | EndpointByLookup;
+
 export interface HealthCheckModel {
-  /** @default "TCP" */
   readonly protocol: "TCP" | "HTTP" | "HTTPS";
-  /** @default the listener's first port */
   readonly port: number;
-  /** Only for HTTP and HTTPS. @default "/" */
+  /** Only for HTTP and HTTPS. */
   readonly path?: string;
-  /** @default 30 */
   readonly intervalSeconds: 10 | 30;
-  /** @default 3 */
   readonly thresholdCount: number;
 }
 
 export interface EndpointGroupModel {
   readonly listener: string;
   readonly region: string;
-  /** @default 100 */
   readonly trafficDialPercentage: number;
   readonly healthCheck: HealthCheckModel;
   readonly portOverrides: readonly { readonly listenerPort: number; readonly endpointPort: number }[];
@@ -46,35 +51,30 @@ export interface ListenerModel {
   readonly renamedFrom?: string;
   readonly protocol: "TCP" | "UDP";
   readonly portRanges: readonly { readonly fromPort: number; readonly toPort: number }[];
-  /** @default "NONE" */
   readonly clientAffinity: "NONE" | "SOURCE_IP";
   readonly endpointGroups: readonly EndpointGroupModel[];
 }
 
 export interface BackendModel {
   readonly bucket: string;
-  /** @default "smart-routing/<stack name>.tfstate" */
   readonly key: string;
   readonly region: string;
-  /** @default true */
   readonly encrypt: boolean;
   readonly kmsKeyId?: string;
-  /** S3-native locking (use_lockfile). @default true */
+  /** S3-native locking (use_lockfile). */
   readonly lockfile: boolean;
   readonly dynamodbTable?: string;
 }
 
 export interface AcceleratorModel {
   readonly name: string;
-  /** @default "IPV4" */
   readonly ipAddressType: "IPV4" | "DUAL_STACK";
-  /** @default true */
   readonly enabled: boolean;
   /** BYOIP addresses; empty for Amazon's pool. */
   readonly ipAddresses: readonly string[];
-  /** lifecycle.prevent_destroy. @default true */
+  /** lifecycle.prevent_destroy. */
   readonly protectFromDestroy: boolean;
-  /** @default - off */
+  /** Absent: off. */
   readonly flowLogs?: { readonly bucket: string; readonly prefix?: string };
 }
 
@@ -88,7 +88,7 @@ export interface StackModel {
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly allowedAccountIds?: readonly string[];
-  /** What the plan gate lets a plan delete or replace. @default [] */
+  /** What the plan gate lets a plan delete or replace. */
   readonly allowDestroy: readonly DestroyAllowance[];
   readonly backend: BackendModel;
   readonly accelerator: AcceleratorModel;
@@ -123,22 +123,22 @@ function toStackModel(stack: StackConfig): StackModel {
     name: stack.name,
     tags: stack.tags ?? {},
     ...(stack.allowedAccountIds !== undefined && { allowedAccountIds: stack.allowedAccountIds }),
-    allowDestroy: stack.allowDestroy ?? [],
+    allowDestroy: stack.allowDestroy ?? DEFAULTS.allowDestroy,
     backend: {
       bucket: stack.backend.bucket,
       key: stateKey(stack),
       region: stack.backend.region,
-      encrypt: stack.backend.encrypt ?? true,
+      encrypt: stack.backend.encrypt ?? DEFAULTS.backend.encrypt,
       ...(stack.backend.kmsKeyId !== undefined && { kmsKeyId: stack.backend.kmsKeyId }),
-      lockfile: stack.backend.lockfile ?? true,
+      lockfile: stack.backend.lockfile ?? DEFAULTS.backend.lockfile,
       ...(stack.backend.dynamodbTable !== undefined && { dynamodbTable: stack.backend.dynamodbTable }),
     },
     accelerator: {
       name: a.name,
-      ipAddressType: a.ipAddressType ?? "IPV4",
-      enabled: a.enabled ?? true,
+      ipAddressType: a.ipAddressType ?? DEFAULTS.accelerator.ipAddressType,
+      enabled: a.enabled ?? DEFAULTS.accelerator.enabled,
       ipAddresses: a.ipAddresses ?? [],
-      protectFromDestroy: a.protectFromDestroy ?? true,
+      protectFromDestroy: a.protectFromDestroy ?? DEFAULTS.accelerator.protectFromDestroy,
       ...(a.flowLogs !== undefined && a.flowLogs !== false && { flowLogs: a.flowLogs }),
     },
     listeners,
@@ -154,41 +154,40 @@ function toListenerModel(listener: ListenerConfig): ListenerModel {
     ...(listener.renamedFrom !== undefined && { renamedFrom: listener.renamedFrom }),
     protocol: listener.protocol,
     portRanges,
-    clientAffinity: listener.clientAffinity ?? "NONE",
+    clientAffinity: listener.clientAffinity ?? DEFAULTS.clientAffinity,
     endpointGroups: listener.endpointGroups.map((g) => toEndpointGroupModel(g, listener.name, portRanges[0].fromPort)),
   };
 }
 
 function toEndpointGroupModel(group: EndpointGroupConfig, listener: string, firstPort: number): EndpointGroupModel {
   const hc = group.healthCheck ?? {};
-  const protocol = hc.protocol ?? "TCP";
+  const protocol = hc.protocol ?? DEFAULTS.healthCheck.protocol;
   return {
     listener,
     region: group.region,
-    trafficDialPercentage: group.trafficDialPercentage ?? 100,
+    trafficDialPercentage: group.trafficDialPercentage ?? DEFAULTS.trafficDialPercentage,
     healthCheck: {
       protocol,
+      // As the API does: a check without a port probes the listener's first port.
       port: hc.port ?? firstPort,
-      ...(protocol !== "TCP" && { path: hc.path ?? "/" }),
-      intervalSeconds: hc.intervalSeconds ?? 30,
-      thresholdCount: hc.thresholdCount ?? 3,
+      ...(protocol !== "TCP" && { path: hc.path ?? DEFAULTS.healthCheck.path }),
+      intervalSeconds: hc.intervalSeconds ?? DEFAULTS.healthCheck.intervalSeconds,
+      thresholdCount: hc.thresholdCount ?? DEFAULTS.healthCheck.thresholdCount,
     },
     portOverrides: group.portOverrides ?? [],
     endpoints: group.endpoints.map(toEndpointModel),
   };
 }
 
-// Client IP preservation defaults follow AWS: on for ALBs and EC2 instances
-// (always on for instances), off for NLBs and impossible for Elastic IPs.
 function toEndpointModel(ep: EndpointConfig): EndpointModel {
-  const lookup = "lookup" in ep ? ep.lookup : undefined;
-  return {
-    type: ep.type,
-    ...(ep.id !== undefined && { id: ep.id }),
-    ...(lookup !== undefined && { lookup }),
-    weight: ep.weight ?? 128,
-    clientIpPreservation: ep.clientIpPreservation ?? (ep.type === "alb" || ep.type === "instance"),
+  const common = {
+    weight: ep.weight ?? DEFAULTS.weight,
+    clientIpPreservation: ep.clientIpPreservation ?? defaultClientIpPreservation(ep.type),
   };
+  // Validation guarantees a load balancer has exactly one of id and lookup.
+  if ((ep.type === "alb" || ep.type === "nlb") && ep.lookup !== undefined) return { type: ep.type, lookup: ep.lookup, ...common };
+  if (ep.id === undefined) throw new Error(`an endpoint of type ${ep.type} has neither id nor lookup; validate the config first`);
+  return { type: ep.type, id: ep.id, ...common };
 }
 
 function deepFreeze<T>(value: T): T {

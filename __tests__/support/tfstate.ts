@@ -1,14 +1,13 @@
 // Terraform state documents (format version 4) holding Global Accelerator objects that "already exist",
 // for plans against a state in the local S3 backend. No Global Accelerator API is reachable here, so such
 // plans run with -refresh=false: Terraform compares the config with exactly this state.
-"use strict";
-const { randomUUID } = require("node:crypto");
+import { randomUUID } from "node:crypto";
 
 const PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]';
 const ACCOUNT = "123456789012";
-const ACCELERATOR_ARN = `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
+export const ACCELERATOR_ARN = `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
 
-function accelerator({ name, ipAddresses = [], ips = ["192.0.2.10", "192.0.2.11"] }) {
+export function accelerator({ name, ipAddresses = [], ips = ["192.0.2.10", "192.0.2.11"] }: { name: string; ipAddresses?: string[]; ips?: string[] }) {
   return {
     id: ACCELERATOR_ARN,
     arn: ACCELERATOR_ARN,
@@ -27,12 +26,12 @@ function accelerator({ name, ipAddresses = [], ips = ["192.0.2.10", "192.0.2.11"
   };
 }
 
-function listener({ port = 443, protocol = "TCP" }) {
+export function listener({ port = 443, protocol = "TCP" }: { port?: number; protocol?: string }) {
   const arn = `${ACCELERATOR_ARN}/listener/0a1b2c3d`;
   return { id: arn, arn, accelerator_arn: ACCELERATOR_ARN, client_affinity: "NONE", protocol, port_range: [{ from_port: port, to_port: port }], timeouts: null };
 }
 
-function endpointGroup({ region, endpoints, dial = 100, port = 443 }) {
+export function endpointGroup({ region, endpoints, dial = 100, port = 443 }: { region: string; endpoints: { id: string; weight: number }[]; dial?: number; port?: number }) {
   const arn = `${ACCELERATOR_ARN}/listener/0a1b2c3d/endpoint-group/${region.replace(/-/g, "")}0a1b`;
   return {
     id: arn,
@@ -57,7 +56,7 @@ function endpointGroup({ region, endpoints, dial = 100, port = 443 }) {
 }
 
 /** A state document with the given resources: [{ type, name, attributes }]. */
-function stateWith(resources, serial = 1) {
+export function stateWith(resources: { type: string; name: string; attributes: unknown }[], serial = 1): string {
   return JSON.stringify(
     {
       version: 4,
@@ -78,5 +77,3 @@ function stateWith(resources, serial = 1) {
     2,
   );
 }
-
-module.exports = { stateWith, accelerator, listener, endpointGroup, ACCELERATOR_ARN };

@@ -1,0 +1,40 @@
+// Choosing stacks on a command line: one function for every CLI, so each says the same thing about a
+// stack the config does not have.
+import { selectStack, selectStacks } from "../src/app";
+import { toModel } from "../src/model/model";
+import { parseConfig } from "../src/validation/validate";
+import { validConfig } from "./support/configs";
+
+function twoStacks() {
+  const config = validConfig();
+  config.stacks.push({ ...config.stacks[0], name: "prod" });
+  return toModel(parseConfig(config).config);
+}
+
+describe("selectStacks", () => {
+  it("selects every stack when none is named, and only the named ones otherwise, in config order", () => {
+    const model = twoStacks();
+    expect(selectStacks(model, [])).toEqual({ stacks: model.stacks });
+    expect(selectStacks(model, ["prod"])).toEqual({ stacks: [model.stacks[1]] });
+  });
+
+  it("names every unknown stack and lists the config's stacks", () => {
+    expect(selectStacks(twoStacks(), ["prod", "stage", "dev"])).toEqual({ error: 'no stack named "stage", "dev" in this config; its stacks are: test, prod' });
+  });
+});
+
+describe("selectStack", () => {
+  it("takes the only stack of a one-stack config without a name", () => {
+    const model = toModel(parseConfig(validConfig()).config);
+    expect(selectStack(model, undefined, "--stack")).toEqual({ stack: model.stacks[0] });
+  });
+
+  it("asks for a name, with the option that gives it, when the config has several stacks", () => {
+    expect(selectStack(twoStacks(), undefined, "--stack")).toEqual({ error: "this config has several stacks (test, prod); name one with --stack" });
+    expect(selectStack(twoStacks(), "prod", "--stack")).toMatchObject({ stack: { name: "prod" } });
+  });
+
+  it("says what selectStacks says about a stack the config does not have", () => {
+    expect(selectStack(twoStacks(), "stage", "--stack")).toEqual({ error: 'no stack named "stage" in this config; its stacks are: test, prod' });
+  });
+});

@@ -1,0 +1,125 @@
+// @ts-check
+// What a stack's plan reads from AWS, created on the local server (moto) first: the state bucket, the
+// DynamoDB lock table of legacy locking, and the load balancers that `data "aws_lb"` lookups find by name.
+// moto keeps each region apart, so a lookup only resolves if its provider really calls the right region.
+"use strict";
+const { createStateBucket, request } = require("./moto-server");
+
+/**
+ * One unsigned AWS API call (moto reads the region and service from the credential scope).
+ * @param {string} endpoint @param {string} service @param {string} region @param {string} body
+ * @param {Record<string, string>} headers
+ */
+function awsCall(endpoint, service, region, body, headers) {
+  return request(endpoint, "POST", "/", body, {
+    authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    ...headers,
+  });
+}
+
+/**
+ * A Query-protocol call (EC2, ELBv2); resolves the XML body, rejects on an error status.
+ * @param {string} endpoint @param {string} service @param {string} region @param {Record<string, string>} params
+ */
+async function query(endpoint, service, region, params) {
+  const result = await awsCall(endpoint, service, region, new URLSearchParams(params).toString(), {
+    "content-type": "application/x-www-form-urlencoded",
+  });
+  if (result.status !== 200) throw new Error(`${service} ${params.Action} in ${region} failed: ${result.status} ${result.body}`);
+  return result.body;
+}
+
+/** @param {string} xml @param {string} tag */
+const xmlValue = (xml, tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
+
+/**
+ * Creates a load balancer by name in a region (with the VPC and two subnets it needs); resolves its ARN.
+ * @param {string} endpoint @param {string} region @param {string} name
+ * @param {"application" | "network"} type
+ * @returns {Promise<string>}
+ */
+async function createLoadBalancer(endpoint, region, name, type) {
+  /** @param {Record<string, string>} params */
+  const ec2 = (params) => query(endpoint, "ec2", region, { Version: "2016-11-15", ...params });
+  const vpc = xmlValue(await ec2({ Action: "CreateVpc", CidrBlock: "10.0.0.0/16" }), "vpcId") ?? "";
+  const subnets = [];
+  for (const [i, zone] of ["a", "b"].entries()) {
+    const created = await ec2({ Action: "CreateSubnet", VpcId: vpc, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `${region}${zone}` });
+    subnets.push(xmlValue(created, "subnetId") ?? "");
+  }
+  const created = await query(endpoint, "elasticloadbalancing", region, {
+    Version: "2015-12-01",
+    Action: "CreateLoadBalancer",
+    Name: name,
+    Type: type,
+    "Subnets.member.1": subnets[0],
+    "Subnets.member.2": subnets[1],
+  });
+  const arn = xmlValue(created, "LoadBalancerArn");
+  if (arn === undefined) throw new Error(`creating load balancer ${name} in ${region} returned no ARN: ${created}`);
+  return arn;
+}
+
+/**
+ * The DynamoDB table legacy locking writes to (hash key LockID, as Terraform requires).
+ * @param {string} endpoint @param {string} region @param {string} table
+ */
+async function createLockTable(endpoint, region, table) {
+  const body = JSON.stringify({
+    TableName: table,
+    AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "LockID", KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+  });
+  const result = await awsCall(endpoint, "dynamodb", region, body, {
+    "content-type": "application/x-amz-json-1.0",
+    "x-amz-target": "DynamoDB_20120810.CreateTable",
+  });
+  if (result.status !== 200 && !/ResourceInUseException/.test(result.body)) {
+    throw new Error(`creating DynamoDB table ${table} failed: ${result.status} ${result.body}`);
+  }
+}
+
+/**
+ * A KMS key, for a backend whose config names one (kms_key_id); resolves its ARN.
+ * @param {string} endpoint @param {string} region
+ * @returns {Promise<string>}
+ */
+async function createKmsKey(endpoint, region) {
+  const result = await awsCall(endpoint, "kms", region, "{}", {
+    "content-type": "application/x-amz-json-1.1",
+    "x-amz-target": "TrentService.CreateKey",
+  });
+  if (result.status !== 200) throw new Error(`creating a KMS key in ${region} failed: ${result.status} ${result.body}`);
+  return JSON.parse(result.body).KeyMetadata.Arn;
+}
+
+const LOAD_BALANCER_TYPE = /** @type {const} */ ({ alb: "application", nlb: "network" });
+
+/**
+ * Creates what a stack's plan reads: its state bucket (and legacy lock table) and the load balancers its
+ * lookups find by name, each in its own region. Idempotent for the bucket and table; load balancers are
+ * created only for names not in `made` yet (several stacks may look up one). Resolves those of this stack.
+ * @param {string} endpoint
+ * @param {import("../../src/model/model").StackModel} stack
+ * @param {Map<string, string>} made  `<region>/<name>` -> ARN, shared between calls
+ * @returns {Promise<{ region: string, name: string, type: "alb" | "nlb", arn: string }[]>}
+ */
+async function seedStack(endpoint, stack, made = new Map()) {
+  const { bucket, region, dynamodbTable } = stack.backend;
+  await createStateBucket(endpoint, bucket, region);
+  if (dynamodbTable !== undefined) await createLockTable(endpoint, region, dynamodbTable);
+  const created = [];
+  for (const lookup of stack.lookups) {
+    const key = `${lookup.region}/${lookup.name}`;
+    let arn = made.get(key);
+    if (arn === undefined) {
+      arn = await createLoadBalancer(endpoint, lookup.region, lookup.name, LOAD_BALANCER_TYPE[lookup.type]);
+      made.set(key, arn);
+    }
+    created.push({ ...lookup, arn });
+  }
+  return created;
+}
+
+module.exports = { seedStack, createLoadBalancer, createLockTable, createKmsKey, awsCall };

@@ -1,0 +1,31 @@
+// Every default of the config, in one table: the JSON Schema shows these values to editors
+// (src/validation/schema.ts) and the model applies them (src/model/model.ts). A default that
+// depends on another field is a function beside the table.
+
+export const DEFAULTS = {
+  /** An endpoint's share of its group's traffic, 0-255. */
+  weight: 128,
+  trafficDialPercentage: 100,
+  healthCheck: { protocol: "TCP", path: "/", intervalSeconds: 30, thresholdCount: 3 },
+  clientAffinity: "NONE",
+  accelerator: { ipAddressType: "IPV4", enabled: true, protectFromDestroy: true },
+  backend: { encrypt: true, lockfile: true },
+  /** Nothing but the plan gate's defaults may be destroyed: listeners and endpoint groups are protected. */
+  allowDestroy: [],
+} as const;
+
+/** The state key of a stack whose backend names none. */
+export function defaultStateKey(stackName: string): string {
+  return `smart-routing/${stackName}.tfstate`;
+}
+
+/** The state key a stack uses: its own, or the default. */
+export function stateKey(stack: { readonly name: string; readonly backend: { readonly key?: string } }): string {
+  return stack.backend.key ?? defaultStateKey(stack.name);
+}
+
+// Client IP preservation follows AWS: on for ALBs and EC2 instances (always on for instances), off for
+// NLBs (it needs a security group) and impossible for Elastic IPs.
+export function defaultClientIpPreservation(type: "eip" | "instance" | "alb" | "nlb"): boolean {
+  return type === "alb" || type === "instance";
+}
