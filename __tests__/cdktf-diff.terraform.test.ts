@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { backendConfig } from "../src/local-aws/terraform-overrides";
 import { env, objectVersions, startS3Server } from "./support/local-aws";
 import { ROOT } from "./support/run";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,18 +26,7 @@ describe("cdktf diff", () => {
   it("plans the default stack through the S3 backend with its S3-native lock", async () => {
     const dir = mkdtempSync(join(tmpdir(), "smart-routing-cdktf-diff-"));
     const backend = join(dir, "local.tfbackend");
-    writeFileSync(
-      backend,
-      [
-        `endpoints = { s3 = "${server.endpoint}" }`,
-        "use_path_style = true",
-        "skip_credentials_validation = true",
-        "skip_requesting_account_id = true",
-        "skip_metadata_api_check = true",
-        'access_key = "test"',
-        'secret_key = "test"',
-      ].join("\n"),
-    );
+    writeFileSync(backend, backendConfig(server.endpoint));
     const run = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["diff", "smart-routing", "--skip-provider-lock", "--no-color", "--output", join(dir, "cdktf.out")], {
       cwd: ROOT,
       encoding: "utf8",

@@ -12,12 +12,11 @@ import { ALB_USE1, NLB_USE1, validConfig } from "./support/configs";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = any;
 type Change = (c: Config) => void;
-interface Check {
-  /** Configs that break the check: [what, change, path, exact message]. */
-  readonly rejects: ReadonlyArray<[name: string, change: Change, path: string, message: string]>;
-  /** Configs at the edge of what the check allows. */
-  readonly accepts: ReadonlyArray<[name: string, change: Change]>;
-}
+type Group = keyof typeof rules | "the config's shape and keys" | "names" | "the accelerator" | "listeners" | "port ranges" | "endpoint groups" | "health checks" | "endpoints" | "port overrides" | "the stack" | "the backend";
+/** A config that breaks the check, with the one error it gets; or a config at the edge of what it allows. */
+type Case =
+  | readonly [group: Group, verdict: "reject", name: string, change: Change, path: string, message: string]
+  | readonly [group: Group, verdict: "accept", name: string, change: Change];
 
 const stack = (c: Config) => c.stacks[0];
 const listener = (c: Config, i = 0) => c.stacks[0].listeners[i];
@@ -45,332 +44,140 @@ const groupsInAll = (total: number) => (c: Config) => {
 const L0 = "stacks[0].listeners[0]";
 const G0 = `${L0}.endpointGroups[0]`;
 
-/** Each cross-field rule, by its name in rules.ts. */
-const RULE_CHECKS: Record<keyof typeof rules, Check> = {
-  portRangeInOrder: {
-    rejects: [
-      ["a range that ends below its start", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 80 }]), `${L0}.portRanges[0].toPort`, "must not be below fromPort (443), received 80"],
-    ],
-    accepts: [
-      ["a range whose end equals its start", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 443 }])],
-    ],
-  },
-  healthCheckPathNeedsHttp: {
-    rejects: [
-      ["a health-check path on a TCP check", (c) => (group(c).healthCheck.protocol = "TCP"), `${G0}.healthCheck.path`, "is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)"],
-    ],
-    accepts: [
-      ["a path with a query string on HTTPS", (c) => ((group(c).healthCheck.protocol = "HTTPS"), (group(c).healthCheck.path = "/v1/health?deep=true&x=%20"))],
-    ],
-  },
-  eipWithoutClientIpPreservation: {
-    rejects: [
-      ["client IP preservation on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = true), `${G0}.endpoints[0].clientIpPreservation`, "is not supported for Elastic IP endpoints (allowed: false or omitted)"],
-    ],
-    accepts: [
-      ["client IP preservation false on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = false)],
-    ],
-  },
-  instanceKeepsClientIp: {
-    rejects: [
-      ["client IP preservation off on an instance", (c) => (endpoint(c, 0, 1).clientIpPreservation = false), `${G0}.endpoints[1].clientIpPreservation`, "is always on for EC2 instance endpoints (allowed: true or omitted)"],
-    ],
-    accepts: [
-      ["client IP preservation on for an instance", (c) => (endpoint(c, 0, 1).clientIpPreservation = true)],
-    ],
-  },
-  loadBalancerIdOrLookup: {
-    rejects: [
-      ["a load balancer with neither id nor lookup", (c) => delete endpoint(c, 1, 0).id, `${L0}.endpointGroups[1].endpoints[0].id`, "is required (or lookup: { name } to find the load balancer by name)"],
-      ["a load balancer with both id and lookup", (c) => (endpoint(c, 1, 0).lookup = { name: "vllm" }), `${L0}.endpointGroups[1].endpoints[0].lookup`, "cannot be combined with id: give the ARN in id, or the name in lookup, not both"],
-    ],
-    accepts: [
-      ["an NLB by ARN instead of by lookup", (c) => (group(c, 1).endpoints[1] = { type: "nlb", id: NLB_USE1 })],
-      ["an ALB by lookup instead of by ARN", (c) => (group(c, 1).endpoints[0] = { type: "alb", lookup: { name: "vllm-use1" } })],
-    ],
-  },
-  loadBalancerArnInGroupRegion: {
-    rejects: [
-      ["a load balancer in another region", (c) => (endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1")), `${L0}.endpointGroups[1].endpoints[0].id`, "is a load balancer in eu-west-1, but this endpoint group is in us-east-1"],
-    ],
-    accepts: [
-      ["a load balancer ARN in its group's region", (c) => ((group(c, 1).region = "eu-west-1"), (endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1")))],
-    ],
-  },
-  uniqueEndpoints: {
-    rejects: [
-      ["one endpoint listed twice", (c) => group(c).endpoints.push({ type: "eip", id: "eipalloc-0123456789abcdef0", weight: 1 }), `${G0}.endpoints[2]`, "is the same endpoint as endpoints[0]"],
-      ["one lookup listed twice", (c) => group(c, 1).endpoints.push({ type: "nlb", lookup: { name: "triton-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[1]"],
-      ["a load balancer by ARN and by a lookup of its name", (c) => group(c, 1).endpoints.push({ type: "alb", lookup: { name: "vllm-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[0]"],
-    ],
-    accepts: [
-      ["two load balancers with different names", (c) => group(c, 1).endpoints.push({ type: "alb", lookup: { name: "vllm-use1-b" } })],
-    ],
-  },
-  uniquePortOverrides: {
-    rejects: [
-      ["two overrides of one listener port", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 444 }], group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 443, endpointPort: 8444 }]), `${G0}.portOverrides[1].listenerPort`, "443 is already overridden by portOverrides[0]"],
-      ["two overrides onto one endpoint port", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 444 }], group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 444, endpointPort: 8443 }]), `${G0}.portOverrides[1].endpointPort`, "8443 is already the target of portOverrides[0]"],
-    ],
-    accepts: [
-      ["two overrides with distinct ports", (c) => ((listener(c).portRanges = [{ fromPort: 443, toPort: 444 }]), (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 444, endpointPort: 8444 }]))],
-    ],
-  },
-  oneEndpointGroupPerRegion: {
-    rejects: [
-      ["two groups in one region", (c) => listener(c).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] }), `${L0}.endpointGroups[2].region`, '"us-west-1" already has endpointGroups[0]; a listener has one endpoint group per region'],
-    ],
-    accepts: [
-      ["one region in two listeners", (c) => listener(c, 1).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] })],
-    ],
-  },
-  overrideListenerPortInListener: {
-    rejects: [
-      ["an override of a port the listener lacks", (c) => (group(c).portOverrides = [{ listenerPort: 80, endpointPort: 8080 }]), `${G0}.portOverrides[0].listenerPort`, "80 is not a port of this listener (its ranges: 443)"],
-    ],
-    accepts: [
-      ["an override of the first port of a range", (c) => ((listener(c).portRanges = [{ fromPort: 440, toPort: 443 }]), (group(c).portOverrides = [{ listenerPort: 440, endpointPort: 8443 }]))],
-    ],
-  },
-  uniqueListenerNames: {
-    rejects: [
-      ["two listeners with one name", (c) => (listener(c, 1).name = "inference"), "stacks[0].listeners[1].name", '"inference" is already the name of listeners[0]'],
-    ],
-    accepts: [
-      ["two listeners with names that differ", (c) => (listener(c, 1).name = "inference-2")],
-    ],
-  },
-  renamedFromAFormerName: {
-    rejects: [
-      ["a listener renamed from its own name", (c) => (listener(c).renamedFrom = "inference"), `${L0}.renamedFrom`, "is this listener's own name; remove renamedFrom once the rename is applied"],
-      ["a listener renamed from another listener's name", (c) => (listener(c).renamedFrom = "streaming"), `${L0}.renamedFrom`, '"streaming" is the name of listeners[1]; a listener can only be renamed from a name no listener has now'],
-      ["two listeners renamed from one name", (c) => ((listener(c).renamedFrom = "old"), (listener(c, 1).renamedFrom = "old")), "stacks[0].listeners[1].renamedFrom", '"old" is already the renamedFrom of listeners[0]'],
-    ],
-    accepts: [
-      ["a listener renamed from a former name", (c) => (listener(c).renamedFrom = "inference-v1")],
-    ],
-  },
-  endpointGroupQuota: {
-    rejects: [
-      ["43 endpoint groups in one accelerator", groupsInAll(43), "stacks[0].listeners", "have 43 endpoint groups in all; an accelerator allows at most 42"],
-    ],
-    accepts: [
-      ["42 endpoint groups in one accelerator", groupsInAll(42)],
-    ],
-  },
-  noOverlappingPortRanges: {
-    rejects: [
-      ["ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
-      ["ranges that overlap across listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }]), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
-    ],
-    accepts: [
-      ["adjacent ranges in two listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 444, toPort: 450 }])],
-    ],
-  },
-  overrideEndpointPortOutsideListeners: {
-    rejects: [
-      ["an override onto a listener port", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
-    ],
-    accepts: [
-      ["an override onto the port just above a listener range", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9011 }])],
-    ],
-  },
-  dualStackWithoutElasticIps: {
-    rejects: [
-      ["an Elastic IP on a dual-stack accelerator", (c) => (stack(c).accelerator.ipAddressType = "DUAL_STACK"), `${G0}.endpoints[0].type`, 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints'],
-    ],
-    accepts: [
-      ["a dual-stack accelerator without Elastic IPs", (c) => ((stack(c).accelerator.ipAddressType = "DUAL_STACK"), group(c).endpoints.shift())],
-    ],
-  },
-  byoipAddress: {
-    rejects: [
-      ["a BYOIP address with /32", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7/32"]), "stacks[0].accelerator.ipAddresses[0]", 'must be written without the /32 suffix (198.51.100.7), received "198.51.100.7/32"'],
-      ["a BYOIP address that is not IPv4", (c) => (stack(c).accelerator.ipAddresses = ["2001:db8::1"]), "stacks[0].accelerator.ipAddresses[0]", 'must be an IPv4 address, received "2001:db8::1"'],
-    ],
-    accepts: [
-      ["two BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7", "198.51.100.8"])],
-    ],
-  },
-  stateKeyFormat: {
-    rejects: [
-      ["a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "/state.tfstate"'],
-      ["a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "a/../b.tfstate"'],
-    ],
-    accepts: [
-      ["a state key in nested folders", (c) => (stack(c).backend.key = "teams/ai/prod.tfstate")],
-    ],
-  },
-  stateIsLocked: {
-    rejects: [
-      ["no state locking", (c) => (stack(c).backend.lockfile = false), "stacks[0].backend.lockfile", "is false and no dynamodbTable is set, so state would have no lock (set lockfile: true, or give dynamodbTable)"],
-    ],
-    accepts: [
-      ["DynamoDB locking instead of the lockfile", (c) => Object.assign(stack(c).backend, { lockfile: false, dynamodbTable: "terraform-locks" })],
-    ],
-  },
-  uniqueStackNames: {
-    rejects: [
-      ["two stacks with one name", (c) => c.stacks.push({ ...stack(c), backend: { ...stack(c).backend, key: "other.tfstate" } }), "stacks[1].name", '"test" is already the name of stacks[0]'],
-    ],
-    accepts: [
-      ["two stacks with different names and explicit keys", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "other.tfstate" } })],
-    ],
-  },
-  uniqueStateKeys: {
-    rejects: [
-      ["two stacks with one state key", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "smart-routing/test.tfstate" } }), "stacks[1].backend.key", "s3://acme-terraform-state/smart-routing/test.tfstate is already the state of stacks[0]; every stack needs its own state key"],
-    ],
-    accepts: [
-      ["two stacks with their own state keys", (c) => c.stacks.push({ ...stack(c), name: "other" })],
-    ],
-  },
-};
+/**
+ * Every check, as [group, verdict, what, change, (path, exact message)]: a cross-field rule's group is
+ * its name in rules.ts; the schema's checks on single fields are grouped by the part they guard.
+ */
+const CASES: readonly Case[] = [
+  ["portRangeInOrder", "reject", "a range that ends below its start", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 80 }]), `${L0}.portRanges[0].toPort`, "must not be below fromPort (443), received 80"],
+  ["portRangeInOrder", "accept", "a range whose end equals its start", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 443 }])],
+  ["healthCheckPathNeedsHttp", "reject", "a health-check path on a TCP check", (c) => (group(c).healthCheck.protocol = "TCP"), `${G0}.healthCheck.path`, "is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)"],
+  ["healthCheckPathNeedsHttp", "accept", "a path with a query string on HTTPS", (c) => ((group(c).healthCheck.protocol = "HTTPS"), (group(c).healthCheck.path = "/v1/health?deep=true&x=%20"))],
+  ["eipWithoutClientIpPreservation", "reject", "client IP preservation on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = true), `${G0}.endpoints[0].clientIpPreservation`, "is not supported for Elastic IP endpoints (allowed: false or omitted)"],
+  ["eipWithoutClientIpPreservation", "accept", "client IP preservation false on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = false)],
+  ["instanceKeepsClientIp", "reject", "client IP preservation off on an instance", (c) => (endpoint(c, 0, 1).clientIpPreservation = false), `${G0}.endpoints[1].clientIpPreservation`, "is always on for EC2 instance endpoints (allowed: true or omitted)"],
+  ["instanceKeepsClientIp", "accept", "client IP preservation on for an instance", (c) => (endpoint(c, 0, 1).clientIpPreservation = true)],
+  ["loadBalancerIdOrLookup", "reject", "a load balancer with neither id nor lookup", (c) => delete endpoint(c, 1, 0).id, `${L0}.endpointGroups[1].endpoints[0].id`, "is required (or lookup: { name } to find the load balancer by name)"],
+  ["loadBalancerIdOrLookup", "reject", "a load balancer with both id and lookup", (c) => (endpoint(c, 1, 0).lookup = { name: "vllm" }), `${L0}.endpointGroups[1].endpoints[0].lookup`, "cannot be combined with id: give the ARN in id, or the name in lookup, not both"],
+  ["loadBalancerIdOrLookup", "accept", "an NLB by ARN instead of by lookup", (c) => (group(c, 1).endpoints[1] = { type: "nlb", id: NLB_USE1 })],
+  ["loadBalancerIdOrLookup", "accept", "an ALB by lookup instead of by ARN", (c) => (group(c, 1).endpoints[0] = { type: "alb", lookup: { name: "vllm-use1" } })],
+  ["loadBalancerArnInGroupRegion", "reject", "a load balancer in another region", (c) => (endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1")), `${L0}.endpointGroups[1].endpoints[0].id`, "is a load balancer in eu-west-1, but this endpoint group is in us-east-1"],
+  ["loadBalancerArnInGroupRegion", "accept", "a load balancer ARN in its group's region", (c) => ((group(c, 1).region = "eu-west-1"), (endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1")))],
+  ["uniqueEndpoints", "reject", "one endpoint listed twice", (c) => group(c).endpoints.push({ type: "eip", id: "eipalloc-0123456789abcdef0", weight: 1 }), `${G0}.endpoints[2]`, "is the same endpoint as endpoints[0]"],
+  ["uniqueEndpoints", "reject", "one lookup listed twice", (c) => group(c, 1).endpoints.push({ type: "nlb", lookup: { name: "triton-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[1]"],
+  ["uniqueEndpoints", "reject", "a load balancer by ARN and by a lookup of its name", (c) => group(c, 1).endpoints.push({ type: "alb", lookup: { name: "vllm-use1" } }), `${L0}.endpointGroups[1].endpoints[2]`, "is the same endpoint as endpoints[0]"],
+  ["uniqueEndpoints", "accept", "two load balancers with different names", (c) => group(c, 1).endpoints.push({ type: "alb", lookup: { name: "vllm-use1-b" } })],
+  ["uniquePortOverrides", "reject", "two overrides of one listener port", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 444 }], group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 443, endpointPort: 8444 }]), `${G0}.portOverrides[1].listenerPort`, "443 is already overridden by portOverrides[0]"],
+  ["uniquePortOverrides", "reject", "two overrides onto one endpoint port", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 444 }], group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 444, endpointPort: 8443 }]), `${G0}.portOverrides[1].endpointPort`, "8443 is already the target of portOverrides[0]"],
+  ["uniquePortOverrides", "accept", "two overrides with distinct ports", (c) => ((listener(c).portRanges = [{ fromPort: 443, toPort: 444 }]), (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 8443 }, { listenerPort: 444, endpointPort: 8444 }]))],
+  ["oneEndpointGroupPerRegion", "reject", "two groups in one region", (c) => listener(c).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] }), `${L0}.endpointGroups[2].region`, '"us-west-1" already has endpointGroups[0]; a listener has one endpoint group per region'],
+  ["oneEndpointGroupPerRegion", "accept", "one region in two listeners", (c) => listener(c, 1).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] })],
+  ["overrideListenerPortInListener", "reject", "an override of a port the listener lacks", (c) => (group(c).portOverrides = [{ listenerPort: 80, endpointPort: 8080 }]), `${G0}.portOverrides[0].listenerPort`, "80 is not a port of this listener (its ranges: 443)"],
+  ["overrideListenerPortInListener", "accept", "an override of the first port of a range", (c) => ((listener(c).portRanges = [{ fromPort: 440, toPort: 443 }]), (group(c).portOverrides = [{ listenerPort: 440, endpointPort: 8443 }]))],
+  ["uniqueListenerNames", "reject", "two listeners with one name", (c) => (listener(c, 1).name = "inference"), "stacks[0].listeners[1].name", '"inference" is already the name of listeners[0]'],
+  ["uniqueListenerNames", "accept", "two listeners with names that differ", (c) => (listener(c, 1).name = "inference-2")],
+  ["renamedFromAFormerName", "reject", "a listener renamed from its own name", (c) => (listener(c).renamedFrom = "inference"), `${L0}.renamedFrom`, "is this listener's own name; remove renamedFrom once the rename is applied"],
+  ["renamedFromAFormerName", "reject", "a listener renamed from another listener's name", (c) => (listener(c).renamedFrom = "streaming"), `${L0}.renamedFrom`, '"streaming" is the name of listeners[1]; a listener can only be renamed from a name no listener has now'],
+  ["renamedFromAFormerName", "reject", "two listeners renamed from one name", (c) => ((listener(c).renamedFrom = "old"), (listener(c, 1).renamedFrom = "old")), "stacks[0].listeners[1].renamedFrom", '"old" is already the renamedFrom of listeners[0]'],
+  ["renamedFromAFormerName", "accept", "a listener renamed from a former name", (c) => (listener(c).renamedFrom = "inference-v1")],
+  ["endpointGroupQuota", "reject", "43 endpoint groups in one accelerator", groupsInAll(43), "stacks[0].listeners", "have 43 endpoint groups in all; an accelerator allows at most 42"],
+  ["endpointGroupQuota", "accept", "42 endpoint groups in one accelerator", groupsInAll(42)],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap across listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }]), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "accept", "adjacent ranges in two listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 444, toPort: 450 }])],
+  ["overrideEndpointPortOutsideListeners", "reject", "an override onto a listener port", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
+  ["overrideEndpointPortOutsideListeners", "accept", "an override onto the port just above a listener range", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9011 }])],
+  ["dualStackWithoutElasticIps", "reject", "an Elastic IP on a dual-stack accelerator", (c) => (stack(c).accelerator.ipAddressType = "DUAL_STACK"), `${G0}.endpoints[0].type`, 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints'],
+  ["dualStackWithoutElasticIps", "accept", "a dual-stack accelerator without Elastic IPs", (c) => ((stack(c).accelerator.ipAddressType = "DUAL_STACK"), group(c).endpoints.shift())],
+  ["byoipAddress", "reject", "a BYOIP address with /32", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7/32"]), "stacks[0].accelerator.ipAddresses[0]", 'must be written without the /32 suffix (198.51.100.7), received "198.51.100.7/32"'],
+  ["byoipAddress", "reject", "a BYOIP address that is not IPv4", (c) => (stack(c).accelerator.ipAddresses = ["2001:db8::1"]), "stacks[0].accelerator.ipAddresses[0]", 'must be an IPv4 address, received "2001:db8::1"'],
+  ["byoipAddress", "accept", "two BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7", "198.51.100.8"])],
+  ["stateKeyFormat", "reject", "a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "/state.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "a/../b.tfstate"'],
+  ["stateKeyFormat", "accept", "a state key in nested folders", (c) => (stack(c).backend.key = "teams/ai/prod.tfstate")],
+  ["stateIsLocked", "reject", "no state locking", (c) => (stack(c).backend.lockfile = false), "stacks[0].backend.lockfile", "is false and no dynamodbTable is set, so state would have no lock (set lockfile: true, or give dynamodbTable)"],
+  ["stateIsLocked", "accept", "DynamoDB locking instead of the lockfile", (c) => Object.assign(stack(c).backend, { lockfile: false, dynamodbTable: "terraform-locks" })],
+  ["uniqueStackNames", "reject", "two stacks with one name", (c) => c.stacks.push({ ...stack(c), backend: { ...stack(c).backend, key: "other.tfstate" } }), "stacks[1].name", '"test" is already the name of stacks[0]'],
+  ["uniqueStackNames", "accept", "two stacks with different names and explicit keys", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "other.tfstate" } })],
+  ["uniqueStateKeys", "reject", "two stacks with one state key", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "smart-routing/test.tfstate" } }), "stacks[1].backend.key", "s3://acme-terraform-state/smart-routing/test.tfstate is already the state of stacks[0]; every stack needs its own state key"],
+  ["uniqueStateKeys", "accept", "two stacks with their own state keys", (c) => c.stacks.push({ ...stack(c), name: "other" })],
+  ["the config's shape and keys", "reject", "an unknown top-level key", (c) => (c.verison = 1), "verison", 'is not a known key; did you mean "version"? allowed: $schema, version, stacks'],
+  ["the config's shape and keys", "reject", "a misspelt listener key", (c) => (listener(c).protocl = "TCP"), `${L0}.protocl`, 'is not a known key; did you mean "protocol"? allowed: name, protocol, portRanges, clientAffinity, endpointGroups, renamedFrom'],
+  ["the config's shape and keys", "reject", "a version other than 1", (c) => (c.version = 2), "version", "must be 1, received 2"],
+  ["the config's shape and keys", "reject", "no stacks", (c) => (c.stacks = []), "stacks", "must list at least one stack"],
+  ["the config's shape and keys", "reject", "a missing backend", (c) => delete stack(c).backend, "stacks[0].backend", "is required"],
+  ["the config's shape and keys", "reject", "a string where a list belongs", (c) => (listener(c).portRanges = "443"), `${L0}.portRanges`, 'must be a list, received "443"'],
+  ["the config's shape and keys", "reject", "a removed backend key", (c) => (stack(c).backend.roleArn = "arn:aws:iam::123456789012:role/x"), "stacks[0].backend.roleArn", "is not a known key; allowed: bucket, key, region, encrypt, kmsKeyId, lockfile, dynamodbTable"],
+  ["the config's shape and keys", "reject", "a lookup on an Elastic IP", (c) => (endpoint(c).lookup = { name: "x" }), `${G0}.endpoints[0].lookup`, 'is not a known key; allowed: type, id, weight, clientIpPreservation'],
+  ["the config's shape and keys", "accept", "a JSON Schema reference", (c) => (c.$schema = "../schema/smart-routing.schema.json")],
+  ["names", "reject", "an upper-case stack name", (c) => (stack(c).name = "Prod"), "stacks[0].name", 'must be a lowercase name matching ^[a-z][a-z0-9-]{0,62}$, received "Prod"'],
+  ["names", "reject", "a listener name with an underscore", (c) => (listener(c).name = "in_ference"), `${L0}.name`, 'must be a lowercase name matching ^[a-z][a-z0-9-]{0,31}$, received "in_ference"'],
+  ["names", "reject", "an accelerator name with a leading hyphen", (c) => (stack(c).accelerator.name = "-models"), "stacks[0].accelerator.name", 'must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "-models"'],
+  ["names", "reject", "an accelerator name with a period", (c) => (stack(c).accelerator.name = "ai.models"), "stacks[0].accelerator.name", 'must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "ai.models"'],
+  ["names", "reject", "an accelerator name of 65 characters", (c) => (stack(c).accelerator.name = "a".repeat(65)), "stacks[0].accelerator.name", `must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "${"a".repeat(65)}"`],
+  ["names", "reject", "a renamedFrom that is no listener name", (c) => (listener(c).renamedFrom = "Old_Name"), `${L0}.renamedFrom`, 'must be a listener name matching ^[a-z][a-z0-9-]{0,31}$, received "Old_Name"'],
+  ["names", "reject", "a lookup name with an underscore", (c) => (endpoint(c, 1, 1).lookup.name = "triton_use1"), `${L0}.endpointGroups[1].endpoints[1].lookup.name`, 'must be a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end), received "triton_use1"'],
+  ["names", "accept", "an accelerator name of 64 characters", (c) => (stack(c).accelerator.name = "a".repeat(64))],
+  ["the accelerator", "reject", "an unknown IP address type", (c) => (stack(c).accelerator.ipAddressType = "IPV6"), "stacks[0].accelerator.ipAddressType", 'must be one of "IPV4", "DUAL_STACK", received "IPV6"'],
+  ["the accelerator", "reject", "three BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["1.1.1.1", "1.1.1.2", "1.1.1.3"]), "stacks[0].accelerator.ipAddresses", "allows at most 2 addresses, received 3"],
+  ["the accelerator", "reject", "flow logs given as true", (c) => (stack(c).accelerator.flowLogs = true), "stacks[0].accelerator.flowLogs", "must be false or a mapping with bucket (and prefix), received true"],
+  ["the accelerator", "accept", "flow logs with a bucket and a prefix", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/" })],
+  ["listeners", "reject", "a listener protocol of HTTP", (c) => (listener(c).protocol = "HTTP"), `${L0}.protocol`, 'must be one of "TCP", "UDP", received "HTTP"'],
+  ["listeners", "reject", "an unknown client affinity", (c) => (listener(c).clientAffinity = "STICKY"), `${L0}.clientAffinity`, 'must be one of "NONE", "SOURCE_IP", received "STICKY"'],
+  ["listeners", "reject", "eleven listeners", (c) => (stack(c).listeners = Array.from({ length: 11 }, (_, i) => ({ ...listener(c, 1), name: `l${i}`, portRanges: [{ fromPort: 100 + i }] }))), "stacks[0].listeners", "must have 1 to 10 listeners, received 11"],
+  ["listeners", "accept", "ten listeners", (c) => (stack(c).listeners = Array.from({ length: 10 }, (_, i) => ({ ...listener(c, 1), name: `l${i}`, portRanges: [{ fromPort: 100 + i }] })))],
+  ["port ranges", "reject", "port 0", (c) => (listener(c).portRanges = [{ fromPort: 0 }]), `${L0}.portRanges[0].fromPort`, "must be an integer from 1 to 65535, received 0"],
+  ["port ranges", "reject", "port 65536", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 65536 }]), `${L0}.portRanges[0].toPort`, "must be an integer from 1 to 65535, received 65536"],
+  ["port ranges", "reject", "no port ranges", (c) => (listener(c).portRanges = []), `${L0}.portRanges`, "must have 1 to 10 port ranges, received 0"],
+  ["port ranges", "reject", "eleven port ranges", (c) => (listener(c).portRanges = Array.from({ length: 11 }, (_, i) => ({ fromPort: 440 + i }))), `${L0}.portRanges`, "must have 1 to 10 port ranges, received 11"],
+  ["port ranges", "accept", "ports 1 and 65535", (c) => (listener(c, 1).portRanges = [{ fromPort: 1 }, { fromPort: 65535 }])],
+  ["port ranges", "accept", "ten port ranges", (c) => (listener(c, 1).portRanges = Array.from({ length: 10 }, (_, i) => ({ fromPort: 1000 + i })))],
+  ["endpoint groups", "reject", "an unsupported region", (c) => (group(c).region = "us-moon-1"), `${G0}.region`, 'must be a region Global Accelerator supports (us-east-1, us-east-2, us-west-1, us-west-2, af-south-1, ap-east-1, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-northeast-1, ap-northeast-2, ap-northeast-3, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-west-1, eu-west-2, eu-west-3, eu-south-1, eu-south-2, eu-north-1, il-central-1, me-south-1, me-central-1, sa-east-1), received "us-moon-1"'],
+  ["endpoint groups", "reject", "a traffic dial over 100", (c) => (group(c).trafficDialPercentage = 100.5), `${G0}.trafficDialPercentage`, "must be a number from 0 to 100, received 100.5"],
+  ["endpoint groups", "reject", "a negative traffic dial", (c) => (group(c).trafficDialPercentage = -1), `${G0}.trafficDialPercentage`, "must be a number from 0 to 100, received -1"],
+  ["endpoint groups", "accept", "a traffic dial of 0 and of 100", (c) => ((group(c).trafficDialPercentage = 0), (group(c, 1).trafficDialPercentage = 100))],
+  ["endpoint groups", "accept", "a fractional traffic dial", (c) => (group(c).trafficDialPercentage = 12.5)],
+  ["health checks", "reject", "a health-check interval of 20", (c) => (group(c).healthCheck.intervalSeconds = 20), `${G0}.healthCheck.intervalSeconds`, "must be 10 or 30 (the API allows no other value), received 20"],
+  ["health checks", "reject", "a threshold of 11", (c) => (group(c).healthCheck.thresholdCount = 11), `${G0}.healthCheck.thresholdCount`, "must be an integer from 1 to 10, received 11"],
+  ["health checks", "reject", "a threshold of 0", (c) => (group(c).healthCheck.thresholdCount = 0), `${G0}.healthCheck.thresholdCount`, "must be an integer from 1 to 10, received 0"],
+  ["health checks", "reject", "a health-check path without a slash", (c) => (group(c).healthCheck.path = "health"), `${G0}.healthCheck.path`, 'must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received "health"'],
+  ["health checks", "reject", "a health-check path with a space", (c) => (group(c).healthCheck.path = "/he alth"), `${G0}.healthCheck.path`, 'must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received "/he alth"'],
+  ["health checks", "reject", "an unknown health-check protocol", (c) => (group(c).healthCheck.protocol = "ICMP"), `${G0}.healthCheck.protocol`, 'must be one of "TCP", "HTTP", "HTTPS", received "ICMP"'],
+  ["health checks", "reject", "a health-check port of 70000", (c) => (group(c).healthCheck.port = 70000), `${G0}.healthCheck.port`, "must be an integer from 1 to 65535, received 70000"],
+  ["health checks", "accept", "a health-check interval of 30", (c) => (group(c).healthCheck.intervalSeconds = 30)],
+  ["health checks", "accept", "thresholds of 1 and 10", (c) => ((group(c).healthCheck.thresholdCount = 1), (listener(c, 1).endpointGroups[0].healthCheck = { thresholdCount: 10 }))],
+  ["endpoints", "reject", "a weight of 256", (c) => (endpoint(c).weight = 256), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 256"],
+  ["endpoints", "reject", "a fractional weight", (c) => (endpoint(c).weight = 12.5), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 12.5"],
+  ["endpoints", "reject", "a weight given as text", (c) => (endpoint(c).weight = "high"), `${G0}.endpoints[0].weight`, 'must be an integer from 0 to 255, received "high"'],
+  ["endpoints", "reject", "an unknown endpoint type", (c) => (endpoint(c).type = "gwlb"), `${G0}.endpoints[0].type`, 'must be one of "eip", "instance", "alb", "nlb", received "gwlb"'],
+  ["endpoints", "reject", "a short Elastic IP ID", (c) => (endpoint(c).id = "eip-12345678"), `${G0}.endpoints[0].id`, 'must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eip-12345678"'],
+  ["endpoints", "reject", "an Elastic IP ID of 9 hex digits", (c) => (endpoint(c).id = "eipalloc-0123456789"), `${G0}.endpoints[0].id`, 'must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eipalloc-0123456789"'],
+  ["endpoints", "reject", "an instance ID with upper case", (c) => (endpoint(c, 0, 1).id = "i-0123456789ABCDEF0"), `${G0}.endpoints[1].id`, 'must be an EC2 instance ID ("i-" and 8 or 17 hex digits), received "i-0123456789ABCDEF0"'],
+  ["endpoints", "reject", "an NLB ARN on an alb endpoint", (c) => (endpoint(c, 1, 0).id = ALB_USE1.replace("/app/", "/net/")), `${L0}.endpointGroups[1].endpoints[0].id`, `must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<16 hex digits>), received ${JSON.stringify(ALB_USE1.replace("/app/", "/net/")).slice(0, 77)}...`],
+  ["endpoints", "reject", "no endpoints", (c) => (group(c).endpoints = []), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 0"],
+  ["endpoints", "reject", "eleven endpoints", (c) => (group(c).endpoints = Array.from({ length: 11 }, (_, i) => ({ type: "instance", id: `i-0000000${i.toString(16)}` }))), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 11"],
+  ["endpoints", "accept", "weights 0 and 255", (c) => ((endpoint(c).weight = 0), (endpoint(c, 0, 1).weight = 255))],
+  ["endpoints", "accept", "an Elastic IP ID of 8 hex digits", (c) => (endpoint(c).id = "eipalloc-0123abcd")],
+  ["endpoints", "accept", "ten endpoints", (c) => (group(c).endpoints = Array.from({ length: 10 }, (_, i) => ({ type: "instance", id: `i-0000000${i}` })))],
+  ["port overrides", "reject", "eleven port overrides", (c) => (listener(c).portRanges = [{ fromPort: 400, toPort: 500 }], group(c).portOverrides = Array.from({ length: 11 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))), `${G0}.portOverrides`, "allows at most 10 port overrides, received 11"],
+  ["port overrides", "accept", "ten port overrides", (c) => ((listener(c).portRanges = [{ fromPort: 400, toPort: 500 }]), (group(c).portOverrides = Array.from({ length: 10 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))))],
+  ["the stack", "reject", "allowDestroy naming the accelerator", (c) => (stack(c).allowDestroy = ["listeners", "accelerator"]), "stacks[0].allowDestroy[1]", 'must be "listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs), received "accelerator"'],
+  ["the stack", "reject", "allowDestroy given as a string", (c) => (stack(c).allowDestroy = "listeners"), "stacks[0].allowDestroy", 'must be a list, received "listeners"'],
+  ["the stack", "reject", "an account ID of 11 digits", (c) => (stack(c).allowedAccountIds = ["12345678901"]), "stacks[0].allowedAccountIds[0]", 'must be a 12-digit AWS account ID, received "12345678901"'],
+  ["the stack", "accept", "allowDestroy of listeners and endpoint groups", (c) => (stack(c).allowDestroy = ["listeners", "endpointGroups"])],
+  ["the stack", "accept", "an empty allowDestroy", (c) => (stack(c).allowDestroy = [])],
+  ["the stack", "accept", "an empty tags map and two account IDs", (c) => ((stack(c).tags = {}), (stack(c).allowedAccountIds = ["123456789012", "210987654321"]))],
+  ["the backend", "reject", "a KMS key ARN Terraform's backend rejects", (c) => (stack(c).backend.kmsKeyId = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"), "stacks[0].backend.kmsKeyId", 'must be a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits), received "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"'],
+  ["the backend", "reject", "a bucket name with upper case", (c) => (stack(c).backend.bucket = "Acme-State"), "stacks[0].backend.bucket", 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "Acme-State"'],
+  ["the backend", "reject", "a backend region that is no region", (c) => (stack(c).backend.region = "oregon"), "stacks[0].backend.region", 'must be an AWS region name such as "us-west-2", received "oregon"'],
+  ["the backend", "accept", "KMS keys by ID, multi-region ID, alias and ARN", (c) => {
+    for (const key of ["1234abcd-12ab-34cd-a6ef-1234567890ab", "mrk-a835af0b39c94b86a21a8fc9535df681", "alias/terraform-state", "arn:aws:kms:us-west-2:123456789012:alias/terraform-state"]) {
+      stack(c).backend.kmsKeyId = key;
+      expect(validateConfig(c).ok).toBe(true);
+    }
+  }],
+];
 
-/** The schema's checks on single fields, by the part of the config they guard. */
-const FIELD_CHECKS: Record<string, Check> = {
-  "the config's shape and keys": {
-    rejects: [
-      ["an unknown top-level key", (c) => (c.verison = 1), "verison", 'is not a known key; did you mean "version"? allowed: $schema, version, stacks'],
-      ["a misspelt listener key", (c) => (listener(c).protocl = "TCP"), `${L0}.protocl`, 'is not a known key; did you mean "protocol"? allowed: name, protocol, portRanges, clientAffinity, endpointGroups, renamedFrom'],
-      ["a version other than 1", (c) => (c.version = 2), "version", "must be 1, received 2"],
-      ["no stacks", (c) => (c.stacks = []), "stacks", "must list at least one stack"],
-      ["a missing backend", (c) => delete stack(c).backend, "stacks[0].backend", "is required"],
-      ["a string where a list belongs", (c) => (listener(c).portRanges = "443"), `${L0}.portRanges`, 'must be a list, received "443"'],
-      ["a removed backend key", (c) => (stack(c).backend.roleArn = "arn:aws:iam::123456789012:role/x"), "stacks[0].backend.roleArn", "is not a known key; allowed: bucket, key, region, encrypt, kmsKeyId, lockfile, dynamodbTable"],
-      ["a lookup on an Elastic IP", (c) => (endpoint(c).lookup = { name: "x" }), `${G0}.endpoints[0].lookup`, 'is not a known key; allowed: type, id, weight, clientIpPreservation'],
-    ],
-    accepts: [
-      ["a JSON Schema reference", (c) => (c.$schema = "../schema/smart-routing.schema.json")],
-    ],
-  },
-  "names": {
-    rejects: [
-      ["an upper-case stack name", (c) => (stack(c).name = "Prod"), "stacks[0].name", 'must be a lowercase name matching ^[a-z][a-z0-9-]{0,62}$, received "Prod"'],
-      ["a listener name with an underscore", (c) => (listener(c).name = "in_ference"), `${L0}.name`, 'must be a lowercase name matching ^[a-z][a-z0-9-]{0,31}$, received "in_ference"'],
-      ["an accelerator name with a leading hyphen", (c) => (stack(c).accelerator.name = "-models"), "stacks[0].accelerator.name", 'must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "-models"'],
-      ["an accelerator name with a period", (c) => (stack(c).accelerator.name = "ai.models"), "stacks[0].accelerator.name", 'must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "ai.models"'],
-      ["an accelerator name of 65 characters", (c) => (stack(c).accelerator.name = "a".repeat(65)), "stacks[0].accelerator.name", `must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "${"a".repeat(65)}"`],
-      ["a renamedFrom that is no listener name", (c) => (listener(c).renamedFrom = "Old_Name"), `${L0}.renamedFrom`, 'must be a listener name matching ^[a-z][a-z0-9-]{0,31}$, received "Old_Name"'],
-      ["a lookup name with an underscore", (c) => (endpoint(c, 1, 1).lookup.name = "triton_use1"), `${L0}.endpointGroups[1].endpoints[1].lookup.name`, 'must be a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end), received "triton_use1"'],
-    ],
-    accepts: [
-      ["an accelerator name of 64 characters", (c) => (stack(c).accelerator.name = "a".repeat(64))],
-    ],
-  },
-  "the accelerator": {
-    rejects: [
-      ["an unknown IP address type", (c) => (stack(c).accelerator.ipAddressType = "IPV6"), "stacks[0].accelerator.ipAddressType", 'must be one of "IPV4", "DUAL_STACK", received "IPV6"'],
-      ["three BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["1.1.1.1", "1.1.1.2", "1.1.1.3"]), "stacks[0].accelerator.ipAddresses", "allows at most 2 addresses, received 3"],
-      ["flow logs given as true", (c) => (stack(c).accelerator.flowLogs = true), "stacks[0].accelerator.flowLogs", "must be false or a mapping with bucket (and prefix), received true"],
-    ],
-    accepts: [
-      ["flow logs with a bucket and a prefix", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/" })],
-    ],
-  },
-  "listeners": {
-    rejects: [
-      ["a listener protocol of HTTP", (c) => (listener(c).protocol = "HTTP"), `${L0}.protocol`, 'must be one of "TCP", "UDP", received "HTTP"'],
-      ["an unknown client affinity", (c) => (listener(c).clientAffinity = "STICKY"), `${L0}.clientAffinity`, 'must be one of "NONE", "SOURCE_IP", received "STICKY"'],
-      ["eleven listeners", (c) => (stack(c).listeners = Array.from({ length: 11 }, (_, i) => ({ ...listener(c, 1), name: `l${i}`, portRanges: [{ fromPort: 100 + i }] }))), "stacks[0].listeners", "must have 1 to 10 listeners, received 11"],
-    ],
-    accepts: [
-      ["ten listeners", (c) => (stack(c).listeners = Array.from({ length: 10 }, (_, i) => ({ ...listener(c, 1), name: `l${i}`, portRanges: [{ fromPort: 100 + i }] })))],
-    ],
-  },
-  "port ranges": {
-    rejects: [
-      ["port 0", (c) => (listener(c).portRanges = [{ fromPort: 0 }]), `${L0}.portRanges[0].fromPort`, "must be an integer from 1 to 65535, received 0"],
-      ["port 65536", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 65536 }]), `${L0}.portRanges[0].toPort`, "must be an integer from 1 to 65535, received 65536"],
-      ["no port ranges", (c) => (listener(c).portRanges = []), `${L0}.portRanges`, "must have 1 to 10 port ranges, received 0"],
-      ["eleven port ranges", (c) => (listener(c).portRanges = Array.from({ length: 11 }, (_, i) => ({ fromPort: 440 + i }))), `${L0}.portRanges`, "must have 1 to 10 port ranges, received 11"],
-    ],
-    accepts: [
-      ["ports 1 and 65535", (c) => (listener(c, 1).portRanges = [{ fromPort: 1 }, { fromPort: 65535 }])],
-      ["ten port ranges", (c) => (listener(c, 1).portRanges = Array.from({ length: 10 }, (_, i) => ({ fromPort: 1000 + i })))],
-    ],
-  },
-  "endpoint groups": {
-    rejects: [
-      ["an unsupported region", (c) => (group(c).region = "us-moon-1"), `${G0}.region`, 'must be a region Global Accelerator supports (us-east-1, us-east-2, us-west-1, us-west-2, af-south-1, ap-east-1, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-northeast-1, ap-northeast-2, ap-northeast-3, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-west-1, eu-west-2, eu-west-3, eu-south-1, eu-south-2, eu-north-1, il-central-1, me-south-1, me-central-1, sa-east-1), received "us-moon-1"'],
-      ["a traffic dial over 100", (c) => (group(c).trafficDialPercentage = 100.5), `${G0}.trafficDialPercentage`, "must be a number from 0 to 100, received 100.5"],
-      ["a negative traffic dial", (c) => (group(c).trafficDialPercentage = -1), `${G0}.trafficDialPercentage`, "must be a number from 0 to 100, received -1"],
-    ],
-    accepts: [
-      ["a traffic dial of 0 and of 100", (c) => ((group(c).trafficDialPercentage = 0), (group(c, 1).trafficDialPercentage = 100))],
-      ["a fractional traffic dial", (c) => (group(c).trafficDialPercentage = 12.5)],
-    ],
-  },
-  "health checks": {
-    rejects: [
-      ["a health-check interval of 20", (c) => (group(c).healthCheck.intervalSeconds = 20), `${G0}.healthCheck.intervalSeconds`, "must be 10 or 30 (the API allows no other value), received 20"],
-      ["a threshold of 11", (c) => (group(c).healthCheck.thresholdCount = 11), `${G0}.healthCheck.thresholdCount`, "must be an integer from 1 to 10, received 11"],
-      ["a threshold of 0", (c) => (group(c).healthCheck.thresholdCount = 0), `${G0}.healthCheck.thresholdCount`, "must be an integer from 1 to 10, received 0"],
-      ["a health-check path without a slash", (c) => (group(c).healthCheck.path = "health"), `${G0}.healthCheck.path`, 'must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received "health"'],
-      ["a health-check path with a space", (c) => (group(c).healthCheck.path = "/he alth"), `${G0}.healthCheck.path`, 'must start with "/" and use only letters, digits and -@:%_\\+.~#?&/=, received "/he alth"'],
-      ["an unknown health-check protocol", (c) => (group(c).healthCheck.protocol = "ICMP"), `${G0}.healthCheck.protocol`, 'must be one of "TCP", "HTTP", "HTTPS", received "ICMP"'],
-      ["a health-check port of 70000", (c) => (group(c).healthCheck.port = 70000), `${G0}.healthCheck.port`, "must be an integer from 1 to 65535, received 70000"],
-    ],
-    accepts: [
-      ["a health-check interval of 30", (c) => (group(c).healthCheck.intervalSeconds = 30)],
-      ["thresholds of 1 and 10", (c) => ((group(c).healthCheck.thresholdCount = 1), (listener(c, 1).endpointGroups[0].healthCheck = { thresholdCount: 10 }))],
-    ],
-  },
-  "endpoints": {
-    rejects: [
-      ["a weight of 256", (c) => (endpoint(c).weight = 256), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 256"],
-      ["a fractional weight", (c) => (endpoint(c).weight = 12.5), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 12.5"],
-      ["a weight given as text", (c) => (endpoint(c).weight = "high"), `${G0}.endpoints[0].weight`, 'must be an integer from 0 to 255, received "high"'],
-      ["an unknown endpoint type", (c) => (endpoint(c).type = "gwlb"), `${G0}.endpoints[0].type`, 'must be one of "eip", "instance", "alb", "nlb", received "gwlb"'],
-      ["a short Elastic IP ID", (c) => (endpoint(c).id = "eip-12345678"), `${G0}.endpoints[0].id`, 'must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eip-12345678"'],
-      ["an Elastic IP ID of 9 hex digits", (c) => (endpoint(c).id = "eipalloc-0123456789"), `${G0}.endpoints[0].id`, 'must be an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits), received "eipalloc-0123456789"'],
-      ["an instance ID with upper case", (c) => (endpoint(c, 0, 1).id = "i-0123456789ABCDEF0"), `${G0}.endpoints[1].id`, 'must be an EC2 instance ID ("i-" and 8 or 17 hex digits), received "i-0123456789ABCDEF0"'],
-      ["an NLB ARN on an alb endpoint", (c) => (endpoint(c, 1, 0).id = ALB_USE1.replace("/app/", "/net/")), `${L0}.endpointGroups[1].endpoints[0].id`, `must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<16 hex digits>), received ${JSON.stringify(ALB_USE1.replace("/app/", "/net/")).slice(0, 77)}...`],
-      ["no endpoints", (c) => (group(c).endpoints = []), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 0"],
-      ["eleven endpoints", (c) => (group(c).endpoints = Array.from({ length: 11 }, (_, i) => ({ type: "instance", id: `i-0000000${i.toString(16)}` }))), `${G0}.endpoints`, "must have 1 to 10 endpoints, received 11"],
-    ],
-    accepts: [
-      ["weights 0 and 255", (c) => ((endpoint(c).weight = 0), (endpoint(c, 0, 1).weight = 255))],
-      ["an Elastic IP ID of 8 hex digits", (c) => (endpoint(c).id = "eipalloc-0123abcd")],
-      ["ten endpoints", (c) => (group(c).endpoints = Array.from({ length: 10 }, (_, i) => ({ type: "instance", id: `i-0000000${i}` })))],
-    ],
-  },
-  "port overrides": {
-    rejects: [
-      ["eleven port overrides", (c) => (listener(c).portRanges = [{ fromPort: 400, toPort: 500 }], group(c).portOverrides = Array.from({ length: 11 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))), `${G0}.portOverrides`, "allows at most 10 port overrides, received 11"],
-    ],
-    accepts: [
-      ["ten port overrides", (c) => ((listener(c).portRanges = [{ fromPort: 400, toPort: 500 }]), (group(c).portOverrides = Array.from({ length: 10 }, (_, i) => ({ listenerPort: 400 + i, endpointPort: 8000 + i }))))],
-    ],
-  },
-  "the stack": {
-    rejects: [
-      ["allowDestroy naming the accelerator", (c) => (stack(c).allowDestroy = ["listeners", "accelerator"]), "stacks[0].allowDestroy[1]", 'must be "listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs), received "accelerator"'],
-      ["allowDestroy given as a string", (c) => (stack(c).allowDestroy = "listeners"), "stacks[0].allowDestroy", 'must be a list, received "listeners"'],
-      ["an account ID of 11 digits", (c) => (stack(c).allowedAccountIds = ["12345678901"]), "stacks[0].allowedAccountIds[0]", 'must be a 12-digit AWS account ID, received "12345678901"'],
-    ],
-    accepts: [
-      ["allowDestroy of listeners and endpoint groups", (c) => (stack(c).allowDestroy = ["listeners", "endpointGroups"])],
-      ["an empty allowDestroy", (c) => (stack(c).allowDestroy = [])],
-      ["an empty tags map and two account IDs", (c) => ((stack(c).tags = {}), (stack(c).allowedAccountIds = ["123456789012", "210987654321"]))],
-    ],
-  },
-  "the backend": {
-    rejects: [
-      ["a KMS key ARN Terraform's backend rejects", (c) => (stack(c).backend.kmsKeyId = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"), "stacks[0].backend.kmsKeyId", 'must be a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits), received "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"'],
-      ["a bucket name with upper case", (c) => (stack(c).backend.bucket = "Acme-State"), "stacks[0].backend.bucket", 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "Acme-State"'],
-      ["a backend region that is no region", (c) => (stack(c).backend.region = "oregon"), "stacks[0].backend.region", 'must be an AWS region name such as "us-west-2", received "oregon"'],
-    ],
-    accepts: [
-      ["KMS keys by ID, multi-region ID, alias and ARN", (c) => {
-        for (const key of ["1234abcd-12ab-34cd-a6ef-1234567890ab", "mrk-a835af0b39c94b86a21a8fc9535df681", "alias/terraform-state", "arn:aws:kms:us-west-2:123456789012:alias/terraform-state"]) {
-          stack(c).backend.kmsKeyId = key;
-          expect(validateConfig(c).ok).toBe(true);
-        }
-      }],
-    ],
-  },
-};
 
 describe("a valid config", () => {
   it("passes with no errors and no warnings", () => {
@@ -379,14 +186,15 @@ describe("a valid config", () => {
   });
 });
 
-describe.each([
-  ...Object.entries(RULE_CHECKS).map(([name, check]) => [`rule ${name}`, check] as const),
-  ...Object.entries(FIELD_CHECKS).map(([name, check]) => [`checks on ${name}`, check] as const),
-])("%s", (_group, check) => {
-  it.each(check.rejects)("rejects %s with its exact message", (_name, change, path, message) => {
+const groups = [...new Set(CASES.map(([group]) => group))];
+const isRule = (group: Group): group is keyof typeof rules => group in rules;
+
+describe.each(groups.map((group) => [isRule(group) ? `rule ${group}` : `checks on ${group}`, group] as const))("%s", (_title, group) => {
+  const cases = CASES.filter((c) => c[0] === group);
+  it.each(cases.filter((c) => c[1] === "reject").map((c) => c.slice(2) as [string, Change, string, string]))("rejects %s with its exact message", (_name, change, path, message) => {
     expect(errorsOf(change)).toEqual([`${path}: ${message}`]);
   });
-  it.each(check.accepts)("accepts %s", (_name, change) => {
+  it.each(cases.filter((c) => c[1] === "accept").map((c) => c.slice(2) as [string, Change]))("accepts %s", (_name, change) => {
     expect(errorsOf(change)).toEqual([]);
   });
 });
@@ -395,9 +203,10 @@ describe("the rules of rules.ts", () => {
   it("are each attached to the schema and tested here both ways", () => {
     const exported = Object.keys(rules).sort();
     expect([...ATTACHED_RULES].sort()).toEqual(exported);
-    expect(Object.keys(RULE_CHECKS).sort()).toEqual(exported);
-    for (const [name, check] of Object.entries(RULE_CHECKS)) {
-      expect([name, check.rejects.length > 0, check.accepts.length > 0]).toEqual([name, true, true]);
+    expect(groups.filter(isRule).sort()).toEqual(exported);
+    for (const rule of exported) {
+      const verdicts = new Set(CASES.filter((c) => c[0] === rule).map((c) => c[1]));
+      expect([rule, [...verdicts].sort()]).toEqual([rule, ["accept", "reject"]]);
     }
   });
 });

@@ -8,38 +8,27 @@
 "use strict";
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
-const { parseArgs } = require("node:util");
+const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE =
   "usage: npm run iam-policy -- [stack ...] --repo owner/name [--account <12 digits>] [--branch <name> | --environment <name>] [--break-glass] [--out <dir>]";
 const FILES = /** @type {const} */ ({ planRole: "plan-role-policy.json", applyRole: "apply-role-policy.json", planTrust: "plan-role-trust.json", applyTrust: "apply-role-trust.json" });
 
-/** @param {string} message */
-function fail(message) {
-  process.stderr.write(`iam-policy: ${message}\n`);
-  return 2;
-}
+const fail = failer("iam-policy");
+const OPTIONS = /** @type {const} */ ({
+  repo: { type: "string" },
+  account: { type: "string" },
+  branch: { type: "string" },
+  environment: { type: "string" },
+  "break-glass": { type: "boolean" },
+  out: { type: "string" },
+});
 
 /** @param {string[]} argv */
 function main(argv) {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        repo: { type: "string" },
-        account: { type: "string" },
-        branch: { type: "string" },
-        environment: { type: "string" },
-        "break-glass": { type: "boolean" },
-        out: { type: "string" },
-      },
-    });
-  } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  }
+  const { args, error } = parseCommandLine(argv, OPTIONS, USAGE);
+  if (args === undefined) return fail(error);
   const v = args.values;
   const given = { repo: v.repo, account: v.account, branch: v.branch, environment: v.environment, breakGlass: v["break-glass"] };
   const cli = loadCliApi();

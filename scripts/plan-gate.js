@@ -6,25 +6,17 @@
 // stack's policy comes from the config (SMART_ROUTING_CONFIG, or the embedded default). Exit 2: bad input.
 "use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
-const { parseArgs } = require("node:util");
+const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE = "usage: npm run plan-gate -- <plan.json> [--stack <name>] [--markdown <file>]";
 
-/** @param {string} message */
-function fail(message) {
-  process.stderr.write(`plan-gate: ${message}\n`);
-  return 2;
-}
+const fail = failer("plan-gate");
 
 /** @param {string[]} argv */
 function main(argv) {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { stack: { type: "string" }, markdown: { type: "string" } } });
-  } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  }
+  const { args, error } = parseCommandLine(argv, { stack: { type: "string" }, markdown: { type: "string" } }, USAGE);
+  if (args === undefined) return fail(error);
   if (args.positionals.length !== 1) return fail(`expected one plan JSON file, received ${args.positionals.length}\n${USAGE}`);
   const file = args.positionals[0];
   let text;

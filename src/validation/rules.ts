@@ -166,13 +166,17 @@ export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) =
   );
 };
 
-// Listener names become Terraform addresses and output keys.
-export const uniqueListenerNames: Rule<StackConfig> = (stack) =>
-  duplicates(stack.listeners, (l) => l.name).map(([index, first]) => ({
-    path: ["listeners", index, "name"],
-    message: `${show(stack.listeners[index].name)} is already the name of listeners[${first}]`,
-    received: stack.listeners[index].name,
+/** A finding for each item of `list` named like an earlier one. */
+function sameNames(items: readonly { readonly name: string }[], list: string): Finding[] {
+  return duplicates(items, (item) => item.name).map(([index, first]) => ({
+    path: [list, index, "name"],
+    message: `${show(items[index].name)} is already the name of ${list}[${first}]`,
+    received: items[index].name,
   }));
+}
+
+// Listener names become Terraform addresses and output keys.
+export const uniqueListenerNames: Rule<StackConfig> = (stack) => sameNames(stack.listeners, "listeners");
 
 // A rename is a move from an address that no longer exists: Terraform refuses to
 // move from an address still in the config, or two resources onto one.
@@ -279,12 +283,7 @@ export const stateIsLocked: Rule<BackendConfig> = (backend) =>
     : [];
 
 // Stack names are cdktf stack names and output folder names.
-export const uniqueStackNames: Rule<RoutingConfig> = (config) =>
-  duplicates(config.stacks, (s) => s.name).map(([index, first]) => ({
-    path: ["stacks", index, "name"],
-    message: `${show(config.stacks[index].name)} is already the name of stacks[${first}]`,
-    received: config.stacks[index].name,
-  }));
+export const uniqueStackNames: Rule<RoutingConfig> = (config) => sameNames(config.stacks, "stacks");
 
 // Two stacks writing one state object would destroy each other's resources.
 export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>
