@@ -157,7 +157,7 @@ describe("wire protocol", () => {
 });
 
 describe("call record", () => {
-  test("records time, operation, request, signing scope, status and error type", async () => {
+  test("records time, operation, request, signing scope, status, response and error type", async () => {
     const before = Date.now();
     await call(api, "CreateAccelerator", { Name: "rec", IdempotencyToken: "t-rec" }, authorization("us-west-2", "globalaccelerator", "AKIDEXAMPLE"));
     await call(api, "ListAccelerators", {}, authorization("ap-south-1"));
@@ -170,9 +170,16 @@ describe("call record", () => {
       service: "globalaccelerator",
       accessKey: "AKIDEXAMPLE",
       status: 200,
+      response: { Accelerator: expect.objectContaining({ Name: "rec", Status: "DEPLOYED" }) },
     });
     expect(Date.parse(created.time)).toBeGreaterThanOrEqual(before - 1);
-    expect(refusedCall).toMatchObject({ operation: "ListAccelerators", region: "ap-south-1", status: 400, errorType: "InvalidSignatureException" });
+    expect(refusedCall).toMatchObject({
+      operation: "ListAccelerators",
+      region: "ap-south-1",
+      status: 400,
+      errorType: "InvalidSignatureException",
+      response: { __type: "InvalidSignatureException", message: expect.any(String) },
+    });
   });
 
   test("GET /__control/calls serves the same record", async () => {

@@ -50,6 +50,8 @@ export interface RecordedCall {
   readonly accessKey?: string;
   /** The HTTP status of the answer. */
   readonly status: number;
+  /** The body of the answer (the output, or the error's {__type, Message}). */
+  readonly response: unknown;
   /** The exception name of an error answer. */
   readonly errorType?: string;
   /** Set when the answer was an injected fault rather than the service's. */
@@ -253,17 +255,15 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
       // recorded as the text it was
     }
     const answer = (status: number, output: unknown, error?: { type: string; message: string; lowerCase?: boolean }, fault?: RecordedCall["fault"]) => {
-      if (error) {
-        send(res, status, { __type: error.type, [error.lowerCase ? "message" : "Message"]: error.message }, { "X-Amzn-ErrorType": error.type });
-      } else {
-        send(res, status, output);
-      }
+      const response = error ? { __type: error.type, [error.lowerCase ? "message" : "Message"]: error.message } : output;
+      send(res, status, response, error ? { "X-Amzn-ErrorType": error.type } : {});
       record({
         time,
         ...(operation !== undefined && { operation }),
         request,
         ...(scope && { region: scope.region, service: scope.service, accessKey: scope.accessKey }),
         status,
+        response,
         ...(error && { errorType: error.type }),
         ...(fault && { fault }),
       });
