@@ -131,8 +131,9 @@ const attributesOf = (type: string, name: string) => tfstate().find((r) => r.typ
 let created: Json;
 
 beforeAll(async () => {
-  // 100 ms IN_PROGRESS: the provider's first poll after each change sees IN_PROGRESS and has to wait.
-  api = await startGlobalAcceleratorApi({ deployDelayMs: 100, account: ACCOUNT });
+  // 500 ms IN_PROGRESS: the provider's first poll after each change (at once, even on a busy machine)
+  // sees IN_PROGRESS and has to wait; its next polls come 200 and 600 ms later.
+  api = await startGlobalAcceleratorApi({ deployDelayMs: 500, account: ACCOUNT });
   dir = mkdtempSync(join(tmpdir(), "ga-api-terraform-"));
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(api.endpoint, false), null, 1));
   await mustSucceed("init", ["init"]);

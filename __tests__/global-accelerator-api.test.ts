@@ -59,6 +59,19 @@ let tokens = 0;
 const token = () => `token-${++tokens}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Polls DescribeAccelerator until it reads DEPLOYED (every read before must be IN_PROGRESS); returns how
+ * long after `since` that was. Lower bounds only, so a loaded machine cannot make it flaky.
+ */
+async function deployedAfter(server: GlobalAcceleratorApi, arn: string, since: number): Promise<number> {
+  for (;;) {
+    const status = (await ok(server, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status;
+    if (status === "DEPLOYED") return Date.now() - since;
+    expect(status).toBe("IN_PROGRESS");
+    await sleep(20);
+  }
+}
+
 const ALB_WEST = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
 const ALB_EAST = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
 const NLB_WEST = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/tcp/f234470eafcee810";
@@ -388,30 +401,32 @@ describe("deployment status", () => {
   test("a change stays IN_PROGRESS for deployDelayMs, then reads DEPLOYED; every change starts it again", async () => {
     const slow = await startGlobalAcceleratorApi({ deployDelayMs: 300 });
     try {
+      const since = Date.now();
       const created = await accelerator(slow);
       expect(created.Status).toBe("IN_PROGRESS");
       const arn = created.AcceleratorArn;
-      await sleep(100);
-      expect((await ok(slow, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("IN_PROGRESS");
-      await sleep(300);
-      expect((await ok(slow, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("DEPLOYED");
-      // A listener (any change below the accelerator) puts it back IN_PROGRESS; tags do not.
+      expect(await deployedAfter(slow, arn, since)).toBeGreaterThanOrEqual(300);
+      // Tags do not deploy anything.
       await ok(slow, "TagResource", { ResourceArn: arn, Tags: [{ Key: "a", Value: "b" }] });
       expect((await ok(slow, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("DEPLOYED");
+      // A listener (any change below the accelerator) puts it back IN_PROGRESS.
+      const again = Date.now();
       await listener(slow, arn);
-      expect((await ok(slow, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("IN_PROGRESS");
+      expect(await deployedAfter(slow, arn, again)).toBeGreaterThanOrEqual(300);
     } finally {
       await slow.stop();
     }
   });
 
   test("delete waits for a disable to deploy: still IN_PROGRESS is AcceleratorNotDisabledException", async () => {
-    const slow = await startGlobalAcceleratorApi({ deployDelayMs: 200 });
+    const slow = await startGlobalAcceleratorApi({ deployDelayMs: 1000 });
     try {
       const arn = (await accelerator(slow)).AcceleratorArn;
+      const since = Date.now();
       await ok(slow, "UpdateAccelerator", { AcceleratorArn: arn, Enabled: false });
       expect(await refused(slow, "DeleteAccelerator", { AcceleratorArn: arn })).toBe("AcceleratorNotDisabledException");
-      await sleep(250);
+      expect(Date.now() - since).toBeLessThan(1000); // the refusal came while the disable was deploying
+      await deployedAfter(slow, arn, since);
       await ok(slow, "DeleteAccelerator", { AcceleratorArn: arn });
     } finally {
       await slow.stop();
@@ -421,10 +436,10 @@ describe("deployment status", () => {
   test("endpoints read INITIAL while a change deploys and HEALTHY after", async () => {
     const slow = await startGlobalAcceleratorApi({ deployDelayMs: 200 });
     try {
-      const { lis } = await tcpListener(slow);
+      const { acc, lis } = await tcpListener(slow);
       const created = await group(slow, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }] });
       expect(created.EndpointDescriptions[0].HealthState).toBe("INITIAL");
-      await sleep(250);
+      await deployedAfter(slow, acc.AcceleratorArn, Date.now());
       const read = (await ok(slow, "DescribeEndpointGroup", { EndpointGroupArn: created.EndpointGroupArn })).EndpointGroup;
       expect(read.EndpointDescriptions[0].HealthState).toBe("HEALTHY");
     } finally {
@@ -763,11 +778,9 @@ describe("faults", () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     expect((await ok(api, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("DEPLOYED");
     await fetch(`${api.endpoint}/__control/faults`, { method: "POST", body: JSON.stringify({ kind: "slow-deploy", ms: 300 }) });
+    const since = Date.now();
     await listener(api, arn);
-    await sleep(150);
-    expect((await ok(api, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("IN_PROGRESS");
-    await sleep(250);
-    expect((await ok(api, "DescribeAccelerator", { AcceleratorArn: arn })).Accelerator.Status).toBe("DEPLOYED");
+    expect(await deployedAfter(api, arn, since)).toBeGreaterThanOrEqual(300);
   });
 
   test("a bad fault is refused with the reason", async () => {
