@@ -117,10 +117,14 @@ const req = (c: RecordedCall) => c.request as Json;
 const res = (c: RecordedCall) => c.response as Json;
 const MUTATING = /^(Create|Update|Delete|Tag|Untag)/;
 
-/** Between two calls, the provider read the accelerator IN_PROGRESS and then DEPLOYED: it waited for the deploy. */
+/**
+ * Between two calls, the accelerator was read IN_PROGRESS and later DEPLOYED: the provider waited for the
+ * deploy. (Not "the last read was DEPLOYED": resources created in parallel poll the same accelerator.)
+ */
 function waitedForDeploy(calls: RecordedCall[], from: number, to: number): boolean {
   const polls = calls.slice(from + 1, to).filter((c) => c.operation === "DescribeAccelerator").map((c) => res(c).Accelerator?.Status);
-  return polls.includes("IN_PROGRESS") && polls[polls.length - 1] === "DEPLOYED";
+  const pending = polls.indexOf("IN_PROGRESS");
+  return pending >= 0 && polls.indexOf("DEPLOYED", pending) > pending;
 }
 
 function tfstate(): Json[] {
