@@ -784,10 +784,11 @@ export class GlobalAcceleratorService {
       const { kind, region: lbRegion } = endpointKind(id);
       if (seen.has(id)) throw new InvalidArgumentException(`Endpoint ${id} appears more than once in the endpoint group.`);
       seen.add(id);
-      // An endpoint group holds endpoints of its own Region only (provider issue #28536: a load
-      // balancer from another Region is refused at apply).
+      // An endpoint group holds endpoints of its own Region only. Provider issue #28536 shows AWS's
+      // answer: InvalidArgumentException "'<arn>' is not a valid load balancer ARN" (GA looks the load
+      // balancer up in the group's Region and does not find it).
       if (lbRegion !== undefined && lbRegion !== region) {
-        throw new InvalidArgumentException(`Endpoint ${id} is in ${lbRegion}, but the endpoint group is in ${region}.`);
+        throw new InvalidArgumentException(`'${id}' is not a valid load balancer ARN (it is in ${lbRegion}; the endpoint group is in ${region}).`);
       }
       const weight = num(config, "Weight") ?? 128;
       if (weight < 0 || weight > 255) throw new InvalidArgumentException(`Weight ${weight} of endpoint ${id} must be between 0 and 255.`);
