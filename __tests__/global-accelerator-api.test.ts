@@ -783,11 +783,30 @@ describe("faults", () => {
     expect(await deployedAfter(api, arn, since)).toBeGreaterThanOrEqual(300);
   });
 
+  test("slow-deploy with an operation slows only that operation's next change", async () => {
+    const arn = (await accelerator(api)).AcceleratorArn;
+    await deployedAfter(api, arn, Date.now());
+    api.injectFault({ kind: "slow-deploy", operation: "CreateListener", ms: 300 });
+    // GIVEN another change first: it is not slowed
+    let since = Date.now();
+    await ok(api, "UpdateAccelerator", { AcceleratorArn: arn, Name: "renamed" });
+    expect(await deployedAfter(api, arn, since)).toBeLessThan(300);
+    // WHEN the listener is created THEN its change stays IN_PROGRESS at least that long
+    since = Date.now();
+    const created = await listener(api, arn);
+    expect(await deployedAfter(api, arn, since)).toBeGreaterThanOrEqual(300);
+    // and the one after it is quick again
+    since = Date.now();
+    await ok(api, "UpdateListener", { ListenerArn: created.ListenerArn, ClientAffinity: "SOURCE_IP", Protocol: "TCP", PortRanges: created.PortRanges });
+    expect(await deployedAfter(api, arn, since)).toBeLessThan(300);
+  });
+
   test("a bad fault is refused with the reason", async () => {
     const bad = await fetch(`${api.endpoint}/__control/faults`, { method: "POST", body: JSON.stringify({ kind: "throttle", operation: "Nope" }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Json).error).toMatch(/unknown operation/);
     expect(() => api.injectFault({ kind: "throttle", count: 0 })).toThrow(/count/);
+    expect(() => api.injectFault({ kind: "slow-deploy", ms: 10, operation: "DescribeAccelerator" })).toThrow(/an operation that changes something/);
   });
 });
 

@@ -11,3 +11,4 @@ export { configJsonSchemaText } from "./validation/json-schema";
 export { selectStack } from "./app";
 export { checkIamArguments, iamOptionsFor } from "./iam/options";
 export { localRehearsalFiles, BACKEND_CONFIG_FILE } from "./local-aws/terraform-overrides";
+export { startGlobalAcceleratorApi } from "./local-aws/global-accelerator";

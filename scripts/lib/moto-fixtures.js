@@ -61,6 +61,18 @@ async function createLoadBalancer(endpoint, region, name, type) {
 }
 
 /**
+ * The ARN of the load balancer of that name in that region, as a lookup finds it.
+ * @param {string} endpoint @param {string} region @param {string} name
+ * @returns {Promise<string>}
+ */
+async function loadBalancerArn(endpoint, region, name) {
+  const described = await query(endpoint, "elasticloadbalancing", region, { Version: "2015-12-01", Action: "DescribeLoadBalancers", "Names.member.1": name });
+  const arn = xmlValue(described, "LoadBalancerArn");
+  if (arn === undefined) throw new Error(`no load balancer ${name} in ${region}`);
+  return arn;
+}
+
+/**
  * The DynamoDB table legacy locking writes to (hash key LockID, as Terraform requires).
  * @param {string} endpoint @param {string} region @param {string} table
  */
@@ -122,4 +134,4 @@ async function seedStack(endpoint, stack, made = new Map()) {
   return created;
 }
 
-module.exports = { seedStack, createLoadBalancer, createLockTable, createKmsKey, awsCall };
+module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, awsCall };

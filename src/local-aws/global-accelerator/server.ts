@@ -62,11 +62,12 @@ export interface RecordedCall {
  * A fault to inject. throttle: the next `count` calls of `operation` (every operation when omitted)
  * get ThrottlingException (HTTP 400, as AWS sends it; the SDKs retry it). internal-error: they get HTTP
  * 500 InternalServiceErrorException (retried too). slow-deploy: from now on a change stays IN_PROGRESS
- * for `ms` milliseconds.
+ * for `ms` milliseconds; with `operation`, only the next change that operation makes (one slow step in
+ * an otherwise quick apply, e.g. to keep Terraform waiting on one resource).
  */
 export type Fault =
   | { readonly kind: "throttle" | "internal-error"; readonly operation?: string; readonly count?: number }
-  | { readonly kind: "slow-deploy"; readonly ms: number };
+  | { readonly kind: "slow-deploy"; readonly ms: number; readonly operation?: string };
 
 export interface PendingFault {
   readonly kind: "throttle" | "internal-error";
@@ -113,7 +114,10 @@ export function parseFault(raw: unknown): Fault {
   const f = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   if (f.kind === "slow-deploy") {
     if (typeof f.ms !== "number" || !Number.isInteger(f.ms) || f.ms < 0) throw new Error("slow-deploy needs ms, a whole number >= 0");
-    return { kind: "slow-deploy", ms: f.ms };
+    if (f.operation !== undefined && (typeof f.operation !== "string" || !(MUTATIONS as ReadonlySet<string>).has(f.operation))) {
+      throw new Error(`slow-deploy takes an operation that changes something, received ${JSON.stringify(f.operation)}`);
+    }
+    return { kind: "slow-deploy", ms: f.ms, ...(f.operation !== undefined && { operation: f.operation as string }) };
   }
   if (f.kind === "throttle" || f.kind === "internal-error") {
     if (f.operation !== undefined && (typeof f.operation !== "string" || !isOperation(f.operation))) {
@@ -203,6 +207,8 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
 
   const calls: RecordedCall[] = [];
   let pending: { kind: "throttle" | "internal-error"; operation?: string; remaining: number }[] = [];
+  /** Operations whose next change stays IN_PROGRESS longer: operation -> ms. */
+  const slowNext = new Map<string, number>();
 
   const persist = () => {
     if (stateFile) writeAtomically(stateFile, `${JSON.stringify(service.snapshot(), null, 1)}\n`);
@@ -212,7 +218,8 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
     if (callLog) appendFileSync(callLog, `${JSON.stringify(call)}\n`);
   };
   const injectFault = (fault: Fault) => {
-    if (fault.kind === "slow-deploy") service.setDeployDelay(fault.ms);
+    if (fault.kind === "slow-deploy" && fault.operation !== undefined) slowNext.set(fault.operation, fault.ms);
+    else if (fault.kind === "slow-deploy") service.setDeployDelay(fault.ms);
     else pending.push({ kind: fault.kind, operation: fault.operation, remaining: fault.count ?? 1 });
   };
   /** The fault the next call of `operation` gets, if one is pending (used up one at a time). */
@@ -228,6 +235,7 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
     service.setDeployDelay(initialDelay);
     calls.length = 0;
     pending = [];
+    slowNext.clear();
     persist();
   };
 
@@ -285,7 +293,16 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
       return answer(e.status, undefined, { type: e.type, message: e.message }, fault);
     }
     try {
-      const output = service.handle(operation, request as Record<string, unknown>);
+      const slow = slowNext.get(operation);
+      const usual = service.getDeployDelay();
+      if (slow !== undefined) service.setDeployDelay(slow);
+      let output;
+      try {
+        output = service.handle(operation, request as Record<string, unknown>);
+      } finally {
+        service.setDeployDelay(usual);
+      }
+      if (slow !== undefined) slowNext.delete(operation);
       if (MUTATIONS.has(operation)) persist();
       return answer(200, output);
     } catch (e) {

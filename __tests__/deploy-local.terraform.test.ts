@@ -1,0 +1,120 @@
+// `npm run deploy:local` and `npm run destroy:local` as a user runs them: the real cdktf CLI deploys the
+// default config and examples/full.yaml (all four endpoint types, a lookup, BYOIP, flow logs, port
+// overrides, TCP and UDP listeners, four regions, a dual-stack stack) through the real provider into the
+// local Global Accelerator API, with state in a versioned S3 bucket on moto. The test owns both servers
+// (SMART_ROUTING_S3_ENDPOINT, SMART_ROUTING_GA_ENDPOINT) so it can look at what the API holds afterwards.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../src/config/default-config";
+import { loadModel } from "../src/app";
+import { configuredShape, lookedUpArns, run, shapeFromModel, staticIps, startLocalAws, type LocalAws } from "./support/deploy";
+import { request } from "./support/local-aws";
+import { ROOT, runSynth } from "./support/run";
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws(0);
+});
+afterAll(async () => aws?.stop());
+
+/** npm run deploy:local against the test's servers; SMART_ROUTING_CONFIG as given (undefined: the default). */
+function deployLocal(config: string | undefined, args: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), "smart-routing-deploy-local-"));
+  return run(process.execPath, ["scripts/deploy-local.js", ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      SMART_ROUTING_CONFIG: config,
+      SMART_ROUTING_DEPLOY_DIR: dir,
+      SMART_ROUTING_S3_ENDPOINT: aws.s3,
+      SMART_ROUTING_GA_ENDPOINT: aws.ga.endpoint,
+    },
+  }).then((result) => ({ ...result, dir }));
+}
+
+describe.each([
+  ["the embedded default", undefined, { "smart-routing": 4 }],
+  ["examples/full.yaml", "examples/full.yaml", { "ai-models-prod": 8, "ai-models-dualstack": 4 }],
+])("npm run deploy:local on %s", (_name, config, created) => {
+  let result: Awaited<ReturnType<typeof deployLocal>>;
+  beforeAll(async () => {
+    result = await deployLocal(config);
+  });
+
+  it("deploys every stack with cdktf deploy, and the second plan is empty", () => {
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    for (const [stack, count] of Object.entries(created)) {
+      expect(result.stdout).toContain(`[${stack}] cdktf deploy: Apply complete! Resources: ${count} added, 0 changed, 0 destroyed.`);
+      expect(result.stdout).toContain(`[${stack}] second plan: no changes (terraform plan -detailed-exitcode exit 0)`);
+      expect(result.stdout).toMatch(new RegExp(`\\[${stack}\\] Global Accelerator calls: \\d+ \\(CreateAccelerator 1, `));
+    }
+    expect(result.stdout).toContain(`deploy:local: ${Object.keys(created).length} stack(s) deployed; servers stopped`);
+  });
+
+  it("leaves in the Global Accelerator API exactly the accelerators, listeners, groups, endpoints, weights, dials and attributes the config says", async () => {
+    const model = loadModel({ SMART_ROUTING_CONFIG: config }).model!;
+    for (const stack of model.stacks) {
+      const held = aws.ga.state().accelerators.filter((a) => a.Name === stack.accelerator.name);
+      expect(held).toHaveLength(1);
+      expect(configuredShape(held[0])).toEqual(shapeFromModel(stack, await lookedUpArns(aws, stack)));
+      if (stack.accelerator.ipAddresses.length > 0) expect(staticIps(held[0]).slice(0, 2)).toEqual(stack.accelerator.ipAddresses);
+      if (stack.accelerator.ipAddressType === "DUAL_STACK") expect(staticIps(held[0]).filter((ip) => ip.includes(":"))).toHaveLength(2);
+    }
+  });
+
+  it("gives cdktf the synthesized cdk.tf.json byte for byte; the local settings live only in the files beside it", () => {
+    const reference = runSynth({ SMART_ROUTING_CONFIG: config });
+    for (const stack of Object.keys(created)) {
+      const deployed = readFileSync(join(result.dir, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8");
+      expect(deployed).toBe(reference.stackJson(stack));
+      expect(deployed).not.toContain("127.0.0.1");
+      expect(readFileSync(join(result.dir, "cdktf.out", "stacks", stack, "smart_routing_local_override.tf.json"), "utf8")).toContain(aws.ga.endpoint);
+    }
+  });
+});
+
+describe("npm run destroy:local", () => {
+  it("destroys an unprotected stack in the order the API requires and leaves no accelerator behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smart-routing-destroy-config-"));
+    const config = JSON.parse(JSON.stringify(DEFAULT_CONFIG));
+    Object.assign(config.stacks[0], { name: "destroyable" });
+    Object.assign(config.stacks[0].accelerator, { name: "destroyable", protectFromDestroy: false });
+    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+    const result = await deployLocal(join(dir, "config.json"), ["--destroy"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("[destroyable] cdktf destroy: Destroy complete! Resources: 4 destroyed. Changes, in order: DeleteEndpointGroup -> DeleteEndpointGroup -> DeleteListener -> UpdateAccelerator -> DeleteAccelerator");
+    expect(aws.ga.state().accelerators.filter((a) => a.Name === "destroyable")).toEqual([]);
+  });
+});
+
+describe("npm run deploy:local, interrupted", () => {
+  it("stops both servers it started on Ctrl-C (SIGINT) and exits 130", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smart-routing-deploy-local-"));
+    const child = spawn(process.execPath, ["scripts/deploy-local.js"], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", SMART_ROUTING_CONFIG: undefined, SMART_ROUTING_DEPLOY_DIR: dir, SMART_ROUTING_S3_ENDPOINT: undefined, SMART_ROUTING_GA_ENDPOINT: undefined },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const endpoints = await new Promise<string[]>((resolve, reject) => {
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        const match = /local AWS API \(moto\) at (\S+); local Global Accelerator API at (\S+)/.exec(stdout);
+        if (match) resolve([match[1], match[2]]);
+      });
+      child.on("exit", () => reject(new Error(`deploy:local ended before starting its servers:\n${stdout}${stderr}`)));
+    });
+    expect((await request(endpoints[0], "GET", "/")).status).toBe(200);
+    expect((await request(endpoints[1], "GET", "/__control/calls")).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("deploy:local: stopped on SIGINT; both servers are stopped");
+    for (const endpoint of endpoints) await expect(request(endpoint, "GET", "/")).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
