@@ -12,3 +12,4 @@ export { selectStack } from "./app";
 export { checkIamArguments, iamOptionsFor } from "./iam/options";
 export { localRehearsalFiles, BACKEND_CONFIG_FILE } from "./local-aws/terraform-overrides";
 export { startGlobalAcceleratorApi } from "./local-aws/global-accelerator";
+export { main as globalAcceleratorApiMain } from "./local-aws/global-accelerator";
