@@ -9,6 +9,7 @@ import { operationOf, signingScope, startAwsRecorder, type WireCall } from "./su
 import { evaluate, wildcardMatch, type AuthorizationRequest } from "./support/iam-evaluator";
 import { kmsKey, neededAuthorizations, type AwsCall } from "./support/iam-requests";
 import { validConfig } from "./support/configs";
+import { operationDifferences, operationsByPhase } from "./support/recorded-run";
 
 const policy = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 const request = (action: string, resource: string, context: AuthorizationRequest["context"] = {}): AuthorizationRequest => ({ action, resource, context });
@@ -229,5 +230,31 @@ describe("the recording proxy", () => {
       await recorder.stop();
       await new Promise((resolve) => upstream.close(resolve));
     }
+  });
+});
+
+describe("the operations each phase calls", () => {
+  const call = (service: string, operation: string): AwsCall => ({ service, region: "us-west-2", operation, status: 200 });
+  const lanes = [
+    { calls: { plan: [call("s3", "HeadObject"), call("globalaccelerator", "DescribeAccelerator")], apply: [call("globalaccelerator", "CreateAccelerator")], destroy: [] } },
+    { calls: { plan: [call("s3", "HeadObject"), call("s3", "GetObject")], apply: [], destroy: [call("globalaccelerator", "DeleteAccelerator")] } },
+  ];
+
+  it("are gathered per phase and service, each once, sorted", () => {
+    expect(operationsByPhase(lanes)).toEqual({
+      plan: { globalaccelerator: ["DescribeAccelerator"], s3: ["GetObject", "HeadObject"] },
+      apply: { globalaccelerator: ["CreateAccelerator"] },
+      destroy: { globalaccelerator: ["DeleteAccelerator"] },
+    });
+  });
+
+  it("differ from the committed ones by name: a new call, and a call no longer made", () => {
+    const committed = { plan: { globalaccelerator: ["DescribeAccelerator"], s3: ["GetObject", "HeadObject"] }, apply: { globalaccelerator: ["CreateAccelerator", "TagResource"] }, destroy: { globalaccelerator: ["DeleteAccelerator"] } };
+    expect(operationDifferences(operationsByPhase(lanes), operationsByPhase(lanes), "ops.json")).toEqual([]);
+    const upgraded = operationsByPhase([...lanes, { calls: { plan: [call("globalaccelerator", "ListCustomRoutingListeners")], apply: [], destroy: [] } }]);
+    expect(operationDifferences(upgraded, committed, "ops.json")).toEqual([
+      "plan: globalaccelerator:ListCustomRoutingListeners is called, and ops.json does not list it: map it in __tests__/support/iam-requests.ts, check the roles, then list it",
+      "apply: globalaccelerator:TagResource is listed in ops.json, and no longer called",
+    ]);
   });
 });
