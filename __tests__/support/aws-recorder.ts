@@ -1,9 +1,11 @@
 // Every AWS call a Terraform run makes to moto, recorded on the wire: a small HTTP proxy on loopback that
 // Terraform's S3 backend and the provider are pointed at, which forwards each request to moto unchanged
 // and keeps what IAM decides on (service and region from the SigV4 scope, the operation, the request
-// and the answer's headers). On the wire rather than from TF_LOG: the debug log prints rpc.service and
-// rpc.method for the SDK calls, but not the S3 key, the ListObjectsV2 prefix or the SSE-KMS key id,
-// which the IAM resources and conditions depend on, and its format is no contract.
+// and the answer's headers). TF_LOG=DEBUG logs each call as well (an "HTTP Request Sent" line with
+// rpc.service, rpc.method, aws.region, the URL, the headers and a multi-line body, and a separate
+// "HTTP Response Received" line with the status), but those are aws-sdk-go-base's log attributes, no
+// contract, and the upgrades this recording must catch are the ones that could change them; the wire
+// is the request itself, one record per call, status included.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
