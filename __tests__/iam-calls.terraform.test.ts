@@ -80,7 +80,11 @@ beforeAll(async () => {
   aws = await startLocalAws(0);
   const documents = new Map<string | undefined, [Map<string, StackPolicies>, Map<string, StackPolicies>]>();
   for (const config of new Set(Object.values(LANES).map((l) => l.config))) documents.set(config, [iamPolicyDocuments(config), iamPolicyDocuments(config, ["--break-glass"])]);
-  const recorded = await Promise.all(Object.values(LANES).map((spec) => recordLane(aws.s3, spec, aws.loadBalancers)));
+  // Every lane finishes (and stops its servers) before a failure is reported, so none outlives moto.
+  const settled = await Promise.allSettled(Object.values(LANES).map((spec) => recordLane(aws.s3, spec, aws.loadBalancers)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  const recorded = settled.map((s) => (s as PromiseFulfilledResult<RecordedLane>).value);
   lanes = Object.entries(LANES).map(([name, spec], i) => {
     const [plain, breakGlass] = documents.get(spec.config)!;
     const calls = recorded[i].calls;
