@@ -2,6 +2,8 @@
 // pull requests (read Global Accelerator, read the stack's state, write only its lock), an apply role for
 // the main branch or a protected environment (which cannot delete the accelerator unless break-glass is
 // asked for), and the GitHub OIDC trust policy of each, which checks both the audience and the subject.
+// Each grant is needed by a call Terraform or the provider was recorded making, or by a dependent action
+// AWS documents for one (__tests__/iam-calls.terraform.test.ts proves both ways).
 import type { StackModel } from "../model/model";
 
 export interface PolicyDocument {
@@ -49,7 +51,6 @@ const GA_READ = [
   "globalaccelerator:ListTagsForResource",
 ];
 const GA_WRITE = [
-  "globalaccelerator:CreateAccelerator",
   "globalaccelerator:UpdateAccelerator",
   "globalaccelerator:UpdateAcceleratorAttributes",
   "globalaccelerator:TagResource",
@@ -61,30 +62,27 @@ const GA_WRITE = [
   "globalaccelerator:UpdateEndpointGroup",
   "globalaccelerator:DeleteEndpointGroup",
 ];
-// Global Accelerator checks the caller can see the endpoints it attaches (as the managed GlobalAcceleratorFullAccess grants).
-const ENDPOINT_DESCRIBE = [
-  "elasticloadbalancing:DescribeLoadBalancers",
-  "ec2:DescribeAddresses",
-  "ec2:DescribeInstances",
-  "ec2:DescribeInternetGateways",
-  "ec2:DescribeRegions",
-  "ec2:DescribeSubnets",
-];
 const LOOKUP_READ = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"];
+/** Where the S3 backend keeps non-default workspaces (workspace_key_prefix, which the config leaves at its default). */
+const WORKSPACE_PREFIX = "env:/";
 
 export function stackPolicies(stack: StackModel, options: IamOptions): StackPolicies {
   const plan = planStatements(stack, options);
   const applyExtra: Statement[] = [
     { Sid: "WriteState", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${stack.backend.bucket}/${stack.backend.key}` },
     { Sid: "ChangeGlobalAccelerator", Effect: "Allow", Action: [...GA_WRITE, ...(options.breakGlass ? ["globalaccelerator:DeleteAccelerator"] : [])], Resource: acceleratorArns(options.account) },
-    { Sid: "SeeEndpoints", Effect: "Allow", Action: ENDPOINT_DESCRIBE, Resource: "*" },
+    // The Service Authorization Reference gives CreateAccelerator no resource type: only "*" grants it.
+    { Sid: "CreateAccelerator", Effect: "Allow", Action: "globalaccelerator:CreateAccelerator", Resource: "*" },
     {
+      // Global Accelerator creates its service-linked role (for client IP preservation) with the caller's
+      // permission "the first time that you create an accelerator" (developer guide, service-linked role).
       Sid: "ClientIpPreservationRole",
       Effect: "Allow",
       Action: "iam:CreateServiceLinkedRole",
       Resource: `arn:aws:iam::${options.account}:role/aws-service-role/globalaccelerator.amazonaws.com/*`,
       Condition: { StringEquals: { "iam:AWSServiceName": "globalaccelerator.amazonaws.com" } },
     },
+    ...flowLogStatements(stack),
   ];
   // An explicit Deny wins over any Allow another policy on the role may add.
   const denyDelete: Statement[] = options.breakGlass
@@ -103,21 +101,31 @@ function planStatements(stack: StackModel, options: IamOptions): Statement[] {
   const { bucket, key, region } = stack.backend;
   const statements: Statement[] = [
     { Sid: "ReadGlobalAccelerator", Effect: "Allow", Action: GA_READ, Resource: acceleratorArns(options.account) },
-    { Sid: "ListStateKey", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringEquals: { "s3:prefix": key } } },
+    // Terraform lists the workspace prefix on every run, and S3 answers a missing state object (a new
+    // stack) with 404 rather than 403 only to a caller that may list the bucket with the key as prefix.
+    { Sid: "ListStateKey", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringEquals: { "s3:prefix": [key, WORKSPACE_PREFIX] } } },
     { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/${key}` },
     // A plan takes the S3-native lock too, so even the plan role writes (and deletes) the .tflock object.
     { Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${bucket}/${key}.tflock` },
   ];
+  const loadBalancerEndpoints = stack.listeners.some((l) => l.endpointGroups.some((g) => g.endpoints.some((e) => e.type === "alb" || e.type === "nlb")));
+  if (loadBalancerEndpoints) {
+    // The provider lists cross-account resources on every read of a group with an ALB/NLB endpoint; the
+    // Service Authorization Reference gives the action no resource type, so only "*" grants it.
+    statements.push({ Sid: "ListCrossAccountResources", Effect: "Allow", Action: "globalaccelerator:ListCrossAccountResources", Resource: "*" });
+  }
   if (stack.backend.dynamodbTable !== undefined) {
     statements.push({
       Sid: "LegacyStateLock",
       Effect: "Allow",
-      Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
       Resource: `arn:aws:dynamodb:${region}:${options.account}:table/${stack.backend.dynamodbTable}`,
     });
   }
   if (stack.backend.kmsKeyId !== undefined) {
-    statements.push({ Sid: "StateEncryptionKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], ...kmsKey(stack.backend.kmsKeyId, region, options.account) });
+    // S3 asks KMS for a data key when it stores an object and to decrypt one when it returns it, both as the
+    // caller (S3 user guide, SSE-KMS permissions); nothing calls kms:Encrypt.
+    statements.push({ Sid: "StateEncryptionKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], ...kmsKey(stack.backend.kmsKeyId, region, options.account) });
   }
   const lookupRegions = [...new Set(stack.lookups.map((l) => l.region))].sort();
   if (lookupRegions.length > 0) {
@@ -125,6 +133,20 @@ function planStatements(stack: StackModel, options: IamOptions): Statement[] {
     statements.push({ Sid: "LookUpLoadBalancers", Effect: "Allow", Action: LOOKUP_READ, Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": lookupRegions } } });
   }
   return statements;
+}
+
+/**
+ * Enabling flow logs: Global Accelerator creates the log delivery and sets the bucket's policy as the
+ * caller (developer guide, "IAM roles for publishing flow logs to Amazon S3"); the delivery actions have
+ * no resource type, the bucket ones are kept to the flow-log bucket.
+ */
+function flowLogStatements(stack: StackModel): Statement[] {
+  const flowLogs = stack.accelerator.flowLogs;
+  if (flowLogs === undefined) return [];
+  return [
+    { Sid: "FlowLogDelivery", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery"], Resource: "*" },
+    { Sid: "FlowLogBucketPolicy", Effect: "Allow", Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], Resource: `arn:aws:s3:::${flowLogs.bucket}` },
+  ];
 }
 
 function acceleratorArns(account: string): string {
