@@ -83,8 +83,11 @@ describe("where a geography's clients go", () => {
   });
 
   it("is shown once per region, saying how each share got there", () => {
-    const twoFailed = route("europe", [down("eu-west-1", 30), down("us-east-1"), up("me-central-1")]);
-    expect(servedBy(twoFailed)).toBe("me-central-1 (failover from eu-west-1 and us-east-1)");
+    // eu-west-1's 30% and the 70% its dial sends to me-central-1 both fail over to us-east-1.
+    expect(servedBy(route("europe", [down("eu-west-1", 30), down("me-central-1"), up("us-east-1")]))).toBe("us-east-1 (failover from eu-west-1 and me-central-1)");
+    expect(servedBy(route("europe", [down("eu-west-1", 30), down("us-east-1"), up("me-central-1")]))).toBe(
+      "me-central-1 (30% failover from eu-west-1, 70% held back by eu-west-1's dial)",
+    );
     expect(servedBy(route("europe", [down("eu-west-1"), down("us-east-1")]))).toBe("eu-west-1 (fails open: no group tried is up)");
     expect(servedBy(route("europe", [up("eu-west-1", 0), up("us-east-1", 0)]))).toBe("eu-west-1 (every dial is 0)");
     expect(servedBy([])).toBe("no endpoint group");
