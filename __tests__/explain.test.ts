@@ -79,7 +79,7 @@ describe("where a geography's clients go", () => {
       { region: "eu-west-1", fraction: 0.3, via: "closest" },
       { region: "eu-west-1", fraction: 0.7, via: "failover", from: "us-east-1" },
     ]);
-    expect(servedBy(route("europe", [up("eu-west-1", 30), down("us-east-1"), up("ap-northeast-1")]))).toBe("eu-west-1 (70% failover from us-east-1)");
+    expect(servedBy(route("europe", [up("eu-west-1", 30), down("us-east-1"), up("ap-northeast-1")]))).toBe("eu-west-1 (30% closest, 70% failover from us-east-1)");
   });
 
   it("is shown once per region, saying how each share got there", () => {
@@ -162,9 +162,9 @@ describe("a stack's scenarios", () => {
     ]);
     const text = renderExplainText([explanation]);
     expect(text.startsWith(`${PROXIMITY_NOTE}\n`)).toBe(true);
-    expect(text).toContain("    us-east-1  400   200       200%  OVERLOADED\n");
+    expect(text).toContain("    us-east-1   400       200  200%  OVERLOADED\n");
     expect(text).toContain("  inference, us-east-1 failed: us-west-1 400 / 350 (114.3%)\n");
-    expect(text).toContain("    europe         100     us-east-1 25%, us-west-1 75% (held back by us-east-1's dial)\n");
+    expect(text).toContain("    europe            100  us-east-1 25%, us-west-1 75% (held back by us-east-1's dial)\n");
     const markdown = renderExplainMarkdown([explanation]);
     expect(markdown).toContain("#### us-east-1 failed");
     expect(markdown).toContain("| us-east-1 | 0 | down |  |  |");
@@ -225,7 +225,7 @@ describe("npm run explain", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("\n  us-east-1 failed\n");
     expect(run.stdout).not.toContain("us-west-1 failed");
-    expect(readFileSync(file, "utf8")).toContain("#### us-east-1 failed\n\n| Geography | Served by |");
+    expect(readFileSync(file, "utf8")).toContain("#### us-east-1 failed\n\n| Geography | Demand | Served by |");
   });
 
   it.each([

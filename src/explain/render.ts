@@ -34,10 +34,10 @@ function byRegion(shares: readonly Share[]): Map<string, Merged[]> {
   return regions;
 }
 
-function reason(way: Merged): string | undefined {
+function reason(way: Merged): string {
   switch (way.via) {
     case "closest":
-      return undefined;
+      return "closest";
     case "spill":
       return `held back by ${way.from}'s dial`;
     case "failover":
@@ -56,10 +56,9 @@ export function servedBy(shares: readonly Share[]): string {
     regions
       .map(([region, ways]) => {
         const total = ways.reduce((sum, w) => sum + w.fraction, 0);
-        const reasons = ways.flatMap((w) => {
-          const text = reason(w);
-          return text === undefined ? [] : [ways.length > 1 ? `${percent(w.fraction)} ${text}` : text];
-        });
+        // "closest" goes without saying, unless the region is also reached another way.
+        const shown = ways.length > 1 ? ways : ways.filter((w) => w.via !== "closest");
+        const reasons = shown.map((w) => (ways.length > 1 ? `${percent(w.fraction)} ${reason(w)}` : reason(w)));
         return `${region}${regions.length > 1 ? ` ${percent(total)}` : ""}${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}`;
       })
       .join(", ") || "no endpoint group"
@@ -85,10 +84,11 @@ function demandOf(e: StackExplanation, g: Geography): string {
   return number(e.demand[g] ?? 0);
 }
 
-/** Left-aligned columns, two spaces apart; the last column is not padded. */
-function columns(rows: readonly (readonly string[])[], indent: string): string[] {
+/** Columns two spaces apart, numbers (the columns in `right`) aligned right; the last column is not padded. */
+function columns(rows: readonly (readonly string[])[], indent: string, right: readonly number[] = []): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => `${indent}${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")}`.trimEnd());
+  const pad = (cell: string, i: number, last: boolean) => (right.includes(i) ? cell.padStart(widths[i]) : last ? cell : cell.padEnd(widths[i]));
+  return rows.map((r) => `${indent}${r.map((cell, i) => pad(cell, i, i === r.length - 1)).join("  ")}`.trimEnd());
 }
 
 function overloadText(o: Overload): string {
@@ -98,14 +98,14 @@ function overloadText(o: Overload): string {
 function scenarioText(e: StackExplanation, { scenario, routing }: ScenarioRouting): string[] {
   const demand = hasDemand(e);
   const routes = GEOGRAPHIES.map((g) => [g, ...(demand ? [demandOf(e, g)] : []), servedBy(routing.routes[g])]);
-  const lines = [`  ${scenario.title}`, ...columns([["geography", ...(demand ? ["demand"] : []), "served by"], ...routes], "    ")];
+  const lines = [`  ${scenario.title}`, ...columns([["geography", ...(demand ? ["demand"] : []), "served by"], ...routes], "    ", demand ? [1] : [])];
   if (demand) {
     const capacity = hasCapacity(routing.loads);
     const rows = routing.loads.map((l) => {
       const c = loadCells(l);
       return [l.region, c.load, ...(capacity ? [c.capacity, c.use] : []), c.flag];
     });
-    lines.push(...columns([["region", "load", ...(capacity ? ["capacity", "use"] : []), ""], ...rows], "    "));
+    lines.push(...columns([["region", "load", ...(capacity ? ["capacity", "use"] : []), ""], ...rows], "    ", capacity ? [1, 2, 3] : [1]));
   }
   return lines;
 }
