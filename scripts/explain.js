@@ -7,7 +7,7 @@
 // Exit 0; 2 on bad input (an unknown stack or region, a bad flag, an invalid config).
 "use strict";
 const { writeFileSync } = require("node:fs");
-const { failer, parseCommandLine } = require("./lib/command-line");
+const { failer, loadConfigModel, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE = "usage: npm run explain -- [stack ...] [--fail <region>]... [--markdown <file>]";
@@ -19,8 +19,8 @@ function main(argv) {
   const { args, error } = parseCommandLine(argv, { fail: { type: "string", multiple: true }, markdown: { type: "string" } }, USAGE);
   if (args === undefined) return fail(error);
   const cli = loadCliApi();
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) return fail(`the config is invalid:\n${report.errors.map((e) => `  ${e}`).join("\n")}`);
+  const { model, error: configError } = loadConfigModel(cli, process.env);
+  if (model === undefined) return fail(configError);
   const selected = cli.explainSelection(model, args.positionals, args.values.fail);
   if (selected.error !== undefined) return fail(selected.error);
   const explanations = selected.stacks.map((stack) => cli.explainStack(stack, selected.failed));
