@@ -228,14 +228,15 @@ describe("npm run explain", () => {
     expect(readFileSync(file, "utf8")).toContain("#### us-east-1 failed\n\n| Geography | Demand | Served by |");
   });
 
-  it.each([
-    ["an unknown stack", ["prod"], 'explain: no stack named "prod" in this config; its stacks are: smart-routing\n'],
-    ["an unknown region", ["--fail", "us-moon-1"], 'explain: --fail "us-moon-1" is not a region Global Accelerator supports\n'],
-    ["a region the stack has no group in", ["--fail", "eu-west-1"], "explain: --fail eu-west-1: stack smart-routing has no endpoint group there (its regions: us-east-1, us-west-1); name the stack to explain\n"],
-    ["an unknown flag", ["--region", "eu-west-1"], "explain: Unknown option '--region'."],
-    ["--fail without a region", ["--fail"], "explain: Option '--fail <value>' argument missing"],
-  ])("exits 2 on %s with a one-line message and no stack trace", (_name, args, message) => {
-    const run = explain(args);
+  it.each<[string, string[], string | undefined, string]>([
+    ["an unknown stack", ["prod"], undefined, 'explain: no stack named "prod" in this config; its stacks are: smart-routing\n'],
+    ["an unknown region", ["--fail", "us-moon-1"], undefined, 'explain: --fail "us-moon-1" is not a region Global Accelerator supports\n'],
+    ["a region the stack has no group in", ["--fail", "eu-west-1"], undefined, "explain: --fail eu-west-1: stack smart-routing has no endpoint group there (its regions: us-east-1, us-west-1); name the stack to explain\n"],
+    ["an unknown flag", ["--region", "eu-west-1"], undefined, "explain: Unknown option '--region'."],
+    ["--fail without a region", ["--fail"], undefined, "explain: Option '--fail <value>' argument missing"],
+    ["a config file it cannot read", [], "missing.yaml", "explain: missing.yaml: cannot read the file (ENOENT)\n"],
+  ])("exits 2 on %s with a clear message and no stack trace", (_name, args, config, message) => {
+    const run = explain(args, config);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr.startsWith(message)).toBe(true);
