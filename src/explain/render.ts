@@ -14,6 +14,11 @@ export const LEGEND =
 const number = (n: number) => String(Math.round(n * 10) / 10);
 const percent = (fraction: number) => `${number(fraction * 100)}%`;
 
+/** "1620 / 1100 (147.3%)": a load against a capacity, as explain and the plan gate print it. */
+export function loadOfCapacity(load: number, capacity: number): string {
+  return `${number(load)} / ${number(capacity)} (${percent(load / capacity)})`;
+}
+
 /** Shares that reach one region the same way, added up (two failed regions failing over to one). */
 interface Merged {
   readonly via: Share["via"];
@@ -92,7 +97,7 @@ function columns(rows: readonly (readonly string[])[], indent: string, right: re
 }
 
 function overloadText(o: Overload): string {
-  return `${o.listener}, ${o.scenario}: ${o.region} ${number(o.load)} / ${number(o.capacity)} (${percent(o.load / o.capacity)})`;
+  return `${o.listener}, ${o.scenario}: ${o.region} ${loadOfCapacity(o.load, o.capacity)}`;
 }
 
 function scenarioText(e: StackExplanation, { scenario, routing }: ScenarioRouting): string[] {

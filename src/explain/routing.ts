@@ -98,3 +98,8 @@ export function routeListener(groups: readonly GroupState[], demand: Readonly<Pa
   });
   return { routes, loads };
 }
+
+/** The regions a routing sends more than their capacity. */
+export function overloadsOf(loads: readonly RegionLoad[]): { region: string; load: number; capacity: number }[] {
+  return loads.flatMap((l) => (l.overloaded && l.capacity !== undefined ? [{ region: l.region, load: l.load, capacity: l.capacity }] : []));
+}

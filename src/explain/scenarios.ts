@@ -2,7 +2,7 @@
 // and each region failed alone (or the regions named by --fail, together).
 import { GEOGRAPHIES, type Geography } from "../config/limits";
 import type { EndpointGroupModel, ListenerModel, StackModel } from "../model/model";
-import { routeListener, type GroupState, type ListenerRouting } from "./routing";
+import { overloadsOf, routeListener, type GroupState, type ListenerRouting } from "./routing";
 
 export interface Scenario {
   readonly title: string;
@@ -84,11 +84,7 @@ export function explainStack(stack: StackModel, failed?: readonly string[]): Sta
     })),
   }));
   const overloads = listeners.flatMap(({ listener, scenarios }) =>
-    scenarios.flatMap(({ scenario, routing }) =>
-      routing.loads.flatMap((l) =>
-        l.overloaded && l.capacity !== undefined ? [{ listener: listener.name, scenario: scenario.title, region: l.region, load: l.load, capacity: l.capacity }] : [],
-      ),
-    ),
+    scenarios.flatMap(({ scenario, routing }) => overloadsOf(routing.loads).map((o) => ({ listener: listener.name, scenario: scenario.title, ...o }))),
   );
   return { stack: stack.name, demand: stack.demand, listeners, overloads };
 }

@@ -2,7 +2,7 @@
 // operators' -var overrides, which Terraform has already evaluated into each endpoint group's planned
 // values), routed as `npm run explain` routes them, every region healthy, against the groups' capacity and
 // the stack's demand. An overload is printed; with --capacity-strict it fails the gate.
-import { groupState, routeGroups } from "../explain";
+import { groupState, overloadsOf, routeGroups } from "../explain";
 import { ADDRESS } from "../model/contract";
 import type { EndpointGroupModel, StackModel } from "../model/model";
 import type { Plan, ResourceChange } from "./plan-json";
@@ -34,9 +34,11 @@ function planned(group: EndpointGroupModel, changes: ReadonlyMap<string, Resourc
   const after = changes.get(ADDRESS.endpointGroup(group))?.change.after as PlannedGroup | null | undefined;
   if (after === null || after === undefined) return undefined;
   const dial = typeof after.traffic_dial_percentage === "number" ? after.traffic_dial_percentage : group.trafficDialPercentage;
-  const weights = (after.endpoint_configuration ?? []).map((ep) => (typeof ep.weight === "number" ? ep.weight : undefined));
-  // A weight Terraform does not know yet counts as the config's; the gate only reads what the plan fixes.
-  const weighted = weights.length === 0 ? group.endpoints.some((ep) => ep.weight > 0) : weights.some((w, i) => (w ?? group.endpoints[i]?.weight ?? 0) > 0);
+  const endpoints = after.endpoint_configuration;
+  // Weights are known at plan time (each is a lookup of a variable); one that is not is taken as serving.
+  const weighted = Array.isArray(endpoints)
+    ? endpoints.some((ep) => typeof ep.weight !== "number" || ep.weight > 0)
+    : group.endpoints.some((ep) => ep.weight > 0);
   return { dial, weighted };
 }
 
@@ -53,9 +55,7 @@ export function reviewCapacity(plan: Plan, stack: StackModel, strict = false): C
       // A group the plan removes, or whose every weight is 0, takes no traffic, as a failed one.
       return { ...groupState(group, [], left?.dial ?? 0), available: left !== undefined && left.weighted };
     });
-    return routeGroups(states, stack.demand).loads.flatMap((l) =>
-      l.overloaded && l.capacity !== undefined ? [{ listener: listener.name, region: l.region, load: l.load, capacity: l.capacity }] : [],
-    );
+    return overloadsOf(routeGroups(states, stack.demand).loads).map((o) => ({ listener: listener.name, ...o }));
   });
   return { checked: true, strict, groups, overloads };
 }

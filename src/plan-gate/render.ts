@@ -1,5 +1,6 @@
 // The gate's verdict and a summary of every change, as terminal text and as
 // Markdown for a pull-request comment or a GitHub job summary: the same facts.
+import { loadOfCapacity } from "../explain";
 import { capacityPassed, type CapacityOverload, type CapacityReview } from "./capacity";
 import { passed, type Change, type ChangeKind, type Review } from "./review";
 
@@ -23,10 +24,8 @@ export function gatePassed(review: Review, capacity?: CapacityReview): boolean {
   return passed(review) && capacityPassed(capacity);
 }
 
-const amount = (n: number) => String(Math.round(n * 10) / 10);
-
 function overloadText(o: CapacityOverload): string {
-  return `${o.listener}/${o.region} at ${amount(o.load)} / ${amount(o.capacity)} (${amount((o.load / o.capacity) * 100)}%)`;
+  return `${o.listener}/${o.region} at ${loadOfCapacity(o.load, o.capacity)}`;
 }
 
 function capacityLines(capacity: CapacityReview | undefined): string[] {
