@@ -66,7 +66,7 @@ async function deployLocal(config: string | undefined, args: string[] = []) {
 
 describe.each([
   ["the embedded default", undefined, { "smart-routing": 4 }],
-  ["examples/full.yaml", "examples/full.yaml", { "ai-models-prod": 8, "ai-models-dualstack": 4 }],
+  ["examples/full.yaml", "examples/full.yaml", { "ai-models-prod": 11, "ai-models-dualstack": 6 }],
 ])("npm run deploy:local on %s", (name, config, created) => {
   let result: Run;
   beforeAll(() => {

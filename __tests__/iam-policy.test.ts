@@ -100,6 +100,97 @@ describe("the apply role", () => {
   });
 });
 
+describe("the custom domain's permissions", () => {
+  const withDns = (dns: Record<string, unknown>, change: (c: ReturnType<typeof validConfig>) => void = () => {}) => {
+    const config = validConfig();
+    config.stacks[0].dns = dns;
+    change(config);
+    return stackPolicies(stackOf(config), OPTIONS);
+  };
+
+  it("let the plan role find a zone given by name and read its records, and change nothing in Route 53", () => {
+    const { planRole } = withDns({ zone: "example.com", names: ["api.example.com"] });
+    expect(bySid(planRole, "FindHostedZone")).toEqual({ Sid: "FindHostedZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" });
+    expect(bySid(planRole, "ReadDnsRecords")).toMatchObject({
+      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+      Resource: "arn:aws:route53:::hostedzone/*",
+    });
+    expect(actions(planRole).filter((a) => a.startsWith("route53:Change"))).toEqual([]);
+  });
+
+  it("let the apply role change only the stack's names, A records only, and wait for the changes", () => {
+    const { applyRole } = withDns({ zone: "example.com", names: ["API.example.com", "example.com"] });
+    expect(bySid(applyRole, "ChangeDnsRecords")).toEqual({
+      Sid: "ChangeDnsRecords",
+      Effect: "Allow",
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: "arn:aws:route53:::hostedzone/*",
+      Condition: {
+        "ForAllValues:StringEquals": {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com", "example.com"],
+          "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+        },
+      },
+    });
+    expect(bySid(applyRole, "WaitForDnsChanges")).toMatchObject({ Action: "route53:GetChange", Resource: "arn:aws:route53:::change/*" });
+  });
+
+  it("name the zone's ARN when the config gives its ID, add AAAA for dual stack, and need no zone lookup", () => {
+    const { planRole, applyRole } = withDns({ zoneId: "Z0123456789ABCDEFGHIJ", names: ["api.example.com"] }, (c) => {
+      c.stacks[0].accelerator.ipAddressType = "DUAL_STACK";
+      c.stacks[0].listeners[0].endpointGroups[0].endpoints.shift();
+    });
+    expect(bySid(planRole, "FindHostedZone")).toBeUndefined();
+    expect(bySid(planRole, "ReadDnsRecords")).toMatchObject({ Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ" });
+    expect(bySid(applyRole, "ChangeDnsRecords")).toMatchObject({
+      Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+      Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"] } },
+    });
+  });
+
+  it("are absent without a custom domain", () => {
+    const { planRole, applyRole } = stackPolicies(stackOf(), OPTIONS);
+    expect([...actions(planRole), ...actions(applyRole)].filter((a) => a.startsWith("route53:"))).toEqual([]);
+  });
+});
+
+describe("the Shield permissions", () => {
+  const shielded = () => {
+    const config = validConfig();
+    config.stacks[0].accelerator.shield = true;
+    return stackPolicies(stackOf(config), OPTIONS);
+  };
+
+  it("let the apply role create a protection only tagged with its stack, and change only protections tagged so", () => {
+    const { applyRole } = shielded();
+    expect(bySid(applyRole, "ProtectTheAccelerator")).toEqual({
+      Sid: "ProtectTheAccelerator",
+      Effect: "Allow",
+      Action: "shield:CreateProtection",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestTag/smart-routing:stack": "test" } },
+    });
+    expect(bySid(applyRole, "ChangeShieldProtection")).toEqual({
+      Sid: "ChangeShieldProtection",
+      Effect: "Allow",
+      Action: ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"],
+      Resource: "arn:aws:shield::123456789012:protection/*",
+      Condition: { StringEquals: { "aws:ResourceTag/smart-routing:stack": "test" } },
+    });
+  });
+
+  it("let the plan role read only the stack's protection, and are absent without shield", () => {
+    const { planRole } = shielded();
+    expect(bySid(planRole, "ReadShieldProtection")).toMatchObject({
+      Action: ["shield:DescribeProtection", "shield:ListTagsForResource"],
+      Condition: { StringEquals: { "aws:ResourceTag/smart-routing:stack": "test" } },
+    });
+    expect(actions(planRole).filter((a) => a.startsWith("shield:") && !/^shield:(Describe|List)/.test(a))).toEqual([]);
+    const { planRole: plain, applyRole } = stackPolicies(stackOf(), OPTIONS);
+    expect([...actions(plain), ...actions(applyRole)].filter((a) => a.startsWith("shield:"))).toEqual([]);
+  });
+});
+
 describe("the OIDC trust policies", () => {
   const claims = (doc: PolicyDocument) => doc.Statement[0].Condition?.StringEquals;
 

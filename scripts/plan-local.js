@@ -2,8 +2,8 @@
 // @ts-check
 // `npm run plan:local -- [stack ...]`: the CI plan, rehearsed on this machine against a local AWS API.
 // Synthesizes the config (SMART_ROUTING_CONFIG or the embedded default), starts moto_server on a free
-// loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table
-// and looked-up load balancers there, then per stack: terraform init (S3 backend with use_lockfile, provider
+// loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table,
+// looked-up load balancers and hosted zone there, then per stack: terraform init (S3 backend with use_lockfile, provider
 // from the mirror, committed lock file read-only), validate, plan -out, show -json and the plan gate.
 // Results go to .plan-local/<stack>/ (plan.json, summary.md). The server it started is stopped at the end,
 // on failure and on Ctrl-C.
@@ -48,9 +48,12 @@ function synthesize() {
  */
 async function planStack(stack, workdir, { env, cli, signal }) {
   const { planJson } = await initAndPlan(workdir, env, { backendConfigFile: cli.BACKEND_CONFIG_FILE, signal });
-  const review = cli.reviewPlan(cli.readPlan(planJson, join(workdir, "plan.json")), stack);
-  writeFileSync(join(workdir, "summary.md"), cli.renderMarkdown(review, stack.name));
-  return { name: stack.name, text: cli.renderText(review, stack.name), passed: cli.passed(review) };
+  const plan = cli.readPlan(planJson, join(workdir, "plan.json"));
+  const review = cli.reviewPlan(plan, stack);
+  // As CI runs the gate: overloads are printed, not fatal (plan-gate's --capacity-strict makes them so).
+  const capacity = cli.reviewCapacity(plan, stack);
+  writeFileSync(join(workdir, "summary.md"), cli.renderMarkdown(review, stack.name, capacity));
+  return { name: stack.name, text: cli.renderText(review, stack.name, capacity), passed: cli.gatePassed(review, capacity) };
 }
 
 /** @param {string[]} wanted */
@@ -85,7 +88,9 @@ async function main(wanted) {
     for (const stack of selected.stacks) {
       const workdir = join(planDir, stack.name);
       prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint));
-      for (const lb of await seedStack(server.endpoint, stack, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
+      const seeded = await seedStack(server.endpoint, stack, made);
+      for (const lb of seeded.loadBalancers) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
+      if (seeded.zone !== undefined) say(`[${stack.name}] hosted zone ${seeded.zone.name}: ${seeded.zone.id}`);
       workdirs.push(workdir);
     }
     const context = { env, cli, signal: controller.signal };

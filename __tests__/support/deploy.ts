@@ -83,7 +83,7 @@ export async function prepare(aws: LocalAws, config: unknown, stack: string, out
   const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   for (const [name, text] of Object.entries(localRehearsalFiles(json, aws.s3, { globalaccelerator: aws.ga.endpoint }))) writeFileSync(join(dir, name), text);
   copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
-  for (const lb of await seedStack(aws.s3, model, aws.loadBalancers)) aws.loadBalancers.set(`${lb.region}/${lb.name}`, lb.arn);
+  for (const lb of (await seedStack(aws.s3, model, aws.loadBalancers)).loadBalancers) aws.loadBalancers.set(`${lb.region}/${lb.name}`, lb.arn);
   const env = {
     ...terraformEnv(terraformAvailability().mirror),
     DISABLE_VERSION_CHECK: "true",

@@ -1,6 +1,7 @@
 // @ts-check
 // What a stack's plan reads from AWS, created on the local server (moto) first: the state bucket, the
-// DynamoDB lock table of legacy locking, and the load balancers that `data "aws_lb"` lookups find by name.
+// DynamoDB lock table of legacy locking, the load balancers that `data "aws_lb"` lookups find by name, and
+// the hosted zone that `data "aws_route53_zone"` finds by name.
 // moto keeps each region apart, so a lookup only resolves if its provider really calls the right region.
 "use strict";
 const { createStateBucket, request } = require("./moto-server");
@@ -106,16 +107,51 @@ async function createKmsKey(endpoint, region) {
   return JSON.parse(result.body).KeyMetadata.Arn;
 }
 
+/**
+ * One call to Route 53's REST API (a global service: the provider signs it for us-east-1).
+ * @param {string} endpoint @param {string} method @param {string} path @param {string} [body]
+ */
+function route53(endpoint, method, path, body = "") {
+  return request(endpoint, method, `/2013-04-01/${path}`, body, {
+    authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0",
+    ...(body !== "" && { "content-type": "application/xml" }),
+  });
+}
+
+/**
+ * The public hosted zone of a name, created unless one exists: the data source must find exactly one, and
+ * several stacks may name the same zone. Resolves its ID.
+ * @param {string} endpoint @param {string} name
+ * @returns {Promise<string>}
+ */
+async function createHostedZone(endpoint, name) {
+  const listed = await route53(endpoint, "GET", `hostedzonesbyname?dnsname=${encodeURIComponent(name)}`);
+  if (listed.status !== 200) throw new Error(`listing hosted zones named ${name} failed: ${listed.status} ${listed.body}`);
+  const existing = [...listed.body.matchAll(/<HostedZone>([\s\S]*?)<\/HostedZone>/g)].find((m) => xmlValue(m[1], "Name") === `${name}.`);
+  const zone =
+    existing?.[1] ??
+    (await (async () => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>${name}</Name><CallerReference>smart-routing-${name}</CallerReference></CreateHostedZoneRequest>`;
+      const created = await route53(endpoint, "POST", "hostedzone", body);
+      if (created.status !== 201) throw new Error(`creating hosted zone ${name} failed: ${created.status} ${created.body}`);
+      return created.body;
+    })());
+  const id = xmlValue(zone, "Id");
+  if (id === undefined) throw new Error(`hosted zone ${name} has no ID: ${zone}`);
+  return id.replace(/^\/hostedzone\//, "");
+}
+
 const LOAD_BALANCER_TYPE = /** @type {const} */ ({ alb: "application", nlb: "network" });
 
 /**
- * Creates what a stack's plan reads: its state bucket (and legacy lock table) and the load balancers its
- * lookups find by name, each in its own region. Idempotent for the bucket and table; load balancers are
- * created only for names not in `made` yet (several stacks may look up one). Resolves those of this stack.
+ * Creates what a stack's plan reads: its state bucket (and legacy lock table), the load balancers its
+ * lookups find by name, each in its own region, and the hosted zone its DNS names are in, when given by
+ * name. Idempotent for the bucket, table and zone; load balancers are created only for names not in `made`
+ * yet (several stacks may look up one). Resolves this stack's load balancers and zone.
  * @param {string} endpoint
  * @param {import("../../src/model/model").StackModel} stack
  * @param {Map<string, string>} made  `<region>/<name>` -> ARN, shared between calls
- * @returns {Promise<{ region: string, name: string, type: "alb" | "nlb", arn: string }[]>}
+ * @returns {Promise<{ loadBalancers: { region: string, name: string, type: "alb" | "nlb", arn: string }[], zone?: { name: string, id: string } }>}
  */
 async function seedStack(endpoint, stack, made = new Map()) {
   const { bucket, region, dynamodbTable } = stack.backend;
@@ -131,7 +167,8 @@ async function seedStack(endpoint, stack, made = new Map()) {
     }
     created.push({ ...lookup, arn });
   }
-  return created;
+  const zone = stack.dns?.zone;
+  return { loadBalancers: created, ...(zone !== undefined && { zone: { name: zone, id: await createHostedZone(endpoint, zone) } }) };
 }
 
-module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, awsCall };
+module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, createHostedZone, awsCall };

@@ -4,7 +4,8 @@
 // asked for), and the GitHub OIDC trust policy of each, which checks both the audience and the subject.
 // Each grant is needed by a call Terraform or the provider was recorded making, or by a dependent action
 // AWS documents for one (__tests__/iam-calls.terraform.test.ts proves both ways).
-import type { StackModel } from "../model/model";
+import { SHIELD } from "../model/contract";
+import type { DnsModel, StackModel } from "../model/model";
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -65,6 +66,15 @@ const GA_WRITE = [
 const LOOKUP_READ = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"];
 /** Where the S3 backend keeps non-default workspaces (workspace_key_prefix, which the config leaves at its default). */
 const WORKSPACE_PREFIX = "env:/";
+// What the provider reads for a record (record.go: the zone, then the record sets) and, when the zone is
+// found by name, for the data source (zone_data_source.go: ListHostedZones, which takes no resource ARN).
+const DNS_READ = ["route53:GetHostedZone", "route53:ListResourceRecordSets"];
+const ZONE_LOOKUP = ["route53:GetHostedZone", "route53:ListTagsForResource"];
+// protection.go reads the protection and its tags; Shield's Describe, Delete and tag actions take a protection
+// ARN and aws:ResourceTag, CreateProtection takes no resource at all, only aws:RequestTag (Service Authorization
+// Reference, AWS Shield): the stack's tag on the protection is what keeps each role to its own.
+const SHIELD_READ = ["shield:DescribeProtection", "shield:ListTagsForResource"];
+const SHIELD_WRITE = ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"];
 
 export function stackPolicies(stack: StackModel, options: IamOptions): StackPolicies {
   const plan = planStatements(stack, options);
@@ -83,6 +93,8 @@ export function stackPolicies(stack: StackModel, options: IamOptions): StackPoli
       Condition: { StringEquals: { "iam:AWSServiceName": "globalaccelerator.amazonaws.com" } },
     },
     ...flowLogStatements(stack),
+    ...(stack.dns !== undefined ? dnsChanges(stack.dns) : []),
+    ...(stack.accelerator.shield ? shieldChanges(stack.name, options.account) : []),
   ];
   // An explicit Deny wins over any Allow another policy on the role may add.
   const denyDelete: Statement[] = options.breakGlass
@@ -127,6 +139,10 @@ function planStatements(stack: StackModel, options: IamOptions): Statement[] {
     // caller (S3 user guide, SSE-KMS permissions); nothing calls kms:Encrypt.
     statements.push({ Sid: "StateEncryptionKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], ...kmsKey(stack.backend.kmsKeyId, region, options.account) });
   }
+  if (stack.dns !== undefined) statements.push(...dnsReads(stack.dns));
+  if (stack.accelerator.shield) {
+    statements.push({ Sid: "ReadShieldProtection", Effect: "Allow", Action: SHIELD_READ, Resource: shieldProtections(options.account), Condition: stackTag("ResourceTag", stack.name) });
+  }
   const lookupRegions = [...new Set(stack.lookups.map((l) => l.region))].sort();
   if (lookupRegions.length > 0) {
     // Describe calls take no resource ARNs; the region condition keeps them to where lookups run.
@@ -147,6 +163,53 @@ function flowLogStatements(stack: StackModel): Statement[] {
     { Sid: "FlowLogDelivery", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery"], Resource: "*" },
     { Sid: "FlowLogBucketPolicy", Effect: "Allow", Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], Resource: `arn:aws:s3:::${flowLogs.bucket}` },
   ];
+}
+
+/** The zone's ARN when the config gives its ID; a zone found by name has an ID the policy cannot know. */
+function hostedZoneArn(dns: DnsModel): string {
+  return `arn:aws:route53:::hostedzone/${dns.zoneId ?? "*"}`;
+}
+
+function dnsReads(dns: DnsModel): Statement[] {
+  if (dns.zoneId !== undefined) return [{ Sid: "ReadDnsRecords", Effect: "Allow", Action: DNS_READ, Resource: hostedZoneArn(dns) }];
+  return [
+    { Sid: "FindHostedZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
+    { Sid: "ReadDnsRecords", Effect: "Allow", Action: [...new Set([...DNS_READ, ...ZONE_LOOKUP])], Resource: hostedZoneArn(dns) },
+  ];
+}
+
+function dnsChanges(dns: DnsModel): Statement[] {
+  const names = [...new Set(dns.records.map((r) => r.name))];
+  const types = [...new Set(dns.records.map((r) => r.type))];
+  return [
+    {
+      Sid: "ChangeDnsRecords",
+      Effect: "Allow",
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: hostedZoneArn(dns),
+      // Every change in a batch must be one of these names (lower case, no trailing dot: Route 53's normal form) and types.
+      Condition: {
+        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types },
+      },
+    },
+    // The provider waits for each change to be INSYNC; change IDs are not known in advance.
+    { Sid: "WaitForDnsChanges", Effect: "Allow", Action: "route53:GetChange", Resource: "arn:aws:route53:::change/*" },
+  ];
+}
+
+function shieldChanges(stack: string, account: string): Statement[] {
+  return [
+    { Sid: "ProtectTheAccelerator", Effect: "Allow", Action: "shield:CreateProtection", Resource: "*", Condition: stackTag("RequestTag", stack) },
+    { Sid: "ChangeShieldProtection", Effect: "Allow", Action: SHIELD_WRITE, Resource: shieldProtections(account), Condition: stackTag("ResourceTag", stack) },
+  ];
+}
+
+function shieldProtections(account: string): string {
+  return `arn:aws:shield::${account}:protection/*`;
+}
+
+function stackTag(key: "RequestTag" | "ResourceTag", stack: string): Statement["Condition"] {
+  return { StringEquals: { [`aws:${key}/${SHIELD.tagKey}`]: stack } };
 }
 
 function acceleratorArns(account: string): string {

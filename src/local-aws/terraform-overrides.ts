@@ -11,7 +11,7 @@ export const BACKEND_CONFIG_FILE = "local-backend.tfbackend";
 const FAKE_KEYS = { access_key: "test", secret_key: "test" } as const;
 
 /** The provider services a stack's resources and data sources call. */
-export const PROVIDER_SERVICES = ["dynamodb", "ec2", "elbv2", "globalaccelerator", "iam", "s3", "sts"] as const;
+export const PROVIDER_SERVICES = ["dynamodb", "ec2", "elbv2", "globalaccelerator", "iam", "route53", "s3", "shield", "sts"] as const;
 export type ProviderService = (typeof PROVIDER_SERVICES)[number];
 
 interface StackProviders {

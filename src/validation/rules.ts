@@ -5,16 +5,17 @@
 // Everything this module exports is a rule (tests check each is attached and tested both ways).
 import type {
   BackendConfig,
+  DnsConfig,
   EndpointConfig,
   EndpointGroupConfig,
-  HealthCheckConfig,
   ListenerConfig,
   PortRangeConfig,
   RoutingConfig,
   StackConfig,
 } from "../config/types";
 import { stateKey } from "../config/defaults";
-import { ALB_ARN, endpointIdentity, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
+import { ALB_ARN, DNS_NAME, endpointIdentity, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
+import { presetFor } from "../config/model-servers";
 import { show } from "../config/show";
 
 export interface Finding {
@@ -77,11 +78,13 @@ export const portRangeInOrder: Rule<PortRangeConfig> = (range) =>
     : [];
 
 // The API uses the path only for HTTP and HTTPS probes; on TCP the provider
-// shows a change on every plan.
-export const healthCheckPathNeedsHttp: Rule<HealthCheckConfig> = (hc) =>
-  hc.path !== undefined && (hc.protocol ?? "TCP") === "TCP"
-    ? [{ path: ["path"], message: `is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)`, received: hc.path }]
+// shows a change on every plan. A model-server preset makes the check HTTP unless protocol says otherwise.
+export const healthCheckPathNeedsHttp: Rule<EndpointGroupConfig> = (group) => {
+  const hc = group.healthCheck;
+  return hc?.path !== undefined && (hc.protocol ?? presetFor(group)?.protocol ?? "TCP") === "TCP"
+    ? [{ path: ["healthCheck", "path"], message: `is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)`, received: hc.path }]
     : [];
+};
 
 // Global Accelerator cannot preserve the client IP for Elastic IP endpoints.
 export const eipWithoutClientIpPreservation: Rule<Extract<EndpointConfig, { type: "eip" }>> = (ep) =>
@@ -164,6 +167,42 @@ export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) =
           }],
     ),
   );
+};
+
+// A capacity on some groups only would leave the others out of every overload check, silently.
+export const capacityOnEveryGroup: Rule<ListenerConfig> = (listener) => {
+  const first = listener.endpointGroups.findIndex((g) => g.capacity !== undefined);
+  if (first === -1) return [];
+  return listener.endpointGroups.flatMap((g, i) =>
+    g.capacity !== undefined
+      ? []
+      : [{ path: ["endpointGroups", i, "capacity"], message: `is required: endpointGroups[${first}] has a capacity, so every group of this listener needs one (in the unit of the stack's demand), or none does` }],
+  );
+};
+
+/** A DNS name as Route 53 compares it: case-insensitive. */
+const dnsKey = (name: string) => name.toLowerCase();
+
+// A record names its zone by name or by ID, never both: they could disagree.
+export const dnsZoneOrZoneId: Rule<DnsConfig> = (dns) => {
+  if (dns.zone !== undefined && dns.zoneId !== undefined)
+    return [{ path: ["zoneId"], message: "cannot be combined with zone: give the hosted zone's name in zone, or its ID in zoneId, not both", received: dns.zoneId }];
+  if (dns.zone === undefined && dns.zoneId === undefined)
+    return [{ path: ["zone"], message: 'is required (the hosted zone\'s name, such as "example.com"), or zoneId (its ID)' }];
+  return [];
+};
+
+// Route 53 rejects a record whose name is outside its zone, at apply time (InvalidChangeBatch).
+export const dnsNamesInZone: Rule<DnsConfig> = (dns) => {
+  const zone = dns.zone;
+  // A zone given by ID has no name to compare with here; malformed names are reported already.
+  if (zone === undefined || !DNS_NAME.test(zone)) return [];
+  return dns.names.flatMap((name, i) => {
+    const [n, z] = [dnsKey(name), dnsKey(zone)];
+    return !DNS_NAME.test(name) || n === z || n.endsWith(`.${z}`)
+      ? []
+      : [{ path: ["names", i], message: `${show(name)} is not in the zone ${show(zone)}: a name must be ${show(zone)} or end with ${show(`.${zone}`)}`, received: name }];
+  });
 };
 
 /** A finding for each item of `list` named like an earlier one. */
@@ -284,6 +323,20 @@ export const stateIsLocked: Rule<BackendConfig> = (backend) =>
 
 // Stack names are cdktf stack names and output folder names.
 export const uniqueStackNames: Rule<RoutingConfig> = (config) => sameNames(config.stacks, "stacks");
+
+// One name, one alias record: a second stack (or a second entry) would fail its apply on the existing
+// record, or, allowed to overwrite it, take the name from the first accelerator.
+export const uniqueDnsNames: Rule<RoutingConfig> = (config) => {
+  const names = config.stacks.flatMap((stack, s) => (stack.dns?.names ?? []).map((name, i) => ({ name, s, i })));
+  return duplicates(names, (n) => dnsKey(n.name)).map(([index, first]) => {
+    const [dup, was] = [names[index], names[first]];
+    return {
+      path: ["stacks", dup.s, "dns", "names", dup.i],
+      message: `${show(dup.name)} is already stacks[${was.s}].dns.names[${was.i}]; a name can point at one accelerator only`,
+      received: dup.name,
+    };
+  });
+};
 
 // Two stacks writing one state object would destroy each other's resources.
 export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>

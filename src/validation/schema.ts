@@ -12,10 +12,14 @@ import {
   ALB_ARN,
   AWS_REGION_NAME,
   DESTROY_ALLOWANCES,
+  DNS_NAME,
   EIP_ALLOCATION_ID,
   GA_REGIONS,
+  GEOGRAPHIES,
+  type Geography,
   HEALTH_CHECK_INTERVALS,
   HEALTH_CHECK_PATH,
+  HOSTED_ZONE_ID,
   INSTANCE_ID,
   KMS_KEY,
   LISTENER_NAME,
@@ -30,6 +34,7 @@ import {
   S3_BUCKET_NAME,
   STACK_NAME,
 } from "../config/limits";
+import { describeModelServers, MODEL_SERVER_NAMES } from "../config/model-servers";
 import { show } from "../config/show";
 import type { RoutingConfig } from "../config/types";
 import * as rules from "./rules";
@@ -89,6 +94,14 @@ function numberBetween(min: number, max: number) {
   const error = (issue: { input?: unknown }) =>
     issue.input === undefined ? undefined : `must be a number from ${min} to ${max}, received ${show(issue.input)}`;
   return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A finite number of at least 0 (`inclusive`) or above 0: a load or a capacity. */
+function quantity(inclusive: boolean) {
+  const error = (issue: { input?: unknown }) =>
+    issue.input === undefined ? undefined : `must be a number ${inclusive ? "of 0 or more" : "above 0"}, received ${show(issue.input)}`;
+  const number = z.number({ error });
+  return inclusive ? number.min(0, { error }) : number.gt(0, { error });
 }
 
 /**
@@ -152,8 +165,7 @@ export const healthCheckSchema = z
       .meta({ default: DEFAULTS.healthCheck.intervalSeconds }),
     thresholdCount: intBetween(1, 10).optional().meta({ default: DEFAULTS.healthCheck.thresholdCount }),
   })
-  .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.")
-  .superRefine(check(rules.healthCheckPathNeedsHttp));
+  .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.");
 
 export const portOverrideSchema = z.strictObject({ listenerPort: port, endpointPort: port });
 
@@ -208,7 +220,16 @@ export const endpointGroupSchema = z
     healthCheck: healthCheckSchema.optional(),
     portOverrides: listOf(portOverrideSchema, 0, MAX_PORT_OVERRIDES, "port overrides").optional(),
     endpoints: listOf(endpointSchema, 1, MAX_ENDPOINTS, "endpoints"),
+    modelServer: oneOfValues(MODEL_SERVER_NAMES)
+      .optional()
+      .describe(
+        `The model server on the group's instances or Elastic IPs: sets the health check's protocol, path and port where healthCheck leaves them out (on a group of only load balancers it changes nothing: put the check on the target group). ${describeModelServers()}.`,
+      ),
+    capacity: quantity(false)
+      .optional()
+      .describe("What this group can serve, in the unit of the stack's demand (requests/s, GPUs, tokens/s): npm run explain and the plan gate flag a scenario that sends it more."),
   })
+  .superRefine(check(rules.healthCheckPathNeedsHttp))
   .superRefine(check(rules.loadBalancerArnInGroupRegion))
   .superRefine(check(rules.uniqueEndpoints))
   .superRefine(check(rules.uniquePortOverrides));
@@ -225,7 +246,8 @@ export const listenerSchema = z
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
   .superRefine(check(rules.oneEndpointGroupPerRegion))
-  .superRefine(check(rules.overrideListenerPortInListener));
+  .superRefine(check(rules.overrideListenerPortInListener))
+  .superRefine(check(rules.capacityOnEveryGroup));
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
@@ -252,7 +274,35 @@ export const acceleratorSchema = z.strictObject({
     })
     .optional()
     .describe("Omitted: off, with a warning. false: off, silently."),
+  shield: z
+    .boolean()
+    .optional()
+    .describe("AWS Shield Advanced protection of the accelerator; the account needs a Shield Advanced subscription.")
+    .meta({ default: DEFAULTS.accelerator.shield }),
 });
+
+const DNS_NAME_ALLOWED = 'a DNS name such as "api.example.com": labels of 1-63 letters, digits or hyphens (no hyphen at either end) joined by dots, 253 characters at most, no trailing dot';
+
+export const dnsSchema = z
+  .strictObject({
+    zone: matching(DNS_NAME, DNS_NAME_ALLOWED).optional().describe("The public hosted zone's name; Terraform finds its ID at plan time."),
+    zoneId: matching(HOSTED_ZONE_ID, 'a Route 53 hosted zone ID ("Z" and up to 31 capital letters or digits)').optional().describe("The hosted zone's ID, instead of zone."),
+    names: z
+      .array(matching(DNS_NAME, DNS_NAME_ALLOWED))
+      .min(1, { error: "must list at least one name" })
+      .describe("Names that point at the accelerator: an alias A record each, and AAAA for a DUAL_STACK accelerator."),
+    evaluateTargetHealth: z.boolean().optional().meta({ default: DEFAULTS.dns.evaluateTargetHealth }),
+  })
+  .describe("A custom domain: Route 53 alias records to the accelerator.")
+  .superRefine(check(rules.dnsZoneOrZoneId))
+  .superRefine(check(rules.dnsNamesInZone));
+
+const demandShape = Object.fromEntries(GEOGRAPHIES.map((g) => [g, quantity(true).optional()])) as {
+  [G in Geography]: z.ZodOptional<ReturnType<typeof quantity>>;
+};
+export const demandSchema = z
+  .strictObject(demandShape)
+  .describe("The load each client geography puts on each listener, in the unit of the endpoint groups' capacity.");
 
 export const backendSchema = z
   .strictObject({
@@ -283,6 +333,8 @@ export const stackSchema = z
     backend: backendSchema,
     accelerator: acceleratorSchema,
     listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),
+    dns: dnsSchema.optional(),
+    demand: demandSchema.optional(),
   })
   .superRefine(check(rules.uniqueListenerNames))
   .superRefine(check(rules.renamedFromAFormerName))
@@ -298,7 +350,8 @@ export const configSchema = z
     stacks: z.array(stackSchema).min(1, { error: "must list at least one stack" }),
   })
   .superRefine(check(rules.uniqueStackNames))
-  .superRefine(check(rules.uniqueStateKeys));
+  .superRefine(check(rules.uniqueStateKeys))
+  .superRefine(check(rules.uniqueDnsNames));
 
 // The schema's output and the hand-written types must agree both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
