@@ -82,10 +82,14 @@ const CASES: readonly Case[] = [
   ["renamedFromAFormerName", "accept", "a listener renamed from a former name", (c) => (listener(c).renamedFrom = "inference-v1")],
   ["endpointGroupQuota", "reject", "43 endpoint groups in one accelerator", groupsInAll(43), "stacks[0].listeners", "have 43 endpoint groups in all; an accelerator allows at most 42"],
   ["endpointGroupQuota", "accept", "42 endpoint groups in one accelerator", groupsInAll(42)],
-  ["noOverlappingPortRanges", "reject", "ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
-  ["noOverlappingPortRanges", "reject", "ranges that overlap across listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }]), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap across two TCP listeners", (c) => ((listener(c, 1).protocol = "TCP"), (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }])), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap across two UDP listeners", (c) => stack(c).listeners.push({ ...listener(c, 1), name: "quic", portRanges: [{ fromPort: 9010, toPort: 9020 }] }), "stacks[0].listeners[2].portRanges[0]", "9010-9020 overlaps listeners[1].portRanges[0] (9000-9010); port ranges of one protocol (UDP) must not overlap within an accelerator"],
   ["noOverlappingPortRanges", "accept", "adjacent ranges in two listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 444, toPort: 450 }])],
-  ["overrideEndpointPortOutsideListeners", "reject", "an override onto a listener port", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
+  ["noOverlappingPortRanges", "accept", "a TCP and a UDP listener on the same port (HTTP/3 beside HTTPS, an NLB's TCP_UDP listener)", (c) => (listener(c, 1).portRanges = [{ fromPort: 443 }])],
+  ["albNotOnUdpListener", "reject", "an ALB on a UDP listener", (c) => listener(c, 1).endpointGroups[0].endpoints.push({ type: "alb", lookup: { name: "vllm-apne1" } }), "stacks[0].listeners[1].endpointGroups[0].endpoints[1].type", 'is "alb" on a UDP listener, but an Application Load Balancer has no UDP listeners, so no traffic could reach it (use an nlb, instance or eip endpoint, or a TCP listener)'],
+  ["albNotOnUdpListener", "accept", "an NLB on a UDP listener", (c) => listener(c, 1).endpointGroups[0].endpoints.push({ type: "nlb", lookup: { name: "triton-apne1" } })],
+  ["overrideEndpointPortOutsideListeners", "reject", "an override onto a port of a listener of the other protocol", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
   ["overrideEndpointPortOutsideListeners", "accept", "an override onto the port just above a listener range", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9011 }])],
   ["dualStackWithoutElasticIps", "reject", "an Elastic IP on a dual-stack accelerator", (c) => (stack(c).accelerator.ipAddressType = "DUAL_STACK"), `${G0}.endpoints[0].type`, 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints'],
   ["dualStackWithoutElasticIps", "accept", "a dual-stack accelerator without Elastic IPs", (c) => ((stack(c).accelerator.ipAddressType = "DUAL_STACK"), group(c).endpoints.shift())],
@@ -216,7 +220,7 @@ describe("several mistakes at once", () => {
     const errors = errorsOf((c) => {
       stack(c).accelerator.name = "bad_name";
       listener(c, 1).protocol = "HTTP";
-      listener(c, 1).portRanges = [{ fromPort: 443 }]; // overlaps listener 0
+      listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 443 }];
       group(c).healthCheck.intervalSeconds = 20;
       endpoint(c).weight = 300;
       endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1");
@@ -229,7 +233,7 @@ describe("several mistakes at once", () => {
       `${G0}.unknown: is not a known key; allowed: region, trafficDialPercentage, healthCheck, portOverrides, endpoints`,
       `${L0}.endpointGroups[1].endpoints[0].id: is a load balancer in eu-west-1, but this endpoint group is in us-east-1`,
       'stacks[0].listeners[1].protocol: must be one of "TCP", "UDP", received "HTTP"',
-      "stacks[0].listeners[1].portRanges[0]: 443 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator",
+      `${L0}.portRanges[1]: 443 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator`,
     ]);
   });
 });

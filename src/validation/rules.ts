@@ -148,6 +148,22 @@ export const oneEndpointGroupPerRegion: Rule<ListenerConfig> = (listener) =>
     received: listener.endpointGroups[index].region,
   }));
 
+// An Application Load Balancer has only HTTP and HTTPS (TCP) listeners: UDP traffic could never reach it.
+export const albNotOnUdpListener: Rule<ListenerConfig> = (listener) =>
+  listener.protocol !== "UDP"
+    ? []
+    : listener.endpointGroups.flatMap((group, g) =>
+        group.endpoints.flatMap((ep, e) =>
+          ep.type === "alb"
+            ? [{
+                path: ["endpointGroups", g, "endpoints", e, "type"],
+                message: 'is "alb" on a UDP listener, but an Application Load Balancer has no UDP listeners, so no traffic could reach it (use an nlb, instance or eip endpoint, or a TCP listener)',
+                received: ep.type,
+              }]
+            : [],
+        ),
+      );
+
 // An override maps a port the listener accepts; any other listener port never arrives.
 export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) => {
   const ranges = spans(listener);
@@ -201,22 +217,26 @@ export const endpointGroupQuota: Rule<StackConfig> = (stack) => {
     : [];
 };
 
-// Port ranges must be unique across the whole accelerator (InvalidPortRangeException).
+// Port ranges of one protocol must be unique across the whole accelerator (InvalidPortRangeException). A TCP
+// and a UDP listener may share ports: that is how an NLB's TCP_UDP listener, or HTTP/3 beside HTTPS, is served.
 export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
+  // A listener with an unknown protocol has its own error; comparing it would only add follow-up errors.
   const all = stack.listeners.flatMap((l, li) =>
-    l.portRanges.flatMap((r, ri) => {
-      const s = span(r);
-      return s === undefined ? [] : [{ li, ri, s }];
-    }),
+    l.protocol !== "TCP" && l.protocol !== "UDP"
+      ? []
+      : l.portRanges.flatMap((r, ri) => {
+          const s = span(r);
+          return s === undefined ? [] : [{ li, ri, s, protocol: l.protocol }];
+        }),
   );
   const findings: Finding[] = [];
   for (let b = 0; b < all.length; b++) {
     for (let a = 0; a < b; a++) {
       const [x, y] = [all[a], all[b]];
-      if (x.s.from <= y.s.to && y.s.from <= x.s.to) {
+      if (x.protocol === y.protocol && x.s.from <= y.s.to && y.s.from <= x.s.to) {
         findings.push({
           path: ["listeners", y.li, "portRanges", y.ri],
-          message: `${showSpan(y.s)} overlaps listeners[${x.li}].portRanges[${x.ri}] (${showSpan(x.s)}); port ranges must not overlap within an accelerator`,
+          message: `${showSpan(y.s)} overlaps listeners[${x.li}].portRanges[${x.ri}] (${showSpan(x.s)}); port ranges of one protocol (${y.protocol}) must not overlap within an accelerator`,
         });
       }
     }
@@ -224,7 +244,9 @@ export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
   return findings;
 };
 
-// An endpoint port inside a listener range would take that listener's traffic too.
+// An endpoint port inside a listener range would take that listener's traffic too. Unlike the ranges
+// themselves, this holds across protocols: AWS documents that an override's endpoint port "cannot be
+// included in any of the listener port ranges that you've configured for the accelerator".
 export const overrideEndpointPortOutsideListeners: Rule<StackConfig> = (stack) => {
   const all = stack.listeners.flatMap((l, li) => spans(l).map((s) => ({ li, s })));
   return stack.listeners.flatMap((listener, li) =>

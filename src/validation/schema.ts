@@ -225,6 +225,7 @@ export const listenerSchema = z
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
   .superRefine(check(rules.oneEndpointGroupPerRegion))
+  .superRefine(check(rules.albNotOnUdpListener))
   .superRefine(check(rules.overrideListenerPortInListener));
 
 const flowLogsSchema = z.strictObject({
