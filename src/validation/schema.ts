@@ -109,6 +109,20 @@ function matching(pattern: RegExp, allowed: string) {
   return z.string().regex(pattern, { error: (issue) => `must be ${allowed}, received ${show(issue.input)}` });
 }
 
+/**
+ * A name that becomes a construct id (stack and listener names). The constructs library keeps a node's
+ * children in a plain JavaScript object, so a name every object already has ("constructor") collides
+ * there, and synth would fail; the pattern admits no other such name. The meta puts it in the JSON Schema.
+ */
+function constructName(pattern: RegExp, allowed: string) {
+  const taken = Object.getOwnPropertyNames(Object.prototype).filter((name) => pattern.test(name));
+  return matching(pattern, allowed)
+    .refine((name) => !taken.includes(name), {
+      error: (issue) => `must not be ${show(issue.input)}, a name cdktf cannot give a construct (every JavaScript object already has it); choose another name`,
+    })
+    .meta({ not: { enum: taken } });
+}
+
 function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
   // Counted in a refinement so that the items are still checked when there are too many of them.
   return z
@@ -215,7 +229,7 @@ export const endpointGroupSchema = z
 
 export const listenerSchema = z
   .strictObject({
-    name: matching(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
+    name: constructName(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
     protocol: oneOfValues(["TCP", "UDP"]),
     portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
     clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: DEFAULTS.clientAffinity }),
@@ -273,7 +287,7 @@ export const backendSchema = z
 
 export const stackSchema = z
   .strictObject({
-    name: matching(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
+    name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
     allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
     allowDestroy: z
