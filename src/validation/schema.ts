@@ -48,6 +48,13 @@ export function genericMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === "invalid_value") {
     return `must be ${oneOf(issue.values)}, received ${show(issue.input)}`;
   }
+  if ((issue.code === "too_small" || issue.code === "too_big") && (issue.origin === "string" || issue.origin === "array")) {
+    const limit = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+    const bound = `${issue.code === "too_small" ? "at least" : "at most"} ${limit}`;
+    return issue.origin === "string"
+      ? `must be ${bound} character${limit === 1 ? "" : "s"} long, received ${show(issue.input)}`
+      : `must have ${bound} item${limit === 1 ? "" : "s"}, received ${(issue.input as readonly unknown[]).length}`;
+  }
   return undefined;
 }
 
