@@ -67,7 +67,7 @@ describe("npm run synth", () => {
 
   it("names the file of a config it cannot read", () => {
     const run = runSynth({ SMART_ROUTING_CONFIG: "does-not-exist.yaml" });
-    expect(run).toMatchObject({ status: 1, stderr: "error: does-not-exist.yaml: cannot read the file (ENOENT)\n" });
+    expect(run).toMatchObject({ status: 1, stderr: "error: does-not-exist.yaml: cannot read the file (ENOENT)\n1 error(s); nothing was synthesized.\n" });
   });
 
   it("prints warnings and still synthesizes; SMART_ROUTING_STRICT=1 makes them errors", () => {
@@ -96,6 +96,6 @@ describe("npm run synth", () => {
   it("rejects a config file whose extension it does not know", () => {
     const file = configFile("config.toml", "version = 1\n");
     const run = runSynth({ SMART_ROUTING_CONFIG: file });
-    expect(run).toMatchObject({ status: 1, stderr: `error: ${file}: the extension must be one of .yaml, .yml, .json, received ".toml"\n` });
+    expect(run).toMatchObject({ status: 1, stderr: `error: ${file}: the extension must be one of .yaml, .yml, .json, received ".toml"\n1 error(s); nothing was synthesized.\n` });
   });
 });

@@ -3,7 +3,9 @@
 // `npm run plan-gate -- <plan.json> [--stack <name>] [--markdown <file>]`
 // Reads `terraform show -json <planfile>` output, prints every change, and exits 1 when the plan deletes or
 // replaces the accelerator, or a listener or endpoint group the stack's allowDestroy does not allow. The
-// stack's policy comes from the config (SMART_ROUTING_CONFIG, or the embedded default). Exit 2: bad input.
+// stack's policy comes from the config (SMART_ROUTING_CONFIG, or the embedded default). Exit 2: bad
+// arguments or plan input. A config that cannot be read or is invalid is reported as every command
+// reports it (`error: ...` lines) and exits 1.
 "use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
 const { failer, parseCommandLine } = require("./lib/command-line");
@@ -27,8 +29,8 @@ function main(argv) {
     return fail(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : String(err)}`);
   }
   const cli = loadCliApi();
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) return fail(`the config is invalid, so the stack's policy is unknown:\n${report.errors.map((e) => `  ${e}`).join("\n")}`);
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return 1;
   const selected = cli.selectStack(model, args.values.stack, "--stack");
   if (selected.error !== undefined) return fail(selected.error);
   const { stack } = selected;
