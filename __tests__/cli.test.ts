@@ -93,6 +93,17 @@ describe("npm run synth", () => {
     expect(run.stderr).toContain(`error: stacks[0].listeners: is required (${file}:4:5)`);
   });
 
+  it("synthesizes a renamed listener on a machine without Terraform (cdktf's own version check is skipped)", () => {
+    // GIVEN a valid config whose listener was renamed (moved blocks) WHEN synth runs with no terraform on PATH
+    const file = configFile("renamed.yaml", BAD.replace("region: us-moon-1\n            healthCheck: { intervalSeconds: 20 }", "region: us-east-1").replace("eip-12345678, weight: 300", "eipalloc-0123abcd").replace("- name: inference", "- name: inference\n        renamedFrom: inference-v1"));
+    const run = runSynth({ SMART_ROUTING_CONFIG: file, PATH: "/nonexistent" });
+    // THEN it writes the stack with its moved block; Terraform checks required_version where it runs
+    expect(run).toMatchObject({ status: 0, stderr: "" });
+    const json = JSON.parse(run.stackJson("prod") ?? "{}");
+    expect(json.moved).toEqual(expect.arrayContaining([expect.objectContaining({ from: "aws_globalaccelerator_listener.inference-v1" })]));
+    expect(json.terraform.required_version).toBe(">= 1.10.0");
+  });
+
   it("rejects a config file whose extension it does not know", () => {
     const file = configFile("config.toml", "version = 1\n");
     const run = runSynth({ SMART_ROUTING_CONFIG: file });

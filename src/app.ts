@@ -97,8 +97,19 @@ export function selectStack(model: RoutingModel, name: string | undefined, optio
   return { stack: selected.stacks[0] };
 }
 
+/**
+ * The App every synth writes with (npm run synth, cdktf synth, package). Its validations are skipped: the
+ * only one that can fail checks the version of a terraform binary on the machine that synthesizes (for
+ * a renamed listener's moved blocks), so a valid config failed with a stack trace where Terraform is not
+ * installed, though the JSON is often planned elsewhere; the output's own required_version (>= 1.10.0)
+ * is checked by Terraform wherever it runs.
+ */
+export function synthesisApp(outdir?: string): App {
+  return new App({ stackTraces: false, skipValidation: true, ...(outdir !== undefined && { outdir }) });
+}
+
 /** Builds one RoutingStack per config stack in an app; nothing is written until app.synth(). */
-export function buildApp(model: RoutingModel, app: App = new App({ stackTraces: false })): App {
+export function buildApp(model: RoutingModel, app: App = synthesisApp()): App {
   for (const stack of model.stacks) new RoutingStack(app, stack);
   return app;
 }
