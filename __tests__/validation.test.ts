@@ -129,6 +129,7 @@ const CASES: readonly Case[] = [
   ["the accelerator", "reject", "three BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["1.1.1.1", "1.1.1.2", "1.1.1.3"]), "stacks[0].accelerator.ipAddresses", "allows at most 2 addresses, received 3"],
   ["the accelerator", "reject", "flow logs given as true", (c) => (stack(c).accelerator.flowLogs = true), "stacks[0].accelerator.flowLogs", "must be false or a mapping with bucket (and prefix), received true"],
   ["the accelerator", "reject", "a flow-log prefix of 256 characters", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "p".repeat(256) }), "stacks[0].accelerator.flowLogs.prefix", `must be at most 255 characters long, received "${"p".repeat(76)}...`],
+  ["the accelerator", "reject", "a flow-log prefix Terraform would read as an expression", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/${var.env}/" }), "stacks[0].accelerator.flowLogs.prefix", 'must not contain "${" or "%{", which Terraform would read as an expression, received "ga/${var.env}/"'],
   ["the accelerator", "accept", "flow logs with a bucket and a prefix", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/" })],
   ["listeners", "reject", "a listener protocol of HTTP", (c) => (listener(c).protocol = "HTTP"), `${L0}.protocol`, 'must be one of "TCP", "UDP", received "HTTP"'],
   ["listeners", "reject", "an unknown client affinity", (c) => (listener(c).clientAffinity = "STICKY"), `${L0}.clientAffinity`, 'must be one of "NONE", "SOURCE_IP", received "STICKY"'],
@@ -175,6 +176,9 @@ const CASES: readonly Case[] = [
   ["the stack", "reject", "an empty allowedAccountIds", (c) => (stack(c).allowedAccountIds = []), "stacks[0].allowedAccountIds", "must have at least 1 item, received 0"],
   ["the stack", "reject", "an empty tag key", (c) => (stack(c).tags = { "": "x" }), 'stacks[0].tags[""]', 'is not an allowed key: must be at least 1 character long, received ""'],
   ["the stack", "reject", "a tag value of 257 characters", (c) => (stack(c).tags = { "cost center": "v".repeat(257) }), 'stacks[0].tags["cost center"]', `must be at most 256 characters long, received "${"v".repeat(76)}...`],
+  ["the stack", "reject", "a tag value Terraform would read as an expression", (c) => (stack(c).tags = { team: "${var.team}" }), "stacks[0].tags.team", 'must not contain "${" or "%{", which Terraform would read as an expression, received "${var.team}"'],
+  ["the stack", "reject", "a tag key with a template directive", (c) => (stack(c).tags = { "%{ if true }x%{ endif }": "y" }), 'stacks[0].tags["%{ if true }x%{ endif }"]', 'is not an allowed key: must not contain "${" or "%{", which Terraform would read as an expression, received "%{ if true }x%{ endif }"'],
+  ["the stack", "accept", "tags with a dollar sign and braces that open no expression", (c) => (stack(c).tags = { "cost-$": "{per hour} $ {x}" })],
   ["the stack", "accept", "allowDestroy of listeners and endpoint groups", (c) => (stack(c).allowDestroy = ["listeners", "endpointGroups"])],
   ["the stack", "accept", "an empty allowDestroy", (c) => (stack(c).allowDestroy = [])],
   ["the stack", "accept", "an empty tags map and two account IDs", (c) => ((stack(c).tags = {}), (stack(c).allowedAccountIds = ["123456789012", "210987654321"]))],
@@ -182,6 +186,8 @@ const CASES: readonly Case[] = [
   ["the backend", "reject", "a bucket name with upper case", (c) => (stack(c).backend.bucket = "Acme-State"), "stacks[0].backend.bucket", 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "Acme-State"'],
   ["the backend", "reject", "a backend region that is no region", (c) => (stack(c).backend.region = "oregon"), "stacks[0].backend.region", 'must be an AWS region name such as "us-west-2", received "oregon"'],
   ["the backend", "reject", "an empty DynamoDB table name", (c) => (stack(c).backend.dynamodbTable = ""), "stacks[0].backend.dynamodbTable", 'must be at least 1 character long, received ""'],
+  ["the backend", "reject", "a state key Terraform would read as an expression", (c) => (stack(c).backend.key = "state/${path.module}.tfstate"), "stacks[0].backend.key", 'must not contain "${" or "%{", which Terraform would read as an expression, received "state/${path.module}.tfstate"'],
+  ["the backend", "reject", "a DynamoDB table Terraform would read as an expression", (c) => Object.assign(stack(c).backend, { dynamodbTable: "locks-${var.env}" }), "stacks[0].backend.dynamodbTable", 'must not contain "${" or "%{", which Terraform would read as an expression, received "locks-${var.env}"'],
   ["the backend", "accept", "KMS keys by ID, multi-region ID, alias and ARN", (c) => {
     for (const key of ["1234abcd-12ab-34cd-a6ef-1234567890ab", "mrk-a835af0b39c94b86a21a8fc9535df681", "alias/terraform-state", "arn:aws:kms:us-west-2:123456789012:alias/terraform-state"]) {
       stack(c).backend.kmsKeyId = key;

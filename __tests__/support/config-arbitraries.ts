@@ -39,7 +39,7 @@ interface JsonSchema {
   readonly const?: unknown;
   readonly anyOf?: readonly JsonSchema[];
   readonly oneOf?: readonly JsonSchema[];
-  readonly not?: { readonly enum?: readonly unknown[] };
+  readonly not?: { readonly enum?: readonly unknown[]; readonly pattern?: string };
 }
 
 const KNOWN_KEYWORDS = new Set([
@@ -59,8 +59,10 @@ export function fromJsonSchema(schema: JsonSchema, at = "#"): fc.Arbitrary<unkno
   const unknown = Object.keys(schema).filter((k) => !KNOWN_KEYWORDS.has(k));
   if (unknown.length > 0) throw new Error(`${at}: the fuzz generator does not know the JSON Schema keyword(s) ${unknown.join(", ")}`);
   const arbitrary = baseArbitrary(schema, at);
-  const excluded = schema.not?.enum;
-  return excluded === undefined ? arbitrary : arbitrary.filter((v) => !excluded.includes(v));
+  const excluded = schema.not?.enum ?? [];
+  const pattern = schema.not?.pattern === undefined ? undefined : new RegExp(schema.not.pattern, "u");
+  if (excluded.length === 0 && pattern === undefined) return arbitrary;
+  return arbitrary.filter((v) => !excluded.includes(v) && !(typeof v === "string" && pattern?.test(v)));
 }
 
 function baseArbitrary(schema: JsonSchema, at: string): fc.Arbitrary<unknown> {

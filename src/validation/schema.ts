@@ -130,6 +130,20 @@ function constructName(pattern: RegExp, allowed: string) {
     .meta({ not: { enum: taken } });
 }
 
+/**
+ * Free text that reaches the Terraform JSON as a string (tags, a flow-log prefix, the state key, the lock
+ * table). Terraform reads "${" and "%{" in such a string as an expression or a directive: a tag value of
+ * "${var.team}" failed the plan, and a state key with one fails init. The meta puts it in the JSON Schema.
+ */
+function literal(text: z.ZodString) {
+  return text
+    .refine((value) => !TEMPLATE_SEQUENCE.test(value), {
+      error: (issue) => `must not contain "\${" or "%{", which Terraform would read as an expression, received ${show(issue.input)}`,
+    })
+    .meta({ not: { pattern: TEMPLATE_SEQUENCE.source } });
+}
+const TEMPLATE_SEQUENCE = /[$%]\{/;
+
 function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
   // Counted in a refinement so that the items are still checked when there are too many of them.
   return z
@@ -251,7 +265,7 @@ export const listenerSchema = z
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
-  prefix: z.string().max(255).optional(),
+  prefix: literal(z.string().max(255)).optional(),
 });
 
 export const acceleratorSchema = z.strictObject({
@@ -279,8 +293,7 @@ export const acceleratorSchema = z.strictObject({
 export const backendSchema = z
   .strictObject({
     bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
-    key: z
-      .string()
+    key: literal(z.string())
       .superRefine(check(rules.stateKeyFormat))
       .optional()
       .describe(`The state's S3 object key; ${defaultStateKey("<stack name>")} when omitted.`),
@@ -288,14 +301,14 @@ export const backendSchema = z
     encrypt: z.boolean().optional().meta({ default: DEFAULTS.backend.encrypt }),
     kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
     lockfile: z.boolean().optional().meta({ default: DEFAULTS.backend.lockfile }),
-    dynamodbTable: z.string().min(1).optional(),
+    dynamodbTable: literal(z.string().min(1)).optional(),
   })
   .superRefine(check(rules.stateIsLocked));
 
 export const stackSchema = z
   .strictObject({
     name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    tags: z.record(literal(z.string().min(1).max(128)), literal(z.string().max(256))).optional(),
     allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
     allowDestroy: z
       .array(oneOfValues(DESTROY_ALLOWANCES, '"listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs)'))
