@@ -2,31 +2,10 @@
 // naming the file, line and column (or the variable), exit 1, nothing written, never a stack trace.
 // GIVEN a config that cannot be read, parsed or synthesized, WHEN any command runs, THEN ...
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "./support/run";
-
-const dir = mkdtempSync(join(tmpdir(), "smart-routing-config-errors-"));
-function configFile(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-const MINIMAL = `version: 1
-stacks:
-  - name: prod
-    backend: { bucket: acme-terraform-state, region: us-west-2 }
-    accelerator: { name: prod, flowLogs: false }
-    listeners:
-      - name: inference
-        protocol: TCP
-        portRanges: [{ fromPort: 443 }]
-        endpointGroups:
-          - region: us-east-1
-            endpoints: [{ type: eip, id: eipalloc-0123abcd }]
-`;
+import { configFile, ONE_STACK_YAML, ROOT } from "./support/run";
 
 /** A command as users run it, with the place it would write to; `wrote()` says whether anything is there. */
 interface Command {
@@ -58,8 +37,8 @@ const COMMANDS: readonly Command[] = [
   command("npm run plan:local", "plan-local.js", () => [], (out) => ({ SMART_ROUTING_PLAN_DIR: out })),
 ];
 
-const unresolved = configFile("unresolved.yaml", MINIMAL.replace("name: prod\n    backend", "name: *stack-name\n    backend"));
-const constructorListener = configFile("constructor.yaml", MINIMAL.replace("name: inference", "name: constructor"));
+const unresolved = configFile("unresolved.yaml", ONE_STACK_YAML.replace("name: prod\n    backend", "name: *stack-name\n    backend"));
+const constructorListener = configFile("constructor.yaml", ONE_STACK_YAML.replace("name: inference", "name: constructor"));
 
 const INPUTS: readonly [what: string, env: NodeJS.ProcessEnv, stderr: string][] = [
   [
