@@ -96,8 +96,9 @@ const CASES: readonly Case[] = [
   ["byoipAddress", "reject", "a BYOIP address with /32", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7/32"]), "stacks[0].accelerator.ipAddresses[0]", 'must be written without the /32 suffix (198.51.100.7), received "198.51.100.7/32"'],
   ["byoipAddress", "reject", "a BYOIP address that is not IPv4", (c) => (stack(c).accelerator.ipAddresses = ["2001:db8::1"]), "stacks[0].accelerator.ipAddresses[0]", 'must be an IPv4 address, received "2001:db8::1"'],
   ["byoipAddress", "accept", "two BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7", "198.51.100.8"])],
-  ["stateKeyFormat", "reject", "a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "/state.tfstate"'],
-  ["stateKeyFormat", "reject", "a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "a/../b.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received "/state.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received "a/../b.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with a line break", (c) => (stack(c).backend.key = "prod\n.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received "prod\\n.tfstate"'],
   ["stateKeyFormat", "accept", "a state key in nested folders", (c) => (stack(c).backend.key = "teams/ai/prod.tfstate")],
   ["stateIsLocked", "reject", "no state locking", (c) => (stack(c).backend.lockfile = false), "stacks[0].backend.lockfile", "is false and no dynamodbTable is set, so state would have no lock (set lockfile: true, or give dynamodbTable)"],
   ["stateIsLocked", "accept", "DynamoDB locking instead of the lockfile", (c) => Object.assign(stack(c).backend, { lockfile: false, dynamodbTable: "terraform-locks" })],
@@ -248,6 +249,28 @@ describe("several mistakes at once", () => {
       `${L0}.endpointGroups[1].endpoints[0].id: is a load balancer in eu-west-1, but this endpoint group is in us-east-1`,
       'stacks[0].listeners[1].protocol: must be one of "TCP", "UDP", received "HTTP"',
       `${L0}.portRanges[1]: 443 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator`,
+    ]);
+  });
+});
+
+describe("follow-up errors", () => {
+  // Found by the fuzz: a rule that reasoned from a value with its own error printed that value raw, and a
+  // line break in it split the error line.
+  it("are not reported for a load balancer in a group whose region has its own error", () => {
+    expect(errorsOf((c) => (group(c, 1).region = "us-east-1\n"))).toEqual([
+      expect.stringMatching(/^stacks\[0\]\.listeners\[0\]\.endpointGroups\[1\]\.region: must be a region Global Accelerator supports \(.*\), received "us-east-1\\n"$/),
+    ]);
+  });
+
+  it("are not reported for two stacks that share a bucket name with its own error", () => {
+    expect(
+      errorsOf((c) => {
+        stack(c).backend.bucket = "acme\nstate";
+        c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "smart-routing/test.tfstate" } });
+      }),
+    ).toEqual([
+      'stacks[0].backend.bucket: must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "acme\\nstate"',
+      'stacks[1].backend.bucket: must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "acme\\nstate"',
     ]);
   });
 });

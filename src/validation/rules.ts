@@ -14,7 +14,7 @@ import type {
   StackConfig,
 } from "../config/types";
 import { stateKey } from "../config/defaults";
-import { ALB_ARN, endpointIdentity, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
+import { ALB_ARN, endpointIdentity, GA_REGIONS, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN, S3_BUCKET_NAME } from "../config/limits";
 import { show } from "../config/show";
 
 export interface Finding {
@@ -105,9 +105,10 @@ export const loadBalancerIdOrLookup: Rule<Extract<EndpointConfig, { type: "alb" 
   return [];
 };
 
-// Global Accelerator only reaches load balancers in the endpoint group's own region.
+// Global Accelerator only reaches load balancers in the endpoint group's own region. A group in no
+// region it supports has its own error already.
 export const loadBalancerArnInGroupRegion: Rule<EndpointGroupConfig> = (group) =>
-  group.endpoints.flatMap((ep, i) => {
+  !(GA_REGIONS as readonly string[]).includes(group.region) ? [] : group.endpoints.flatMap((ep, i) => {
     if (ep.type !== "alb" && ep.type !== "nlb" || ep.id === undefined) return [];
     const arnAt = arnRegion(ep.id);
     return arnAt !== undefined && arnAt !== group.region
@@ -291,12 +292,14 @@ export const byoipAddress: Rule<string> = (address) => {
 };
 
 // A state key is an S3 object key relative to the bucket; "/" at the start or
-// ".." would put state somewhere other tooling does not look.
+// ".." would put state somewhere other tooling does not look, and a control
+// character (a line break, say) is a slip that no tool shows plainly.
 export const stateKeyFormat: Rule<string> = (key) => {
-  if (key === "" || key.startsWith("/") || key.endsWith("/") || key.split("/").includes(".."))
-    return [{ path: [], message: `must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received ${show(key)}`, received: key }];
+  if (key === "" || key.startsWith("/") || key.endsWith("/") || key.split("/").includes("..") || CONTROL_CHARACTER.test(key))
+    return [{ path: [], message: `must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received ${show(key)}`, received: key }];
   return [];
 };
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 // Two runs without a lock can both write state; one of them is lost.
 export const stateIsLocked: Rule<BackendConfig> = (backend) =>
@@ -307,9 +310,12 @@ export const stateIsLocked: Rule<BackendConfig> = (backend) =>
 // Stack names are cdktf stack names and output folder names.
 export const uniqueStackNames: Rule<RoutingConfig> = (config) => sameNames(config.stacks, "stacks");
 
-// Two stacks writing one state object would destroy each other's resources.
+// Two stacks writing one state object would destroy each other's resources. A bucket or key with its
+// own error is left out: the message would only repeat the wrong value.
 export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>
-  duplicates(config.stacks, (s) => `s3://${s.backend.bucket}/${stateKey(s)}`).map(([index, first]) => ({
+  duplicates(config.stacks, (s) =>
+    S3_BUCKET_NAME.test(s.backend.bucket) && stateKeyFormat(stateKey(s)).length === 0 ? `s3://${s.backend.bucket}/${stateKey(s)}` : undefined,
+  ).map(([index, first]) => ({
     path: ["stacks", index, "backend", "key"],
     message: `s3://${config.stacks[index].backend.bucket}/${stateKey(config.stacks[index])} is already the state of stacks[${first}]; every stack needs its own state key`,
     received: config.stacks[index].backend.key,
