@@ -25,6 +25,9 @@ const capture = stackTrace.captureStackTrace;
 beforeAll(() => (stackTrace.captureStackTrace = () => []));
 afterAll(() => (stackTrace.captureStackTrace = capture));
 
+const OUTDIR = mkdtempSync(join(tmpdir(), "smart-routing-fuzz-"));
+afterAll(() => rmSync(OUTDIR, { recursive: true, force: true }));
+
 const RUNS = Number(process.env.SMART_ROUTING_FUZZ_RUNS ?? 2000);
 const SEED_SETTING = process.env.SMART_ROUTING_FUZZ_SEED ?? "20261126";
 const SEED = SEED_SETTING === "random" ? Date.now() % 2 ** 31 : Number(SEED_SETTING);
@@ -40,24 +43,26 @@ interface Tally {
 }
 
 /** Everything a command does with a config text, in-process; returns what it ends in, or throws. */
-function throughEveryStep(config: ConfigText): { errors: readonly string[] } | { model: RoutingModel; stacks: Record<string, string> } {
+function throughEveryStep(config: ConfigText): { errors: readonly string[] } | { model: RoutingModel; stacks: Record<string, string>; data: unknown } {
   const source = `fuzz.${config.format}`;
-  const { model, report } = modelFrom(() => parseConfigText(config.text, source, config.format), false);
+  let data: unknown;
+  const { model, report } = modelFrom(() => {
+    const loaded = parseConfigText(config.text, source, config.format);
+    data = loaded.data;
+    return loaded;
+  }, false);
   if (model === undefined) return { errors: report.errors };
-  const outdir = mkdtempSync(join(tmpdir(), "smart-routing-fuzz-"));
-  try {
-    synthInto(model, outdir); // as npm run synth and npm run package write it
-    const stacks: Record<string, string> = {};
-    for (const stack of model.stacks) {
-      const json = readFileSync(join(outdir, "stacks", stack.name, "cdk.tf.json"), "utf8");
-      stacks[stack.name] = json;
-      routingDiagram(stack);
-      packageReadme({ stack, json: JSON.parse(json) as StackJson, source, providerVersion: "5.100.0", lockPlatforms: ["linux_amd64"] });
-    }
-    return { model, stacks };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+  // As npm run synth and npm run package write it. One folder for every case: a synth writes every stack
+  // of its config (or throws), so what is read below is always this case's.
+  synthInto(model, OUTDIR);
+  const stacks: Record<string, string> = {};
+  for (const stack of model.stacks) {
+    const json = readFileSync(join(OUTDIR, "stacks", stack.name, "cdk.tf.json"), "utf8");
+    stacks[stack.name] = json;
+    routingDiagram(stack);
+    packageReadme({ stack, json: JSON.parse(json) as StackJson, source, providerVersion: "5.100.0", lockPlatforms: ["linux_amd64"] });
   }
+  return { model, stacks, data };
 }
 
 /** Checks one case's outcome; throws (so fast-check reports the input) when it is not a clean one. */
@@ -78,7 +83,7 @@ function expectModelOrErrors(config: ConfigText, tally: Tally): void {
   }
   tally.synthesized++;
   // What the file said, to hold the output to it (not to the model, which could have lost something).
-  const written = parseConfigText(config.text, source, config.format).data as { stacks: { tags?: Record<string, string> }[] };
+  const written = outcome.data as { stacks: { tags?: Record<string, string> }[] };
   for (const [index, stack] of outcome.model.stacks.entries()) {
     const json = JSON.parse(outcome.stacks[stack.name]);
     // Every address comes from a name in the config, exactly; tags reach every provider unchanged.
