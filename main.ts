@@ -1,7 +1,6 @@
 // Composition root: load the config, build the stacks, synthesize.
-import { App } from "cdktf";
 import { mkdirSync } from "node:fs";
-import { buildApp, loadModelReporting } from "./src/app";
+import { buildApp, loadModelReporting, synthesisApp } from "./src/app";
 
 function main(): number {
   const model = loadModelReporting(process.env);
@@ -9,7 +8,7 @@ function main(): number {
   // cdktf creates only the last folder of its output path; a nested CDKTF_OUTDIR needs its parents.
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   mkdirSync(outdir, { recursive: true });
-  buildApp(model, new App({ stackTraces: false, outdir })).synth();
+  buildApp(model, synthesisApp(outdir)).synth();
   return 0;
 }
 

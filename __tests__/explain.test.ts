@@ -234,7 +234,6 @@ describe("npm run explain", () => {
     ["a region the stack has no group in", ["--fail", "eu-west-1"], undefined, "explain: --fail eu-west-1: stack smart-routing has no endpoint group there (its regions: us-east-1, us-west-1); name the stack to explain\n"],
     ["an unknown flag", ["--region", "eu-west-1"], undefined, "explain: Unknown option '--region'."],
     ["--fail without a region", ["--fail"], undefined, "explain: Option '--fail <value>' argument missing"],
-    ["a config file it cannot read", [], "missing.yaml", "explain: missing.yaml: cannot read the file (ENOENT)\n"],
   ])("exits 2 on %s with a clear message and no stack trace", (_name, args, config, message) => {
     const run = explain(args, config);
     expect(run.status).toBe(2);

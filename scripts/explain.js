@@ -4,10 +4,11 @@
 // For each listener of each stack (all when none is named): where each client geography goes in normal
 // operation, with the config's dials, and with each single region failed (or the regions named by --fail,
 // together), and, when the stack has demand and the groups capacity, the load each region would carry.
-// Exit 0; 2 on bad input (an unknown stack or region, a bad flag, an invalid config).
+// Exit 0; 2 on bad input (an unknown stack or region, a bad flag); a config that cannot be read or is
+// invalid is reported as every command reports it (`error: ...` lines), exit 1.
 "use strict";
 const { writeFileSync } = require("node:fs");
-const { failer, loadConfigModel, parseCommandLine } = require("./lib/command-line");
+const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE = "usage: npm run explain -- [stack ...] [--fail <region>]... [--markdown <file>]";
@@ -19,8 +20,8 @@ function main(argv) {
   const { args, error } = parseCommandLine(argv, { fail: { type: "string", multiple: true }, markdown: { type: "string" } }, USAGE);
   if (args === undefined) return fail(error);
   const cli = loadCliApi();
-  const { model, error: configError } = loadConfigModel(cli, process.env);
-  if (model === undefined) return fail(configError);
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return 1;
   const selected = cli.explainSelection(model, args.positionals, args.values.fail);
   if (selected.error !== undefined) return fail(selected.error);
   const explanations = selected.stacks.map((stack) => cli.explainStack(stack, selected.failed));

@@ -5,6 +5,7 @@
 // Writes, per stack, the least-privilege policies of the CI roles and their GitHub OIDC trust policies:
 // <out>/<stack>/{plan-role-policy,apply-role-policy,plan-role-trust,apply-role-trust}.json (out: cdktf.out/iam).
 // The account defaults to the stack's only allowedAccountIds entry, the repository to GITHUB_REPOSITORY.
+// Exit 2: bad arguments; exit 1: a config that cannot be read or is invalid (`error: ...` lines).
 "use strict";
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
@@ -35,8 +36,8 @@ function main(argv) {
   const checked = cli.checkIamArguments(given, process.env);
   if (checked.error !== undefined) return fail(`${checked.error}\n${USAGE}`);
 
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) return fail(`the config is invalid:\n${report.errors.map((e) => `  ${e}`).join("\n")}`);
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return 1;
   const selected = cli.selectStacks(model, args.positionals);
   if (selected.error !== undefined) return fail(selected.error);
 

@@ -5,10 +5,11 @@
 // replaces the accelerator, or a listener or endpoint group the stack's allowDestroy does not allow. The
 // stack's policy comes from the config (SMART_ROUTING_CONFIG, or the embedded default). When the stack has
 // demand and capacity, it also prints the regions the plan's dials and weights would overload; with
-// --capacity-strict an overload exits 1 too. Exit 2: bad input.
+// --capacity-strict an overload exits 1 too. Exit 2: bad arguments or plan input. A config that cannot be
+// read or is invalid is reported as every command reports it (`error: ...` lines) and exits 1.
 "use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
-const { failer, loadConfigModel, parseCommandLine } = require("./lib/command-line");
+const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE = "usage: npm run plan-gate -- <plan.json> [--stack <name>] [--markdown <file>] [--capacity-strict]";
@@ -29,8 +30,8 @@ function main(argv) {
     return fail(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : String(err)}`);
   }
   const cli = loadCliApi();
-  const { model, error: configError } = loadConfigModel(cli, process.env, "the config is invalid, so the stack's policy is unknown");
-  if (model === undefined) return fail(configError);
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return 1;
   const selected = cli.selectStack(model, args.values.stack, "--stack");
   if (selected.error !== undefined) return fail(selected.error);
   const { stack } = selected;

@@ -58,11 +58,12 @@ async function planStack(stack, workdir, { env, cli, signal }) {
 
 /** @param {string[]} wanted */
 async function main(wanted) {
+  const cli = loadCliApi();
+  // Errors as every command reports them; warnings are left to the synth below, which prints them.
+  const model = cli.loadModelReporting(process.env, (text) => (text.startsWith("warning: ") ? true : process.stderr.write(text)));
+  if (model === undefined) return 1;
   const availability = terraformAvailability();
   if (!availability.ok) throw new Error(availability.reason);
-  const cli = loadCliApi();
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
   const selected = cli.selectStacks(model, wanted);
   if (selected.error !== undefined) throw new Error(selected.error);
   const dirs = new Map(synthesize().map((s) => [s.name, s.dir]));

@@ -31,25 +31,4 @@ function parseCommandLine(argv, options, usage) {
   }
 }
 
-/**
- * The config's model for a command that reports one message: a config file that cannot be read or parsed,
- * or a config that is invalid, is an error message (each validation error on a line of its own), never an
- * exception and its stack trace.
- * @param {typeof import("../../src/cli-api")} cli
- * @param {NodeJS.ProcessEnv} env
- * @param {string} invalid  what an invalid config means for this command
- * @returns {{ model: import("../../src/model/model").RoutingModel, error?: undefined } | { error: string, model?: undefined }}
- */
-function loadConfigModel(cli, env, invalid = "the config is invalid") {
-  let loaded;
-  try {
-    loaded = cli.loadModel(env);
-  } catch (err) {
-    if (err instanceof Error && err.name === "ConfigFileError") return { error: err.message };
-    throw err;
-  }
-  if (loaded.model === undefined) return { error: `${invalid}:\n${loaded.report.errors.map((e) => `  ${e}`).join("\n")}` };
-  return { model: loaded.model };
-}
-
-module.exports = { failer, parseCommandLine, loadConfigModel };
+module.exports = { failer, parseCommandLine };

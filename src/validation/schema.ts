@@ -53,6 +53,13 @@ export function genericMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === "invalid_value") {
     return `must be ${oneOf(issue.values)}, received ${show(issue.input)}`;
   }
+  if ((issue.code === "too_small" || issue.code === "too_big") && (issue.origin === "string" || issue.origin === "array")) {
+    const limit = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+    const bound = `${issue.code === "too_small" ? "at least" : "at most"} ${limit}`;
+    return issue.origin === "string"
+      ? `must be ${bound} character${limit === 1 ? "" : "s"} long, received ${show(issue.input)}`
+      : `must have ${bound} item${limit === 1 ? "" : "s"}, received ${(issue.input as readonly unknown[]).length}`;
+  }
   return undefined;
 }
 
@@ -121,6 +128,34 @@ function oneOfValues<const T extends readonly (string | number)[]>(values: T, al
 function matching(pattern: RegExp, allowed: string) {
   return z.string().regex(pattern, { error: (issue) => `must be ${allowed}, received ${show(issue.input)}` });
 }
+
+/**
+ * A name that becomes a construct id (stack and listener names). The constructs library keeps a node's
+ * children in a plain JavaScript object, so a name every object already has ("constructor") collides
+ * there, and synth would fail; the pattern admits no other such name. The meta puts it in the JSON Schema.
+ */
+function constructName(pattern: RegExp, allowed: string) {
+  const taken = Object.getOwnPropertyNames(Object.prototype).filter((name) => pattern.test(name));
+  return matching(pattern, allowed)
+    .refine((name) => !taken.includes(name), {
+      error: (issue) => `must not be ${show(issue.input)}, a name cdktf cannot give a construct (every JavaScript object already has it); choose another name`,
+    })
+    .meta({ not: { enum: taken } });
+}
+
+/**
+ * Free text that reaches the Terraform JSON as a string (tags, a flow-log prefix, the state key, the lock
+ * table). Terraform reads "${" and "%{" in such a string as an expression or a directive: a tag value of
+ * "${var.team}" failed the plan, and a state key with one fails init. The meta puts it in the JSON Schema.
+ */
+function literal(text: z.ZodString) {
+  return text
+    .refine((value) => !TEMPLATE_SEQUENCE.test(value), {
+      error: (issue) => `must not contain "\${" or "%{", which Terraform would read as an expression, received ${show(issue.input)}`,
+    })
+    .meta({ not: { pattern: TEMPLATE_SEQUENCE.source } });
+}
+const TEMPLATE_SEQUENCE = /[$%]\{/;
 
 function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
   // Counted in a refinement so that the items are still checked when there are too many of them.
@@ -236,7 +271,7 @@ export const endpointGroupSchema = z
 
 export const listenerSchema = z
   .strictObject({
-    name: matching(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
+    name: constructName(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
     protocol: oneOfValues(["TCP", "UDP"]),
     portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
     clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: DEFAULTS.clientAffinity }),
@@ -246,12 +281,13 @@ export const listenerSchema = z
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
   .superRefine(check(rules.oneEndpointGroupPerRegion))
+  .superRefine(check(rules.albNotOnUdpListener))
   .superRefine(check(rules.overrideListenerPortInListener))
   .superRefine(check(rules.capacityOnEveryGroup));
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
-  prefix: z.string().max(255).optional(),
+  prefix: literal(z.string().max(255)).optional(),
 });
 
 export const acceleratorSchema = z.strictObject({
@@ -307,8 +343,7 @@ export const demandSchema = z
 export const backendSchema = z
   .strictObject({
     bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
-    key: z
-      .string()
+    key: literal(z.string())
       .superRefine(check(rules.stateKeyFormat))
       .optional()
       .describe(`The state's S3 object key; ${defaultStateKey("<stack name>")} when omitted.`),
@@ -316,14 +351,14 @@ export const backendSchema = z
     encrypt: z.boolean().optional().meta({ default: DEFAULTS.backend.encrypt }),
     kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
     lockfile: z.boolean().optional().meta({ default: DEFAULTS.backend.lockfile }),
-    dynamodbTable: z.string().min(1).optional(),
+    dynamodbTable: literal(z.string().min(1)).optional(),
   })
   .superRefine(check(rules.stateIsLocked));
 
 export const stackSchema = z
   .strictObject({
-    name: matching(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
+    tags: z.record(literal(z.string().min(1).max(128)), literal(z.string().max(256))).optional(),
     allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
     allowDestroy: z
       .array(oneOfValues(DESTROY_ALLOWANCES, '"listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs)'))
