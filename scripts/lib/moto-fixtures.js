@@ -144,13 +144,29 @@ async function createHostedZone(endpoint, name) {
 const LOAD_BALANCER_TYPE = /** @type {const} */ ({ alb: "application", nlb: "network" });
 
 /**
+ * What `made` holds for `key`, or what `create` makes, once: callers seeding at the same time wait for
+ * the first one's creation instead of racing it (a lookup or a zone by name must find exactly one).
+ * @param {Map<string, string | Promise<string>>} made @param {string} key @param {() => Promise<string>} create
+ */
+async function once(made, key, create) {
+  let pending = made.get(key);
+  if (pending === undefined) {
+    pending = create();
+    made.set(key, pending);
+  }
+  const value = await pending;
+  made.set(key, value);
+  return value;
+}
+
+/**
  * Creates what a stack's plan reads: its state bucket (and legacy lock table), the load balancers its
  * lookups find by name, each in its own region, and the hosted zone its DNS names are in, when given by
- * name. Idempotent for the bucket, table and zone; load balancers are created only for names not in `made`
- * yet (several stacks may look up one). Resolves this stack's load balancers and zone.
+ * name. Idempotent for the bucket and table; load balancers and zones are created once per `made` (several
+ * stacks may look up one, also while seeding at the same time). Resolves this stack's load balancers and zone.
  * @param {string} endpoint
  * @param {import("../../src/model/model").StackModel} stack
- * @param {Map<string, string>} made  `<region>/<name>` -> ARN, shared between calls
+ * @param {Map<string, string | Promise<string>>} made  `<region>/<name>` -> load balancer ARN, `zone:<name>` -> zone ID; shared between calls
  * @returns {Promise<{ loadBalancers: { region: string, name: string, type: "alb" | "nlb", arn: string }[], zone?: { name: string, id: string } }>}
  */
 async function seedStack(endpoint, stack, made = new Map()) {
@@ -159,16 +175,12 @@ async function seedStack(endpoint, stack, made = new Map()) {
   if (dynamodbTable !== undefined) await createLockTable(endpoint, region, dynamodbTable);
   const created = [];
   for (const lookup of stack.lookups) {
-    const key = `${lookup.region}/${lookup.name}`;
-    let arn = made.get(key);
-    if (arn === undefined) {
-      arn = await createLoadBalancer(endpoint, lookup.region, lookup.name, LOAD_BALANCER_TYPE[lookup.type]);
-      made.set(key, arn);
-    }
+    const arn = await once(made, `${lookup.region}/${lookup.name}`, () => createLoadBalancer(endpoint, lookup.region, lookup.name, LOAD_BALANCER_TYPE[lookup.type]));
     created.push({ ...lookup, arn });
   }
   const zone = stack.dns?.zone;
-  return { loadBalancers: created, ...(zone !== undefined && { zone: { name: zone, id: await createHostedZone(endpoint, zone) } }) };
+  if (zone === undefined) return { loadBalancers: created };
+  return { loadBalancers: created, zone: { name: zone, id: await once(made, `zone:${zone}`, () => createHostedZone(endpoint, zone)) } };
 }
 
 module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, createHostedZone, awsCall };
