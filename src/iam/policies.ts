@@ -181,15 +181,18 @@ function dnsReads(dns: DnsModel): Statement[] {
 function dnsChanges(dns: DnsModel): Statement[] {
   const names = [...new Set(dns.records.map((r) => r.name))];
   const types = [...new Set(dns.records.map((r) => r.type))];
+  const keys = { names: "route53:ChangeResourceRecordSetsNormalizedRecordNames", types: "route53:ChangeResourceRecordSetsRecordTypes" } as const;
   return [
     {
       Sid: "ChangeDnsRecords",
       Effect: "Allow",
       Action: "route53:ChangeResourceRecordSets",
       Resource: hostedZoneArn(dns),
-      // Every change in a batch must be one of these names (lower case, no trailing dot: Route 53's normal form) and types.
+      // Every change in a batch must be one of these names (lower case, no trailing dot: Route 53's normal
+      // form) and types. ForAllValues also holds when a key is missing, so Null "false" requires both.
       Condition: {
-        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types },
+        "ForAllValues:StringEquals": { [keys.names]: names, [keys.types]: types },
+        Null: { [keys.names]: "false", [keys.types]: "false" },
       },
     },
     // The provider waits for each change to be INSYNC; change IDs are not known in advance.
@@ -200,6 +203,15 @@ function dnsChanges(dns: DnsModel): Statement[] {
 function shieldChanges(stack: string, account: string): Statement[] {
   return [
     { Sid: "ProtectTheAccelerator", Effect: "Allow", Action: "shield:CreateProtection", Resource: "*", Condition: stackTag("RequestTag", stack) },
+    {
+      // CreateProtection's dependent TagResource puts the tags on the new protection, which has none yet:
+      // only with the stack's tag in the request, and only on a protection without one.
+      Sid: "TagTheNewProtection",
+      Effect: "Allow",
+      Action: "shield:TagResource",
+      Resource: shieldProtections(account),
+      Condition: { ...stackTag("RequestTag", stack), Null: { [`aws:ResourceTag/${SHIELD.tagKey}`]: "true" } },
+    },
     { Sid: "ChangeShieldProtection", Effect: "Allow", Action: SHIELD_WRITE, Resource: shieldProtections(account), Condition: stackTag("ResourceTag", stack) },
   ];
 }
