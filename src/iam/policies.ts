@@ -66,13 +66,14 @@ const GA_WRITE = [
 const LOOKUP_READ = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"];
 /** Where the S3 backend keeps non-default workspaces (workspace_key_prefix, which the config leaves at its default). */
 const WORKSPACE_PREFIX = "env:/";
-// What the provider reads for a record (record.go: the zone, then the record sets) and, when the zone is
-// found by name, for the data source (zone_data_source.go: ListHostedZones, which takes no resource ARN).
+// What the provider was recorded reading for a record (the zone, then the record set by name and type) and,
+// when the zone is found by name, for the data source (ListHostedZones, which has no resource type, then the
+// zone and its tags).
 const DNS_READ = ["route53:GetHostedZone", "route53:ListResourceRecordSets"];
 const ZONE_LOOKUP = ["route53:GetHostedZone", "route53:ListTagsForResource"];
-// protection.go reads the protection and its tags; Shield's Describe, Delete and tag actions take a protection
-// ARN and aws:ResourceTag, CreateProtection takes no resource at all, only aws:RequestTag (Service Authorization
-// Reference, AWS Shield): the stack's tag on the protection is what keeps each role to its own.
+// The provider reads a protection and its tags, retags and deletes it; Shield's Describe, Delete and tag actions
+// take a protection ARN and aws:ResourceTag, CreateProtection takes no resource at all, only aws:RequestTag
+// (Service Authorization Reference, AWS Shield): the stack's tag on the protection keeps each role to its own.
 const SHIELD_READ = ["shield:DescribeProtection", "shield:ListTagsForResource"];
 const SHIELD_WRITE = ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"];
 
