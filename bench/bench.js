@@ -256,27 +256,35 @@ function benchStacks(args, work) {
   return { series, slopeMsPerStack: slopeMs, ratioLastToFirst: last.synth.medianSeconds / first.synth.medianSeconds };
 }
 
-/** Starts a server as a child process and resolves its endpoint once `ready` matches its output. */
-function startServer(command, args, ready) {
+/**
+ * Starts a server as a child process and resolves its endpoint once `ready` matches its output. The output
+ * goes to a file, not a pipe: the timed runs block this process, and a pipe nobody drains would stall
+ * the server once it filled.
+ */
+function startServer(command, args, ready, logFile) {
+  const log = fs.openSync(logFile, "w");
+  const child = spawn(command, args, { stdio: ["ignore", log, log], env: ENV });
+  fs.closeSync(log);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
-    let output = "";
-    const onData = (d) => {
-      output += d;
-      const match = ready.exec(output);
-      if (match) resolve({ endpoint: match[1], stop: () => child.kill("SIGTERM") });
+    const deadline = Date.now() + 30000;
+    const poll = () => {
+      const match = ready.exec(fs.readFileSync(logFile, "utf8"));
+      if (match) return resolve({ endpoint: match[1], stop: () => child.kill("SIGTERM") });
+      if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`${command} did not start:\n${fs.readFileSync(logFile, "utf8")}`));
+      setTimeout(poll, 100);
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`${command} exited with ${code} before it was ready:\n${output}`)));
+    poll();
   });
 }
 
-/** One HTTP request (the servers' control calls between runs); resolves the status. */
+/**
+ * One HTTP request (the servers' control calls between runs); resolves the status. A new connection each
+ * time: the timed runs block this process for longer than a server keeps an idle connection open.
+ */
 function httpRequest(url, method) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-west-2/s3/aws4_request, SignedHeaders=host, Signature=0" } });
-    req.on("error", reject);
+    const req = http.request(url, { method, agent: false, headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-west-2/s3/aws4_request, SignedHeaders=host, Signature=0" } });
+    req.on("error", (err) => reject(new Error(`${method} ${url}: ${err.message}`)));
     req.on("response", (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode));
@@ -296,8 +304,8 @@ function httpRequest(url, method) {
 async function benchDeploy(args, work) {
   const runs = Math.min(args.runs, 3);
   const port = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-  const moto = await startServer("moto_server", ["-H", "127.0.0.1", "-p", String(await port())], /Running on (http:\/\/127\.0\.0\.1:\d+)/);
-  const ga = await startServer(process.execPath, ["scripts/local-ga-api.js", "--deploy-delay-ms", "0"], /global accelerator API at (http:\/\/\S+)/);
+  const moto = await startServer("moto_server", ["-H", "127.0.0.1", "-p", String(await port())], /Running on (http:\/\/127\.0\.0\.1:\d+)/, path.join(work, "moto.log"));
+  const ga = await startServer(process.execPath, ["scripts/local-ga-api.js", "--deploy-delay-ms", "0"], /global accelerator API at (http:\/\/\S+)/, path.join(work, "ga.log"));
   try {
     const deployDir = path.join(work, "deploy");
     const serverEnv = { SMART_ROUTING_S3_ENDPOINT: moto.endpoint, SMART_ROUTING_GA_ENDPOINT: ga.endpoint, SMART_ROUTING_DEPLOY_DIR: deployDir };
