@@ -44,7 +44,7 @@ function tokenize(text) {
     if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
     const start = TOKEN.lastIndex;
     const m = TOKEN.exec(text);
-    if (m === null) throw new WorkflowHarnessError(`cannot read the expression "${text}" at "${text.slice(start)}"`);
+    if (m === null) throw new WorkflowHarnessError(`cannot read the expression "${text}" at "${text.slice(start).trimStart()}"`);
     if (m[1] !== undefined) tokens.push({ kind: "number", value: m[1] });
     else if (m[2] !== undefined) tokens.push({ kind: "string", value: m[2].replace(/''/g, "'") });
     else if (m[3] !== undefined) tokens.push({ kind: "name", value: m[3] });
