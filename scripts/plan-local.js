@@ -3,12 +3,12 @@
 // `npm run plan:local -- [stack ...]`: the CI plan, rehearsed on this machine against a local AWS API.
 // Synthesizes the config (SMART_ROUTING_CONFIG or the embedded default), starts moto_server on a free
 // loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table
-// and looked-up load balancers there, then per stack: terraform init (S3 backend with use_lockfile, provider
-// from the mirror, committed lock file read-only), validate, plan -out, show -json and the plan gate.
+// and looked-up load balancers there, then per stack the CI's steps: terraform init (S3 backend with
+// use_lockfile, committed lock file read-only), plan -out, show -json and the plan gate. The server starts
+// while the config is read and synthesized, and stacks are planned side by side.
 // Results go to .plan-local/<stack>/ (plan.json, summary.md). The server it started is stopped at the end,
 // on failure and on Ctrl-C.
 "use strict";
-const { spawnSync } = require("node:child_process");
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 const { terraformAvailability, terraformEnv } = require("./lib/terraform");
@@ -25,17 +25,17 @@ const planDir = resolve(process.env.SMART_ROUTING_PLAN_DIR || join(ROOT, ".plan-
 /** @param {string} text */
 const say = (text) => process.stdout.write(`${text}\n`);
 
-/** @returns {{ name: string, dir: string }[]} every stack synthesized, with its folder */
-function synthesize() {
+/**
+ * Synthesizes the model here, as npm run synth does (the same app, the same bytes), into .plan-local/synth.
+ * @param {CliApi} cli
+ * @param {import("../src/model/model").RoutingModel} model
+ * @returns {{ name: string, dir: string }[]} every stack synthesized, with its folder
+ */
+function synthesize(cli, model) {
   const outdir = join(planDir, "synth");
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(planDir, { recursive: true });
-  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "synth.js")], {
-    cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (result.status !== 0) throw new Error("synth failed (see the messages above); nothing was planned");
+  cli.synthInto(model, outdir);
   /** @type {{ stacks: Record<string, { name: string, workingDirectory: string }> }} */
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
@@ -53,19 +53,42 @@ async function planStack(stack, workdir, { env, cli, signal }) {
   return { name: stack.name, text: cli.renderText(review, stack.name), passed: cli.passed(review) };
 }
 
+/**
+ * Reads the config, selects the stacks and synthesizes them (while moto starts in its own process).
+ * @param {string[]} wanted
+ */
+function prepare(wanted) {
+  const cli = loadCliApi();
+  const { model, report } = cli.loadModel(process.env);
+  if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
+  for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const selected = cli.selectStacks(model, wanted);
+  if (selected.error !== undefined) throw new Error(selected.error);
+  return { cli, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
+}
+
 /** @param {string[]} wanted */
 async function main(wanted) {
   const availability = terraformAvailability();
   if (!availability.ok) throw new Error(availability.reason);
-  const cli = loadCliApi();
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
-  const selected = cli.selectStacks(model, wanted);
-  if (selected.error !== undefined) throw new Error(selected.error);
-  const dirs = new Map(synthesize().map((s) => [s.name, s.dir]));
+  // moto takes about a second to start: it does so while the config is read and synthesized.
+  /** @type {() => void} */
+  let spawned = () => {};
+  const running = new Promise((/** @type {(value?: unknown) => void} */ resolve) => (spawned = resolve));
+  const starting = startS3Server(process.env, { onSpawn: () => spawned() });
+  await Promise.race([running, starting]);
+  /** @type {ReturnType<typeof prepare>} */
+  let prepared;
+  try {
+    prepared = prepare(wanted);
+  } catch (err) {
+    await (await starting).stop();
+    throw err;
+  }
+  const { cli, dirs, stacks } = prepared;
 
   const controller = new AbortController();
-  const server = await startS3Server();
+  const server = await starting;
   say(`local AWS API (moto) at ${server.endpoint}`);
   /** @param {string} signalName */
   const stop = async (signalName) => {
@@ -82,14 +105,14 @@ async function main(wanted) {
     const made = new Map();
     /** @type {string[]} */
     const workdirs = [];
-    for (const stack of selected.stacks) {
+    for (const stack of stacks) {
       const workdir = join(planDir, stack.name);
       prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint));
       for (const lb of await seedStack(server.endpoint, stack, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
       workdirs.push(workdir);
     }
     const context = { env, cli, signal: controller.signal };
-    const results = await Promise.all(selected.stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
+    const results = await Promise.all(stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
     for (const result of results) say(result.text.trimEnd());
     const failed = results.filter((r) => !r.passed).map((r) => r.name);
     say(failed.length === 0 ? `plan:local: ${results.length} stack(s) planned, gate passed; see ${planDir}/<stack>/` : `plan:local: the gate failed for ${failed.join(", ")}`);
