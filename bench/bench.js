@@ -7,6 +7,9 @@
 //   npm run bench -- --stacks 1,10,100,200   the scaling series: synth of N generated stacks
 //   npm run bench -- --tests            also time the unit tests and the whole npm test
 //   npm run bench -- --runs 7           repetitions per arm after one warm-up (the usual arm: 3)
+//   npm run bench -- --plan             the CI plan path instead: terraform-plan.yml's per-stack steps and
+//                                       npm run plan:local against bare terraform init + plan (see
+//                                       bench/plan-path.js; needs terraform and moto_server)
 //
 // Every arm writes its output to a folder of its own; before any time is reported, each arm's
 // cdk.tf.json files must equal the reference's (cdktf's "//" metadata aside), or the bench fails.
@@ -25,7 +28,7 @@ delete ENV.SMART_ROUTING_CONFIG;
 delete ENV.SMART_ROUTING_STRICT;
 
 function parseArgs(argv) {
-  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, config: undefined };
+  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, config: undefined, plan: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -37,7 +40,8 @@ function parseArgs(argv) {
     else if (flag === "--stacks") args.stacks = value().split(",").map((n) => positive(flag, n));
     else if (flag === "--tests") args.tests = true;
     else if (flag === "--config") args.config = path.resolve(value());
-    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --config FILE)`);
+    else if (flag === "--plan") args.plan = true;
+    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --config FILE, --plan)`);
   }
   return args;
 }
@@ -257,12 +261,26 @@ function benchTests(args) {
   return { unit: measure(unit, Math.min(args.runs, 3)), all: measure(all, 1) };
 }
 
+// ---- The CI plan path (--plan): its own module, run in a child process (it is asynchronous and starts
+// servers); its arms are interleaved and checked there. ----
+
+const { renderPlanPath } = require("./plan-path");
+
+function benchPlanPath(args) {
+  process.stderr.write("measuring the plan path (bench/plan-path.js)...\n");
+  const runs = args.runs === 7 ? 5 : args.runs; // each run of each arm plans for real: 5 by default
+  const result = spawnSync(process.execPath, [path.join(__dirname, "plan-path.js"), "--runs", String(runs), "--json"], { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`the plan path bench failed (exit ${result.status})`);
+  return JSON.parse(result.stdout);
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "smart-routing-bench-"));
   const report = { machine: machine(), args };
   try {
     if (args.stacks) report.scaling = benchStacks(args, work);
+    else if (args.plan) report.plan = benchPlanPath(args);
     else report.synth = benchSynth(args, work);
     if (args.tests) report.tests = benchTests(args);
   } finally {
@@ -281,12 +299,13 @@ function main() {
     lines.push(table(s.series, [["stacks", (r) => r.stacks], ["synth median", (r) => fmt(r.synth.medianSeconds)], ["synth / 1st", (r) => (r.synth.medianSeconds / s.series[0].synth.medianSeconds).toFixed(2)], ["plain script", (r) => fmt(r.plain.medianSeconds)], ["peak RSS", (r) => `${r.synth.peakRssMb.toFixed(0)} MB`]]), "");
     lines.push(`slope: ${s.slopeMsPerStack.toFixed(2)} ms per stack; last / first: ${s.ratioLastToFirst.toFixed(2)}x`, "");
   }
+  if (report.plan) lines.push(renderPlanPath(report.plan));
   if (report.tests) lines.push(table(Object.values(report.tests), [["tests", (r) => r.name], ["median", (r) => fmt(r.medianSeconds)], ["peak RSS", (r) => `${r.peakRssMb.toFixed(0)} MB`], ["runs", (r) => r.runs]]), "");
   process.stdout.write(`${lines.join("\n")}\n`);
 
   const resultsDir = path.join(ROOT, "bench", "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : ""}.json`);
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.plan ? "-plan" : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, file)}\n`);
 }
