@@ -3,15 +3,18 @@
 // process): the apply workflow applies the default config on a push to main and, run again, finds
 // nothing to change; the daily drift check passes, then fails with the drift in its summary once a
 // traffic dial is changed behind Terraform's back (an UpdateEndpointGroup call, as the console makes),
-// and applies nothing either way. The steps build on each other, as the life of a stack does.
+// and applies nothing either way; and a plan that would destroy the accelerator stops at the gate, so the
+// apply never runs. The steps build on each other, as the life of a stack does.
+import { join } from "node:path";
 import { loadModel } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import type { RecordedCall } from "../src/local-aws/global-accelerator";
 import { acceleratorsNamed, configuredShape, shapeFromModel, startLocalAws, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
-import { DEFAULT_CONFIG_FILE, VARS, explain, localAwsEnv, plain, runWorkflowFile, step, type JobInstance, type WorkflowRun } from "./support/workflows";
+import { DEFAULT_CONFIG_FILE, VARS, explain, localAwsEnv, plain, runWorkflowFile, runnerEnv, step, type JobInstance, type WorkflowRun } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { seedStack } = require("../scripts/lib/moto-fixtures");
+const { terraformAsync } = require("../scripts/lib/terraform");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const STACK = DEFAULT_CONFIG.stacks[0].name;
@@ -107,5 +110,31 @@ describe("terraform-drift.yml, scheduled", () => {
     // It never applies: the dial is still what the console set.
     expect(changes(calls)).toEqual([]);
     expect(groupIn("us-east-1").TrafficDialPercentage).toBe(40);
+    lastDrift = job;
+  });
+});
+
+let lastDrift: JobInstance;
+
+describe("terraform-apply.yml with a plan that would destroy the accelerator", () => {
+  it("stops at the gate: the apply step never runs, and the accelerator, its ARN and its IPs stay", async () => {
+    const [before] = acceleratorsNamed(aws, STACK);
+    // A refactor that changed the accelerator's address without a moved block, as seen from the state.
+    const dir = join(lastDrift.workspace, "cdktf.out", "stacks", STACK);
+    const moved = await terraformAsync(["state", "mv", "-lock-timeout=60s", "aws_globalaccelerator_accelerator.accelerator", "aws_globalaccelerator_accelerator.before_refactor"], {
+      cwd: dir,
+      env: { ...runnerEnv(), ...localAwsEnv(aws.s3, aws.ga.endpoint), AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-west-2", CHECKPOINT_DISABLE: "1" },
+    });
+    expect([moved.status, moved.stderr]).toEqual([0, ""]);
+
+    const { run: ran, job, calls } = await run("terraform-apply.yml", "push", "apply");
+    expect(ran.results).toEqual({ stacks: "success", apply: "failure" });
+    expect([step(job, "plan").status, step(job, "gate").status, step(job, "apply").status]).toEqual(["success", "failure", "skipped"]);
+    expect(step(job, "gate").output).toContain("aws_globalaccelerator_accelerator.before_refactor: delete: the accelerator is always protected");
+    expect(job.summary).toContain("❌ plan gate failed");
+    expect(job.summary).toMatch(/\*\*Not applied:\*\* see the log of this job\.\n$/);
+    expect(changes(calls)).toEqual([]);
+    const [after] = acceleratorsNamed(aws, STACK);
+    expect([after.AcceleratorArn, after.Enabled, after.IpSets]).toEqual([before.AcceleratorArn, true, before.IpSets]);
   });
 });

@@ -53,6 +53,9 @@ function tokenize(text) {
   return tokens;
 }
 
+/** GitHub's falsy values: false, 0, "", null (and NaN). @param {unknown} v */
+const truthy = (v) => !(v === false || v === 0 || v === "" || v === null || v === undefined || Number.isNaN(v));
+
 /** Paths below which a missing key is null, as on GitHub (an unset variable, an output never written). */
 const LENIENT = [/^vars$/, /^inputs$/, /^secrets$/, /^needs\.[^.]+\.outputs$/, /^steps\.[^.]+\.outputs$/];
 
@@ -79,28 +82,20 @@ function evaluate(text, scope) {
   const expect = (value) => {
     if (!accept(value)) throw new WorkflowHarnessError(`expected "${value}" in the expression "${text}"`);
   };
-  const truthy = (/** @type {unknown} */ v) => !(v === false || v === 0 || v === "" || v === null || v === undefined || Number.isNaN(v));
   /** @param {unknown} a @param {unknown} b */
   const equal = (a, b) => (typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : a === b);
-
-  /** @returns {unknown} */
-  const or = () => {
-    let value = and();
-    while (accept("||")) {
-      const right = and();
-      value = truthy(value) ? value : right;
-    }
+  /**
+   * A left-associative run of one operator, `next (op next)*`, folded with `combine`.
+   * @param {string} op @param {() => unknown} next @param {(left: unknown, right: unknown) => unknown} combine
+   */
+  const chain = (op, next, combine) => () => {
+    let value = next();
+    while (accept(op)) value = combine(value, next());
     return value;
   };
-  /** @returns {unknown} */
-  const and = () => {
-    let value = eq();
-    while (accept("&&")) {
-      const right = eq();
-      value = truthy(value) ? right : value;
-    }
-    return value;
-  };
+  // GitHub's && and || give an operand, not a boolean: `vars.X || 'default'`.
+  const and = chain("&&", () => eq(), (left, right) => (truthy(left) ? right : left));
+  const or = chain("||", and, (left, right) => (truthy(left) ? left : right));
   /** @returns {unknown} */
   const eq = () => {
     let value = unary();
@@ -217,8 +212,7 @@ function conditionHolds(condition, scope) {
   if (condition === undefined) return Boolean(scope.status?.success);
   const text = String(condition).trim();
   const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(text)?.[1] ?? text;
-  const value = evaluate(inner, scope);
-  return !(value === false || value === 0 || value === "" || value === null || value === undefined);
+  return truthy(evaluate(inner, scope));
 }
 
 // ---------------------------------------------------------------------------------------------------
