@@ -100,14 +100,15 @@ async function main(wanted) {
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
   try {
-    const env = { ...terraformEnv(availability.mirror), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined };
+    // The providers' endpoints from the environment: an endpoints block would cost each provider seconds.
+    const env = cli.localEndpointEnvironment({ ...terraformEnv(availability.mirror), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined }, server.endpoint);
     // Seeding one stack after another (two stacks may look up one load balancer); the Terraform runs overlap.
     const made = new Map();
     /** @type {string[]} */
     const workdirs = [];
     for (const stack of stacks) {
       const workdir = join(planDir, stack.name);
-      prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint));
+      prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint, {}, "environment"));
       for (const lb of await seedStack(server.endpoint, stack, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
       workdirs.push(workdir);
     }
