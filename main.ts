@@ -1,8 +1,7 @@
 // Composition root: load the config, build the stacks, synthesize.
-import { App } from "cdktf";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildApp, loadModelReporting, staleStackFolders } from "./src/app";
+import { buildApp, loadModelReporting, staleStackFolders, synthesisApp } from "./src/app";
 
 function main(): number {
   const model = loadModelReporting(process.env);
@@ -11,7 +10,7 @@ function main(): number {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   mkdirSync(outdir, { recursive: true });
   const previous = readManifest(join(outdir, "manifest.json"));
-  buildApp(model, new App({ stackTraces: false, outdir })).synth();
+  buildApp(model, synthesisApp(outdir)).synth();
   // A stack renamed or removed from the config leaves its folder; only the manifest says it is stale.
   for (const folder of staleStackFolders(previous, model.stacks.map((s) => s.name))) {
     rmSync(join(outdir, folder), { recursive: true, force: true });

@@ -1,31 +1,12 @@
 // The synth command as users run it: exit codes, messages on stderr, and no
 // output at all for a bad config.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runSynth } from "./support/run";
+import { existsSync } from "node:fs";
+import { configFile, ONE_STACK_YAML, runSynth } from "./support/run";
 
-function configFile(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "smart-routing-config-")), name);
-  writeFileSync(file, text);
-  return file;
-}
-
-const BAD = `version: 1
-stacks:
-  - name: prod
-    backend: { bucket: acme-terraform-state, region: us-west-2 }
-    accelerator: { name: prod, flowLogs: false }
-    listeners:
-      - name: inference
-        protocol: TCP
-        portRanges: [{ fromPort: 443 }]
-        endpointGroups:
-          - region: us-moon-1
-            healthCheck: { intervalSeconds: 20 }
-            endpoints:
-              - { type: eip, id: eip-12345678, weight: 300 }
-`;
+const BAD = ONE_STACK_YAML.replace(
+  "region: us-east-1\n            endpoints: [{ type: eip, id: eipalloc-0123abcd }]",
+  "region: us-moon-1\n            healthCheck: { intervalSeconds: 20 }\n            endpoints:\n              - { type: eip, id: eip-12345678, weight: 300 }",
+);
 
 describe("npm run synth", () => {
   it("writes the default config's stack when SMART_ROUTING_CONFIG is not set, silently", () => {
@@ -67,7 +48,7 @@ describe("npm run synth", () => {
 
   it("names the file of a config it cannot read", () => {
     const run = runSynth({ SMART_ROUTING_CONFIG: "does-not-exist.yaml" });
-    expect(run).toMatchObject({ status: 1, stderr: "error: does-not-exist.yaml: cannot read the file (ENOENT)\n" });
+    expect(run).toMatchObject({ status: 1, stderr: "error: does-not-exist.yaml: cannot read the file (ENOENT)\n1 error(s); nothing was synthesized.\n" });
   });
 
   it("prints warnings and still synthesizes; SMART_ROUTING_STRICT=1 makes them errors", () => {
@@ -93,9 +74,20 @@ describe("npm run synth", () => {
     expect(run.stderr).toContain(`error: stacks[0].listeners: is required (${file}:4:5)`);
   });
 
+  it("synthesizes a renamed listener on a machine without Terraform (cdktf's own version check is skipped)", () => {
+    // GIVEN a valid config whose listener was renamed (moved blocks) WHEN synth runs with no terraform on PATH
+    const file = configFile("renamed.yaml", ONE_STACK_YAML.replace("- name: inference", "- name: inference\n        renamedFrom: inference-v1"));
+    const run = runSynth({ SMART_ROUTING_CONFIG: file, PATH: "/nonexistent" });
+    // THEN it writes the stack with its moved block; Terraform checks required_version where it runs
+    expect(run).toMatchObject({ status: 0, stderr: "" });
+    const json = JSON.parse(run.stackJson("prod") ?? "{}");
+    expect(json.moved).toEqual(expect.arrayContaining([expect.objectContaining({ from: "aws_globalaccelerator_listener.inference-v1" })]));
+    expect(json.terraform.required_version).toBe(">= 1.10.0");
+  });
+
   it("rejects a config file whose extension it does not know", () => {
     const file = configFile("config.toml", "version = 1\n");
     const run = runSynth({ SMART_ROUTING_CONFIG: file });
-    expect(run).toMatchObject({ status: 1, stderr: `error: ${file}: the extension must be one of .yaml, .yml, .json, received ".toml"\n` });
+    expect(run).toMatchObject({ status: 1, stderr: `error: ${file}: the extension must be one of .yaml, .yml, .json, received ".toml"\n1 error(s); nothing was synthesized.\n` });
   });
 });

@@ -1,10 +1,13 @@
 // Each construct's behaviour, one expectation per test, with cdktf's matchers
 // on a synthesized stack. GIVEN a config, WHEN it is synthesized, THEN ...
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { GlobalacceleratorAccelerator } from "@cdktf/provider-aws/lib/globalaccelerator-accelerator";
 import { GlobalacceleratorEndpointGroup } from "@cdktf/provider-aws/lib/globalaccelerator-endpoint-group";
 import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalaccelerator-listener";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { ShieldProtection } from "@cdktf/provider-aws/lib/shield-protection";
 import "cdktf/lib/testing/adapters/jest";
 import { ALB_USE1, synthOne, validConfig } from "./support/configs";
 
@@ -134,6 +137,148 @@ describe("an endpoint group", () => {
   it("writes the default path / for an HTTPS check without one", () => {
     const json = parsed((c) => (c.stacks[0].listeners[0].endpointGroups[0].healthCheck = { protocol: "HTTPS" }));
     expect(json.resource.aws_globalaccelerator_endpoint_group["inference_us-west-1"]).toMatchObject({ health_check_protocol: "HTTPS", health_check_path: "/" });
+  });
+});
+
+describe("a model-server preset", () => {
+  const withPreset = (server: string, healthCheck?: Record<string, unknown>) =>
+    parsed((c) => {
+      const group = c.stacks[0].listeners[0].endpointGroups[0];
+      group.modelServer = server;
+      if (healthCheck === undefined) delete group.healthCheck;
+      else group.healthCheck = healthCheck;
+    }).resource.aws_globalaccelerator_endpoint_group["inference_us-west-1"];
+
+  it("sets an HTTP check on the server's readiness path and default port", () => {
+    expect(synthWith((c) => {
+      c.stacks[0].listeners[0].endpointGroups[0].modelServer = "triton";
+      delete c.stacks[0].listeners[0].endpointGroups[0].healthCheck;
+    })).toHaveResourceWithProperties(GlobalacceleratorEndpointGroup, {
+      endpoint_group_region: "us-west-1",
+      health_check_protocol: "HTTP",
+      health_check_path: "/v2/health/ready",
+      health_check_port: 8000,
+      health_check_interval_seconds: 30,
+      threshold_count: 3,
+    });
+  });
+
+  it.each([
+    ["vllm", "/health", 8000],
+    ["tgi", "/health", 80],
+    ["sglang", "/health_generate", 30000],
+    ["llama-cpp", "/health", 8080],
+    ["ollama", "/", 11434],
+    ["ray-serve", "/-/healthz", 8000],
+    ["trtllm", "/health", 8000],
+    ["kserve", "/v2/health/ready", 8080],
+  ])("%s: path %s on port %d", (server, path, port) => {
+    expect(withPreset(server)).toMatchObject({ health_check_protocol: "HTTP", health_check_path: path, health_check_port: port });
+  });
+
+  it("leaves every field healthCheck sets itself as it is", () => {
+    expect(withPreset("vllm", { protocol: "HTTPS", port: 8443, intervalSeconds: 10 })).toMatchObject({
+      health_check_protocol: "HTTPS",
+      health_check_port: 8443,
+      health_check_path: "/health",
+      health_check_interval_seconds: 10,
+    });
+    expect(withPreset("vllm", { path: "/v1/models" })).toMatchObject({ health_check_protocol: "HTTP", health_check_path: "/v1/models", health_check_port: 8000 });
+  });
+
+  it("writes no path when healthCheck makes the check TCP, but still probes the server's port", () => {
+    const group = withPreset("vllm", { protocol: "TCP" });
+    expect(group).toMatchObject({ health_check_protocol: "TCP", health_check_port: 8000 });
+    expect(group).not.toHaveProperty("health_check_path");
+  });
+
+  it("changes nothing in the JSON of a group of only load balancers", () => {
+    const without = parsed().resource.aws_globalaccelerator_endpoint_group["inference_us-east-1"];
+    const withTriton = parsed((c) => (c.stacks[0].listeners[0].endpointGroups[1].modelServer = "triton")).resource.aws_globalaccelerator_endpoint_group["inference_us-east-1"];
+    expect(withTriton).toEqual(without);
+  });
+});
+
+describe("a custom domain", () => {
+  const withDns = (dns: Record<string, unknown>, change: (c: Config) => void = () => {}) =>
+    synthWith((c) => {
+      c.stacks[0].dns = dns;
+      change(c);
+    });
+  const synth = withDns({ zone: "Example.com", names: ["API.example.com", "example.com"] });
+
+  it("finds a zone given by name with a data source of the public zone of that name", () => {
+    expect(synth).toHaveDataSourceWithProperties(DataAwsRoute53Zone, { name: "example.com" });
+    expect(JSON.parse(synth).data.aws_route53_zone.zone).not.toHaveProperty("private_zone");
+  });
+
+  it("points an alias A record per name at the accelerator's DNS name in Global Accelerator's zone Z2BJ6XQ5FK7U4H", () => {
+    expect(synth).toHaveResourceWithProperties(Route53Record, {
+      zone_id: "${data.aws_route53_zone.zone.zone_id}",
+      name: "api.example.com",
+      type: "A",
+      alias: { name: "${aws_globalaccelerator_accelerator.accelerator.dns_name}", zone_id: "Z2BJ6XQ5FK7U4H", evaluate_target_health: true },
+    });
+    expect(synth).toHaveResourceWithProperties(Route53Record, { name: "example.com", type: "A" });
+    expect(synth).not.toHaveResourceWithProperties(Route53Record, { type: "AAAA" });
+  });
+
+  it("names each record by type and name, and adds nothing but the zone and the records", () => {
+    const json = JSON.parse(synth);
+    expect(Object.keys(json.resource.aws_route53_record)).toEqual(["A_api_example_com", "A_example_com"]);
+    expect(Object.keys(json.data)).toEqual(["aws_lb", "aws_route53_zone"]);
+    expect(json.resource).not.toHaveProperty("aws_shield_protection");
+  });
+
+  it("adds an AAAA record per name for a dual-stack accelerator, both aliases to the dual-stack name", () => {
+    const json = JSON.parse(
+      withDns({ zone: "example.com", names: ["api.example.com"] }, (c) => {
+        c.stacks[0].accelerator.ipAddressType = "DUAL_STACK";
+        c.stacks[0].listeners[0].endpointGroups[0].endpoints.shift();
+      }),
+    );
+    const records = json.resource.aws_route53_record;
+    expect(Object.keys(records)).toEqual(["AAAA_api_example_com", "A_api_example_com"]);
+    for (const record of Object.values(records) as { alias: { name: string } }[]) {
+      expect(record.alias.name).toBe("${aws_globalaccelerator_accelerator.accelerator.dual_stack_dns_name}");
+    }
+  });
+
+  it("uses a zone given by ID as it is, with no data source, and the config's evaluateTargetHealth", () => {
+    const byId = withDns({ zoneId: "Z0123456789ABCDEFGHIJ", names: ["api.example.com"], evaluateTargetHealth: false });
+    expect(byId).toHaveResourceWithProperties(Route53Record, {
+      zone_id: "Z0123456789ABCDEFGHIJ",
+      alias: { name: "${aws_globalaccelerator_accelerator.accelerator.dns_name}", zone_id: "Z2BJ6XQ5FK7U4H", evaluate_target_health: false },
+    });
+    expect(JSON.parse(byId).data).not.toHaveProperty("aws_route53_zone");
+  });
+
+  it("uses the default provider: the AWS provider calls Route 53 in us-east-1 whatever its region", () => {
+    const json = JSON.parse(synth);
+    expect(json.data.aws_route53_zone.zone).not.toHaveProperty("provider");
+    for (const record of Object.values(json.resource.aws_route53_record)) expect(record).not.toHaveProperty("provider");
+  });
+
+  it("outputs the URLs by listener: https on TCP 443, else the protocol and first port", () => {
+    expect(JSON.parse(synth).output.urls.value).toEqual({
+      inference: ["https://api.example.com", "https://example.com"],
+      streaming: ["udp://api.example.com:9000", "udp://example.com:9000"],
+    });
+  });
+});
+
+describe("Shield Advanced", () => {
+  it("protects the accelerator by ARN when shield is true, named and tagged after the stack", () => {
+    expect(synthWith((c) => (c.stacks[0].accelerator.shield = true))).toHaveResourceWithProperties(ShieldProtection, {
+      name: "test-accelerator",
+      resource_arn: "${aws_globalaccelerator_accelerator.accelerator.arn}",
+      tags: { "smart-routing:stack": "test" },
+    });
+  });
+
+  it("is absent by default, and uses the default provider (the AWS provider calls Shield in us-east-1)", () => {
+    expect(parsed().resource).not.toHaveProperty("aws_shield_protection");
+    expect(parsed((c) => (c.stacks[0].accelerator.shield = true)).resource.aws_shield_protection.accelerator).not.toHaveProperty("provider");
   });
 });
 

@@ -2,18 +2,35 @@
 // API and an S3 backend with use_lockfile on moto: throttling and HTTP 500s (the SDK retries), a long
 // IN_PROGRESS (the provider waits), and an apply killed with SIGKILL half-way (the lock it leaves is
 // reported as Terraform documents, `force-unlock` releases it, and the next apply completes the stack
-// with exactly one accelerator). Each case is a stack of its own; terraform runs directly (no cdktf).
+// with exactly one accelerator). Each case is a stack of its own with a Global Accelerator API of its own
+// (faults are the API's), so they run at once: most of their time is spent waiting on retries and
+// IN_PROGRESS. terraform runs directly (no cdktf).
 import { defaultConfigNamed, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
 
-const BUCKET = "smart-routing-terraform-state";
-let aws: LocalAws;
-beforeAll(async () => {
-  aws = await startLocalAws(0);
-});
-afterAll(async () => aws?.stop());
+// Real deploys on a busy 2-core machine: minutes, not the default three.
+jest.setTimeout(900_000);
 
-async function initialized(name: string): Promise<Deployment> {
+const BUCKET = "smart-routing-terraform-state";
+let moto: LocalAws;
+beforeAll(async () => {
+  moto = await startLocalAws(0);
+});
+afterAll(async () => moto?.stop());
+
+/** A test with a Global Accelerator API of its own, sharing moto. */
+function withOwnApi(test: (aws: LocalAws) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const aws = await startLocalAws(0, moto);
+    try {
+      await test(aws);
+    } finally {
+      await aws.stop();
+    }
+  };
+}
+
+async function initialized(aws: LocalAws, name: string): Promise<Deployment> {
   const d = await prepare(aws, defaultConfigNamed(name), name);
   const init = await terraform(d, ["init", "-input=false", "-no-color", "-lockfile=readonly"]);
   if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stdout}${init.stderr}`);
@@ -25,8 +42,8 @@ const planStatus = async (d: Deployment) => (await terraform(d, ["plan", "-detai
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("throttling and HTTP 500s on some calls", () => {
-  it("do not stop the apply: the SDK retries, and each object is created once", async () => {
-    const d = await initialized("retried");
+  it.concurrent("do not stop the apply: the SDK retries, and each object is created once", withOwnApi(async (aws) => {
+    const d = await initialized(aws, "retried");
     const before = aws.ga.calls().length;
     aws.ga.injectFault({ kind: "throttle", operation: "CreateListener", count: 2 });
     aws.ga.injectFault({ kind: "internal-error", operation: "CreateEndpointGroup", count: 2 });
@@ -48,12 +65,12 @@ describe("throttling and HTTP 500s on some calls", () => {
     expect(held).toHaveLength(1);
     expect((held[0].Listeners as { EndpointGroups: unknown[] }[]).map((l) => l.EndpointGroups.length)).toEqual([2]);
     expect(await planStatus(d)).toBe(0);
-  });
+  }));
 });
 
 describe("a long IN_PROGRESS", () => {
-  it("is waited out: the provider polls until DEPLOYED, then carries on", async () => {
-    const d = await initialized("slow");
+  it.concurrent("is waited out: the provider polls until DEPLOYED, then carries on", withOwnApi(async (aws) => {
+    const d = await initialized(aws, "slow");
     const before = aws.ga.calls().length;
     aws.ga.injectFault({ kind: "slow-deploy", operation: "CreateAccelerator", ms: 8000 });
     const started = Date.now();
@@ -69,7 +86,7 @@ describe("a long IN_PROGRESS", () => {
     expect(statuses.indexOf("DEPLOYED")).toBeGreaterThan(2);
     expect(statuses.slice(0, statuses.indexOf("DEPLOYED")).every((s) => s === "IN_PROGRESS")).toBe(true);
     expect(await planStatus(d)).toBe(0);
-  });
+  }));
 });
 
 describe("an apply killed with SIGKILL half-way", () => {
@@ -77,8 +94,8 @@ describe("an apply killed with SIGKILL half-way", () => {
   // TF_STATE_PERSIST_INTERVAL is ignored). Here the listener takes 21 s to deploy, so the state holds the
   // accelerator and the listener when the apply is killed, while the endpoint groups' creates are still
   // being throttled: the kill leaves nothing the state does not know about.
-  it("leaves a stale lock that Terraform reports; force-unlock releases it; the next apply adds the rest, with exactly one accelerator", async () => {
-    const d = await initialized("killed");
+  it.concurrent("leaves a stale lock that Terraform reports; force-unlock releases it; the next apply adds the rest, with exactly one accelerator", withOwnApi(async (aws) => {
+    const d = await initialized(aws, "killed");
     const key = "smart-routing/killed.tfstate";
     aws.ga.injectFault({ kind: "slow-deploy", operation: "CreateListener", ms: 21000 });
     aws.ga.injectFault({ kind: "throttle", operation: "CreateEndpointGroup", count: 100000 });
@@ -117,5 +134,5 @@ describe("an apply killed with SIGKILL half-way", () => {
     expect((held[0].Listeners as { EndpointGroups: unknown[] }[]).map((l) => l.EndpointGroups.length)).toEqual([2]);
     expect(aws.ga.calls().filter((c) => c.operation === "CreateAccelerator" && (c.request as { Name?: string }).Name === "killed")).toHaveLength(1);
     expect(await planStatus(d)).toBe(0);
-  });
+  }));
 });

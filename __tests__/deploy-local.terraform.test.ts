@@ -13,35 +13,64 @@ import { configuredShape, lookedUpArns, run, shapeFromModel, staticIps, startLoc
 import { request } from "./support/local-aws";
 import { ROOT, runSynth } from "./support/run";
 
+// Real deploys on a busy 2-core machine: minutes, not the default three.
+jest.setTimeout(900_000);
+
 let aws: LocalAws;
+const apis: LocalAws[] = [];
+type Run = Awaited<ReturnType<typeof deployLocal>>;
+const runs = new Map<string, Run>();
+
+/** A copy of the default config whose stack may be destroyed (its own stack, state key and accelerator name). */
+function destroyableConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), "smart-routing-destroy-config-"));
+  const config = JSON.parse(JSON.stringify(DEFAULT_CONFIG));
+  Object.assign(config.stacks[0], { name: "destroyable" });
+  Object.assign(config.stacks[0].accelerator, { name: "destroyable", protectFromDestroy: false });
+  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+  return join(dir, "config.json");
+}
+
+// The three runs are independent stacks against the same servers, so they run at once.
 beforeAll(async () => {
   aws = await startLocalAws(0);
+  const [byDefault, full, destroyed] = await Promise.all([deployLocal(undefined), deployLocal("examples/full.yaml"), deployLocal(destroyableConfig(), ["--destroy"])]);
+  runs.set("the embedded default", byDefault).set("examples/full.yaml", full).set("destroy", destroyed);
 });
-afterAll(async () => aws?.stop());
+afterAll(async () => {
+  for (const api of apis) await api.stop();
+  await aws?.stop();
+});
 
-/** npm run deploy:local against the test's servers; SMART_ROUTING_CONFIG as given (undefined: the default). */
-function deployLocal(config: string | undefined, args: string[] = []) {
+/**
+ * npm run deploy:local against the test's moto and a Global Accelerator API of the run's own (so runs at
+ * once do not see each other's calls); SMART_ROUTING_CONFIG as given (undefined: the default).
+ */
+async function deployLocal(config: string | undefined, args: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "smart-routing-deploy-local-"));
-  return run(process.execPath, ["scripts/deploy-local.js", ...args], {
+  const api = await startLocalAws(0, aws);
+  apis.push(api);
+  const result = await run(process.execPath, ["scripts/deploy-local.js", ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
       CHECKPOINT_DISABLE: "1",
       SMART_ROUTING_CONFIG: config,
       SMART_ROUTING_DEPLOY_DIR: dir,
-      SMART_ROUTING_S3_ENDPOINT: aws.s3,
-      SMART_ROUTING_GA_ENDPOINT: aws.ga.endpoint,
+      SMART_ROUTING_S3_ENDPOINT: api.s3,
+      SMART_ROUTING_GA_ENDPOINT: api.ga.endpoint,
     },
-  }).then((result) => ({ ...result, dir }));
+  });
+  return { ...result, dir, api };
 }
 
 describe.each([
   ["the embedded default", undefined, { "smart-routing": 4 }],
-  ["examples/full.yaml", "examples/full.yaml", { "ai-models-prod": 8, "ai-models-dualstack": 4 }],
-])("npm run deploy:local on %s", (_name, config, created) => {
-  let result: Awaited<ReturnType<typeof deployLocal>>;
-  beforeAll(async () => {
-    result = await deployLocal(config);
+  ["examples/full.yaml", "examples/full.yaml", { "ai-models-prod": 11, "ai-models-dualstack": 6 }],
+])("npm run deploy:local on %s", (name, config, created) => {
+  let result: Run;
+  beforeAll(() => {
+    result = runs.get(name)!;
   });
 
   it("deploys every stack with cdktf deploy, and the second plan is empty", () => {
@@ -58,7 +87,7 @@ describe.each([
   it("leaves in the Global Accelerator API exactly the accelerators, listeners, groups, endpoints, weights, dials and attributes the config says", async () => {
     const model = loadModel({ SMART_ROUTING_CONFIG: config }).model!;
     for (const stack of model.stacks) {
-      const held = aws.ga.state().accelerators.filter((a) => a.Name === stack.accelerator.name);
+      const held = result.api.ga.state().accelerators.filter((a) => a.Name === stack.accelerator.name);
       expect(held).toHaveLength(1);
       expect(configuredShape(held[0])).toEqual(shapeFromModel(stack, await lookedUpArns(aws, stack)));
       if (stack.accelerator.ipAddresses.length > 0) expect(staticIps(held[0]).slice(0, 2)).toEqual(stack.accelerator.ipAddresses);
@@ -72,22 +101,18 @@ describe.each([
       const deployed = readFileSync(join(result.dir, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8");
       expect(deployed).toBe(reference.stackJson(stack));
       expect(deployed).not.toContain("127.0.0.1");
-      expect(readFileSync(join(result.dir, "cdktf.out", "stacks", stack, "smart_routing_local_override.tf.json"), "utf8")).toContain(aws.ga.endpoint);
+      expect(readFileSync(join(result.dir, "cdktf.out", "stacks", stack, "smart_routing_local_override.tf.json"), "utf8")).toContain(result.api.ga.endpoint);
     }
   });
 });
 
 describe("npm run destroy:local", () => {
-  it("destroys an unprotected stack in the order the API requires and leaves no accelerator behind", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "smart-routing-destroy-config-"));
-    const config = JSON.parse(JSON.stringify(DEFAULT_CONFIG));
-    Object.assign(config.stacks[0], { name: "destroyable" });
-    Object.assign(config.stacks[0].accelerator, { name: "destroyable", protectFromDestroy: false });
-    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-    const result = await deployLocal(join(dir, "config.json"), ["--destroy"]);
+  it("destroys an unprotected stack in the order the API requires and leaves no accelerator behind", () => {
+    const result = runs.get("destroy")!;
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("[destroyable] cdktf destroy: Destroy complete! Resources: 4 destroyed. Changes, in order: DeleteEndpointGroup -> DeleteEndpointGroup -> DeleteListener -> UpdateAccelerator -> DeleteAccelerator");
-    expect(aws.ga.state().accelerators.filter((a) => a.Name === "destroyable")).toEqual([]);
+    expect(result.api.ga.state().accelerators).toEqual([]);
+    expect(result.api.ga.calls().filter((c) => c.operation === "CreateAccelerator")).toHaveLength(1);
   });
 });
 

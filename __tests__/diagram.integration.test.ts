@@ -49,9 +49,12 @@ describe("the routing diagram of examples/full.yaml's ai-models-prod", () => {
     expect(parsed.vertices).toHaveLength(3 + 2 + 5 + endpointCount);
   });
 
-  it("labels groups with dial, operator key and health check, and endpoints with type, weight and key", () => {
-    const useast1 = children(children("accelerator")[0])[1];
-    expect(text(useast1)).toBe("us-east-1<br>dial 50%<br>key inference/us-east-1<br>health TCP :443 every 30s, threshold 3");
+  it("labels groups with dial, operator key, health check, model server and capacity, and endpoints with type, weight and key", () => {
+    const [uswest1, useast1] = children(children("accelerator")[0]);
+    expect(text(useast1)).toBe("us-east-1<br>dial 50%<br>key inference/us-east-1<br>health TCP :443 every 30s, threshold 3<br>capacity 600");
+    expect(text(uswest1)).toBe(
+      "us-west-1<br>dial 100%<br>key inference/us-west-1<br>health HTTP :8000/health every 10s, threshold 3<br>model server vllm<br>capacity 800<br>ports 443→8443",
+    );
     expect(children(useast1).map(text)).toEqual([
       "alb vllm-use1<br>weight 128<br>key inference/us-east-1/vllm-use1",
       "nlb triton-use1 (found by name)<br>weight 200<br>key inference/us-east-1/triton-use1",

@@ -885,7 +885,7 @@ describe("command line", () => {
       callLog: "c.jsonl",
     });
     expect(() => parseArgs(["--port", "abc"])).toThrow(/--port needs a whole number/);
-    expect(() => parseArgs(["--deploy-delay"])).toThrow(/--deploy-delay needs a value/);
+    expect(() => parseArgs(["--deploy-delay-ms"])).toThrow(/--deploy-delay-ms needs a value/);
     expect(() => parseArgs(["--bogus", "1"])).toThrow(/unknown flag --bogus/);
   });
 

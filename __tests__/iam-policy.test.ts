@@ -26,10 +26,19 @@ describe("the plan role", () => {
     expect(ga.every((a) => /^globalaccelerator:(Describe|List)/.test(a))).toBe(true);
   });
 
+  it("lists cross-account resources on * (the action has no resource type), only when a group has a load balancer endpoint", () => {
+    expect(bySid(planRole, "ListCrossAccountResources")).toEqual({ Sid: "ListCrossAccountResources", Effect: "Allow", Action: "globalaccelerator:ListCrossAccountResources", Resource: "*" });
+    expect(bySid(planRole, "ReadGlobalAccelerator")?.Resource).toBe("arn:aws:globalaccelerator::123456789012:accelerator/*");
+    const onlyInstances = validConfig();
+    for (const group of onlyInstances.stacks[0].listeners.flatMap((l: { endpointGroups: unknown[] }) => l.endpointGroups)) group.endpoints = [{ type: "instance", id: "i-0123456789abcdef0" }];
+    expect(bySid(stackPolicies(stackOf(onlyInstances), OPTIONS).planRole, "ListCrossAccountResources")).toBeUndefined();
+  });
+
   it("reads only the stack's state object and writes only its .tflock", () => {
     expect(bySid(planRole, "ReadState")).toMatchObject({ Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-terraform-state/smart-routing/test.tfstate" });
     expect(bySid(planRole, "StateLock")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-terraform-state/smart-routing/test.tfstate.tflock" });
-    expect(bySid(planRole, "ListStateKey")?.Condition).toEqual({ StringEquals: { "s3:prefix": "smart-routing/test.tfstate" } });
+    // The key itself (S3's 404 for a missing state) and the workspace prefix Terraform lists on every run.
+    expect(bySid(planRole, "ListStateKey")?.Condition).toEqual({ StringEquals: { "s3:prefix": ["smart-routing/test.tfstate", "env:/"] } });
     const writes = planRole.Statement.filter((s) => ([] as string[]).concat(s.Action).some((a) => a === "s3:PutObject"));
     expect(writes.flatMap((s) => s.Resource)).toEqual(["arn:aws:s3:::acme-terraform-state/smart-routing/test.tfstate.tflock"]);
   });
@@ -47,8 +56,8 @@ describe("the plan role", () => {
     const config = validConfig();
     Object.assign(config.stacks[0].backend, { dynamodbTable: "locks", kmsKeyId: "1234abcd-12ab-34cd-a6ef-1234567890ab" });
     const { planRole: withBoth } = stackPolicies(stackOf(config), OPTIONS);
-    expect(bySid(withBoth, "LegacyStateLock")?.Resource).toBe("arn:aws:dynamodb:us-west-2:123456789012:table/locks");
-    expect(bySid(withBoth, "StateEncryptionKey")?.Resource).toBe("arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-a6ef-1234567890ab");
+    expect(bySid(withBoth, "LegacyStateLock")).toMatchObject({ Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:us-west-2:123456789012:table/locks" });
+    expect(bySid(withBoth, "StateEncryptionKey")).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-a6ef-1234567890ab" });
   });
 });
 
@@ -60,10 +69,125 @@ describe("the apply role", () => {
     expect(actions(applyRole)).toEqual(expect.arrayContaining(["globalaccelerator:CreateAccelerator", "globalaccelerator:DeleteListener", "s3:PutObject"]));
   });
 
+  it("creates accelerators on * (CreateAccelerator has no resource type) and changes them only under accelerator/*", () => {
+    const { applyRole } = stackPolicies(stackOf(), OPTIONS);
+    expect(bySid(applyRole, "CreateAccelerator")).toEqual({ Sid: "CreateAccelerator", Effect: "Allow", Action: "globalaccelerator:CreateAccelerator", Resource: "*" });
+    expect(bySid(applyRole, "ChangeGlobalAccelerator")?.Resource).toBe("arn:aws:globalaccelerator::123456789012:accelerator/*");
+    expect(bySid(applyRole, "ChangeGlobalAccelerator")?.Action).toContain("globalaccelerator:TagResource");
+    expect(bySid(applyRole, "ChangeGlobalAccelerator")?.Action).not.toContain("globalaccelerator:CreateAccelerator");
+  });
+
+  it("may set up flow-log delivery, and the policy of the flow-log bucket alone, only when the stack has flow logs", () => {
+    expect(bySid(stackPolicies(stackOf(), OPTIONS).applyRole, "FlowLogDelivery")).toBeUndefined();
+    const config = validConfig();
+    config.stacks[0].accelerator.flowLogs = { bucket: "acme-ga-flow-logs", prefix: "test/" };
+    const { applyRole, planRole } = stackPolicies(stackOf(config), OPTIONS);
+    expect(bySid(applyRole, "FlowLogDelivery")).toMatchObject({ Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery"], Resource: "*" });
+    expect(bySid(applyRole, "FlowLogBucketPolicy")).toMatchObject({ Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], Resource: "arn:aws:s3:::acme-ga-flow-logs" });
+    expect(bySid(planRole, "FlowLogDelivery")).toBeUndefined();
+  });
+
+  it("may describe EC2 and load balancers only for lookups, in their regions", () => {
+    const { applyRole } = stackPolicies(stackOf(), OPTIONS);
+    expect(actions(applyRole).filter((a) => a.startsWith("ec2:"))).toEqual([]);
+    expect(applyRole.Statement.filter((s) => [s.Action].flat().includes("elasticloadbalancing:DescribeLoadBalancers")).map((s) => s.Sid)).toEqual(["LookUpLoadBalancers"]);
+  });
+
   it("may delete the accelerator only with the break-glass flag", () => {
     const { applyRole } = stackPolicies(stackOf(), { ...OPTIONS, breakGlass: true });
     expect(actions(applyRole, "Deny")).toEqual([]);
     expect(actions(applyRole)).toContain("globalaccelerator:DeleteAccelerator");
+  });
+});
+
+describe("the custom domain's permissions", () => {
+  const withDns = (dns: Record<string, unknown>, change: (c: ReturnType<typeof validConfig>) => void = () => {}) => {
+    const config = validConfig();
+    config.stacks[0].dns = dns;
+    change(config);
+    return stackPolicies(stackOf(config), OPTIONS);
+  };
+
+  it("let the plan role find a zone given by name and read its records, and change nothing in Route 53", () => {
+    const { planRole } = withDns({ zone: "example.com", names: ["api.example.com"] });
+    expect(bySid(planRole, "FindHostedZone")).toEqual({ Sid: "FindHostedZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" });
+    expect(bySid(planRole, "ReadDnsRecords")).toMatchObject({
+      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+      Resource: "arn:aws:route53:::hostedzone/*",
+    });
+    expect(actions(planRole).filter((a) => a.startsWith("route53:Change"))).toEqual([]);
+  });
+
+  it("let the apply role change only the stack's names, A records only, and wait for the changes", () => {
+    const { applyRole } = withDns({ zone: "example.com", names: ["API.example.com", "example.com"] });
+    expect(bySid(applyRole, "ChangeDnsRecords")).toEqual({
+      Sid: "ChangeDnsRecords",
+      Effect: "Allow",
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: "arn:aws:route53:::hostedzone/*",
+      Condition: {
+        "ForAllValues:StringEquals": {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com", "example.com"],
+          "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+        },
+      },
+    });
+    expect(bySid(applyRole, "WaitForDnsChanges")).toMatchObject({ Action: "route53:GetChange", Resource: "arn:aws:route53:::change/*" });
+  });
+
+  it("name the zone's ARN when the config gives its ID, add AAAA for dual stack, and need no zone lookup", () => {
+    const { planRole, applyRole } = withDns({ zoneId: "Z0123456789ABCDEFGHIJ", names: ["api.example.com"] }, (c) => {
+      c.stacks[0].accelerator.ipAddressType = "DUAL_STACK";
+      c.stacks[0].listeners[0].endpointGroups[0].endpoints.shift();
+    });
+    expect(bySid(planRole, "FindHostedZone")).toBeUndefined();
+    expect(bySid(planRole, "ReadDnsRecords")).toMatchObject({ Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ" });
+    expect(bySid(applyRole, "ChangeDnsRecords")).toMatchObject({
+      Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+      Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"] } },
+    });
+  });
+
+  it("are absent without a custom domain", () => {
+    const { planRole, applyRole } = stackPolicies(stackOf(), OPTIONS);
+    expect([...actions(planRole), ...actions(applyRole)].filter((a) => a.startsWith("route53:"))).toEqual([]);
+  });
+});
+
+describe("the Shield permissions", () => {
+  const shielded = () => {
+    const config = validConfig();
+    config.stacks[0].accelerator.shield = true;
+    return stackPolicies(stackOf(config), OPTIONS);
+  };
+
+  it("let the apply role create a protection only tagged with its stack, and change only protections tagged so", () => {
+    const { applyRole } = shielded();
+    expect(bySid(applyRole, "ProtectTheAccelerator")).toEqual({
+      Sid: "ProtectTheAccelerator",
+      Effect: "Allow",
+      Action: "shield:CreateProtection",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestTag/smart-routing:stack": "test" } },
+    });
+    expect(bySid(applyRole, "ChangeShieldProtection")).toEqual({
+      Sid: "ChangeShieldProtection",
+      Effect: "Allow",
+      Action: ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"],
+      Resource: "arn:aws:shield::123456789012:protection/*",
+      Condition: { StringEquals: { "aws:ResourceTag/smart-routing:stack": "test" } },
+    });
+  });
+
+  it("let the plan role read only the stack's protection, and are absent without shield", () => {
+    const { planRole } = shielded();
+    expect(bySid(planRole, "ReadShieldProtection")).toMatchObject({
+      Action: ["shield:DescribeProtection", "shield:ListTagsForResource"],
+      Condition: { StringEquals: { "aws:ResourceTag/smart-routing:stack": "test" } },
+    });
+    expect(actions(planRole).filter((a) => a.startsWith("shield:") && !/^shield:(Describe|List)/.test(a))).toEqual([]);
+    const { planRole: plain, applyRole } = stackPolicies(stackOf(), OPTIONS);
+    expect([...actions(plain), ...actions(applyRole)].filter((a) => a.startsWith("shield:"))).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ROOT } from "./support/run";
 
 describe("provider imports", () => {
-  it("load only the five provider modules a synth uses", async () => {
+  it("load only the eight provider modules a synth uses", async () => {
     // GIVEN the synth's own bundle inputs WHEN listed THEN only these provider modules appear
     const result = await build({ entryPoints: [join(ROOT, "main.ts")], bundle: true, platform: "node", write: false, metafile: true, logLevel: "silent" });
     const providerModules = Object.keys(result.metafile.inputs)
@@ -14,10 +14,13 @@ describe("provider imports", () => {
       .sort();
     expect(providerModules).toEqual([
       "lib/data-aws-lb/index.js",
+      "lib/data-aws-route53-zone/index.js",
       "lib/globalaccelerator-accelerator/index.js",
       "lib/globalaccelerator-endpoint-group/index.js",
       "lib/globalaccelerator-listener/index.js",
       "lib/provider/index.js",
+      "lib/route53-record/index.js",
+      "lib/shield-protection/index.js",
     ]);
   });
 });

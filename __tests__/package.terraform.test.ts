@@ -16,7 +16,7 @@ const { terraformAvailability, terraformEnv, terraformAsync } = require("../scri
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startS3Server, createStateBucket } = require("../scripts/lib/moto-server");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createKmsKey, createLoadBalancer, createLockTable } = require("../scripts/lib/moto-fixtures");
+const { createHostedZone, createKmsKey, createLoadBalancer, createLockTable } = require("../scripts/lib/moto-fixtures");
 
 const env = terraformEnv(terraformAvailability().mirror);
 const BUCKET = "handoff-team-state";
@@ -41,7 +41,11 @@ beforeAll(async () => {
   for (const config of [undefined, "examples/full.yaml"]) {
     const run = runPackage(config);
     expect(run).toMatchObject({ status: 0, stderr: expect.not.stringContaining("error") });
-    for (const stack of modelOf(config).stacks) packages[stack.name] = join(run.outdir, stack.name);
+    for (const stack of modelOf(config).stacks) {
+      packages[stack.name] = join(run.outdir, stack.name);
+      // The custom domain's public zone, which the package's data source finds by name.
+      if (stack.dns?.zone !== undefined) await createHostedZone(s3.endpoint, stack.dns.zone);
+    }
   }
 }, TIMEOUT);
 

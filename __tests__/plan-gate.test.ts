@@ -4,9 +4,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadModel } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
+import { reviewCapacity } from "../src/plan-gate/capacity";
 import { readPlan } from "../src/plan-gate/plan-json";
-import { renderMarkdown, renderText } from "../src/plan-gate/render";
+import { gatePassed, renderMarkdown, renderText } from "../src/plan-gate/render";
 import { passed, reviewPlan, type GatePolicy } from "../src/plan-gate/review";
 import { ROOT } from "./support/run";
 
@@ -98,6 +100,49 @@ describe("the plan gate", () => {
   });
 });
 
+describe("the gate's capacity check", () => {
+  // Plans of examples/llm-multi-region.yaml recorded against the local AWS API, with and without -var.
+  const llm = loadModel({ SMART_ROUTING_CONFIG: "examples/llm-multi-region.yaml" }).model!.stacks[0];
+  const plan = (name: string) => readPlan(readFileSync(fixture(name), "utf8"), name);
+
+  it("passes the plan of the config's own dials and weights: every region within its capacity", () => {
+    expect(reviewCapacity(plan("llm-create"), llm)).toEqual({
+      checked: true,
+      strict: false,
+      groups: ["chat/us-east-1: dial 100", "chat/eu-west-1: dial 100", "chat/us-west-2: dial 100", "chat/ap-northeast-1: dial 100"],
+      overloads: [],
+    });
+  });
+
+  it("reads a -var traffic_dials override from the plan: draining us-east-1 overloads us-west-2 (North America's next closest)", () => {
+    const review = reviewCapacity(plan("llm-drain-us-east-1"), llm, true);
+    expect(review.groups[0]).toBe("chat/us-east-1: dial 0");
+    expect(review.overloads).toEqual([{ listener: "chat", region: "us-west-2", load: 900, capacity: 700 }]);
+    expect(gatePassed(reviewPlan(plan("llm-drain-us-east-1"), llm), review)).toBe(false);
+    expect(gatePassed(reviewPlan(plan("llm-drain-us-east-1"), llm), { ...review, strict: false })).toBe(true);
+  });
+
+  it("reads -var endpoint_weights from the plan: every weight of ap-northeast-1 at 0 sends Asia to eu-west-1, over its capacity", () => {
+    const review = reviewCapacity(plan("llm-weights-zero-ap-northeast-1"), llm);
+    expect(review.groups[3]).toBe("chat/ap-northeast-1: dial 100, every weight 0");
+    expect(review.overloads).toEqual([{ listener: "chat", region: "eu-west-1", load: 1270, capacity: 1000 }]);
+  });
+
+  it("counts a group the plan deletes or lacks as taking no traffic", () => {
+    const data = JSON.parse(readFileSync(fixture("llm-create"), "utf8"));
+    data.resource_changes = data.resource_changes.filter((rc: { address: string }) => rc.address !== "aws_globalaccelerator_endpoint_group.chat_eu-west-1");
+    const review = reviewCapacity(readPlan(JSON.stringify(data), "p"), llm);
+    expect(review.groups[1]).toBe("chat/eu-west-1: not in the plan, no traffic");
+    expect(review.overloads.map((o) => o.region)).toEqual(["us-east-1"]);
+  });
+
+  it("checks nothing for a stack without demand and capacity, and says nothing about it", () => {
+    const review = reviewCapacity(plan("listener-moved"), loadModel({}).model!.stacks[0], true);
+    expect(review).toEqual({ checked: false, strict: true, groups: [], overloads: [] });
+    expect(renderText(reviewPlan(plan("listener-moved"), { allowDestroy: [] }), "smart-routing", review)).not.toContain("capacity");
+  });
+});
+
 describe("npm run plan-gate", () => {
   const gate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, ["scripts/plan-gate.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SMART_ROUTING_CONFIG: undefined, ...env } });
@@ -150,6 +195,21 @@ describe("npm run plan-gate", () => {
     const run = gate(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  it("prints the regions the plan would overload and passes; --capacity-strict fails it, in the Markdown too", () => {
+    const env = { SMART_ROUTING_CONFIG: "examples/llm-multi-region.yaml" };
+    const warned = gate([fixture("llm-drain-us-east-1")], env);
+    expect(warned.status).toBe(0);
+    expect(warned.stdout).toContain(
+      "plan-gate: capacity: warning (--capacity-strict would fail the gate): the plan would overload 1 region(s):\n  chat/us-west-2 at 900 / 700 (128.6%)\nplan-gate: passed\n",
+    );
+    const markdown = join(mkdtempSync(join(tmpdir(), "plan-gate-")), "summary.md");
+    const strict = gate([fixture("llm-drain-us-east-1"), "--capacity-strict", "--markdown", markdown], env);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain("plan-gate: capacity: FAILED (--capacity-strict): the plan would overload 1 region(s):\n  chat/us-west-2 at 900 / 700 (128.6%)\nplan-gate: failed\n");
+    expect(readFileSync(markdown, "utf8")).toContain("❌ plan gate failed\n\n7 to create, 0 to update, 0 to replace, 0 to delete, 0 to move\n\n**Capacity (--capacity-strict):** the plan's dials and weights would overload:\n- `chat/us-west-2 at 900 / 700 (128.6%)`");
+    expect(gate([fixture("llm-create"), "--capacity-strict"], env).status).toBe(0);
   });
 
   it("exits 2 when the config has several stacks and --stack names none", () => {

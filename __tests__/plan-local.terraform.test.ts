@@ -1,8 +1,8 @@
 // `npm run plan:local` end to end, as a user runs it: the default config and examples/full.yaml are
 // synthesized, planned against a versioned S3 backend with use_lockfile on a local AWS API, and gated.
 // The JSON Terraform reads is byte for byte what synth wrote (the local endpoints come from the
-// environment, fake keys from an override file); lookups resolve in their own regions;
-// Ctrl-C stops the server it started.
+// environment, fake keys from an override file); lookups resolve in their own regions; DNS records plan in
+// the hosted zone the local API holds, with the Shield protection; Ctrl-C stops the server it started.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,9 +27,11 @@ function planLocal(config: string | undefined) {
 }
 
 type Lookup = [stack: string, endpointGroup: string, regionAndName: string];
+/** Per stack: the alias records it plans (address, name, type, the accelerator attribute they point at) and whether it plans a Shield protection. */
+type Edge = Record<string, { records: [address: string, name: string, type: string, target: string][]; shield: boolean }>;
 
-describe.each<[string, string | undefined, Record<string, string>, Lookup[]]>([
-  ["the embedded default", undefined, { "smart-routing": "smart-routing-terraform-state" }, []],
+describe.each<[string, string | undefined, Record<string, string>, Lookup[], Edge]>([
+  ["the embedded default", undefined, { "smart-routing": "smart-routing-terraform-state" }, [], { "smart-routing": { records: [], shield: false } }],
   [
     "examples/full.yaml",
     "examples/full.yaml",
@@ -38,8 +40,24 @@ describe.each<[string, string | undefined, Record<string, string>, Lookup[]]>([
       ["ai-models-prod", "aws_globalaccelerator_endpoint_group.inference_us-east-1", "us-east-1/triton-use1"],
       ["ai-models-dualstack", "aws_globalaccelerator_endpoint_group.inference_us-west-2", "us-west-2/vllm-usw2"],
     ],
+    {
+      "ai-models-prod": {
+        records: [
+          ["aws_route53_record.A_api_example_com", "api.example.com", "A", "dns_name"],
+          ["aws_route53_record.A_example_com", "example.com", "A", "dns_name"],
+        ],
+        shield: true,
+      },
+      "ai-models-dualstack": {
+        records: [
+          ["aws_route53_record.AAAA_ds_example_com", "ds.example.com", "AAAA", "dual_stack_dns_name"],
+          ["aws_route53_record.A_ds_example_com", "ds.example.com", "A", "dual_stack_dns_name"],
+        ],
+        shield: false,
+      },
+    },
   ],
-])("npm run plan:local on %s", (_name, config, buckets, lookups) => {
+])("npm run plan:local on %s", (_name, config, buckets, lookups, edge) => {
   let run: ReturnType<typeof planLocal>;
   beforeAll(() => {
     run = planLocal(config);
@@ -80,6 +98,27 @@ describe.each<[string, string | undefined, Record<string, string>, Lookup[]]>([
       expect(group.change.after.endpoint_configuration.map((e: { endpoint_id: string }) => e.endpoint_id)).toContain(created[key]);
       expect(created[key]).toMatch(new RegExp(`^arn:aws:elasticloadbalancing:${key.split("/")[0]}:`));
     }
+  });
+
+  it("plans the custom domain's alias records in the hosted zone the local API holds, and the Shield protection on the accelerator", () => {
+    const zones = Object.fromEntries([...run.stdout.matchAll(/\[(\S+)\] hosted zone (\S+): (\S+)/g)].map((m) => [m[1], { name: m[2], id: m[3] }]));
+    for (const [stack, expected] of Object.entries(edge)) {
+      const plan = JSON.parse(readFileSync(join(run.planDir, stack, "plan.json"), "utf8"));
+      const changes = plan.resource_changes as { address: string; type: string; change: { actions: string[]; after: Record<string, unknown> } }[];
+      const records = changes.filter((rc) => rc.type === "aws_route53_record").sort((a, b) => (a.address < b.address ? -1 : 1));
+      expect(records.map((rc) => [rc.address, rc.change.after.name, rc.change.after.type])).toEqual(expected.records.map(([address, name, type]) => [address, name, type]));
+      for (const rc of records) {
+        // The zone's ID is known at plan time: the data source found the zone by name in the local API.
+        expect(rc.change).toMatchObject({ actions: ["create"], after: { zone_id: zones[stack].id, alias: [{ zone_id: "Z2BJ6XQ5FK7U4H", evaluate_target_health: true }] } });
+      }
+      const reference = JSON.parse(readFileSync(join(run.planDir, stack, "cdk.tf.json"), "utf8"));
+      for (const [address, , , target] of expected.records) {
+        expect(reference.resource.aws_route53_record[address.split(".")[1]].alias.name).toBe(`\${aws_globalaccelerator_accelerator.accelerator.${target}}`);
+      }
+      const shield = changes.filter((rc) => rc.type === "aws_shield_protection");
+      expect(shield.map((rc) => [rc.address, rc.change.actions, rc.change.after.name])).toEqual(expected.shield ? [["aws_shield_protection.accelerator", ["create"], `${stack}-accelerator`]] : []);
+    }
+    expect(Object.keys(zones).sort()).toEqual(Object.entries(edge).filter(([, e]) => e.records.length > 0).map(([stack]) => stack).sort());
   });
 
   it("took each stack's S3-native lock in its versioned state bucket", async () => {

@@ -26,7 +26,7 @@ describe("the embedded default config", () => {
 describe("Terraform addresses", () => {
   it("come only from the stack's names: accelerator, listener names, <listener>_<region>, <region>_<lb name>", () => {
     const config = validConfig();
-    config.stacks[0].listeners[1].endpointGroups.push({ region: "eu-west-1", endpoints: [{ type: "alb", lookup: { name: "vllm-euw1" } }] });
+    config.stacks[0].listeners[1].endpointGroups.push({ region: "eu-west-1", endpoints: [{ type: "nlb", lookup: { name: "vllm-euw1" } }] });
     expect(addresses(synthOne(config))).toEqual([
       "aws_globalaccelerator_accelerator.accelerator",
       "aws_globalaccelerator_endpoint_group.inference_us-east-1",

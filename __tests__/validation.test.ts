@@ -12,7 +12,7 @@ import { ALB_USE1, NLB_USE1, validConfig } from "./support/configs";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = any;
 type Change = (c: Config) => void;
-type Group = keyof typeof rules | "the config's shape and keys" | "names" | "the accelerator" | "listeners" | "port ranges" | "endpoint groups" | "health checks" | "endpoints" | "port overrides" | "the stack" | "the backend";
+type Group = keyof typeof rules | "the config's shape and keys" | "names" | "the accelerator" | "listeners" | "port ranges" | "endpoint groups" | "health checks" | "model servers" | "endpoints" | "port overrides" | "the stack" | "the backend" | "DNS" | "capacity and demand";
 /** A config that breaks the check, with the one error it gets; or a config at the edge of what it allows. */
 type Case =
   | readonly [group: Group, verdict: "reject", name: string, change: Change, path: string, message: string]
@@ -44,6 +44,13 @@ const groupsInAll = (total: number) => (c: Config) => {
 const L0 = "stacks[0].listeners[0]";
 const G0 = `${L0}.endpointGroups[0]`;
 
+/** A stack's custom domain in the zone example.com. */
+const dns = (c: Config, more: Record<string, unknown> = {}) => (stack(c).dns = { zone: "example.com", names: ["api.example.com"], ...more });
+/** A second stack with its own state key and the given DNS names. */
+const secondStack = (names: string[]) => (c: Config) =>
+  c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "other.tfstate" }, dns: { zone: "example.com", names } });
+const DNS_NAME_ALLOWED = 'a DNS name such as "api.example.com": labels of 1-63 letters, digits or hyphens (no hyphen at either end) joined by dots, 253 characters at most, no trailing dot';
+
 /**
  * Every check, as [group, verdict, what, change, (path, exact message)]: a cross-field rule's group is
  * its name in rules.ts; the schema's checks on single fields are grouped by the part they guard.
@@ -53,6 +60,9 @@ const CASES: readonly Case[] = [
   ["portRangeInOrder", "accept", "a range whose end equals its start", (c) => (listener(c).portRanges = [{ fromPort: 443, toPort: 443 }])],
   ["healthCheckPathNeedsHttp", "reject", "a health-check path on a TCP check", (c) => (group(c).healthCheck.protocol = "TCP"), `${G0}.healthCheck.path`, "is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)"],
   ["healthCheckPathNeedsHttp", "accept", "a path with a query string on HTTPS", (c) => ((group(c).healthCheck.protocol = "HTTPS"), (group(c).healthCheck.path = "/v1/health?deep=true&x=%20"))],
+  ["healthCheckPathNeedsHttp", "accept", "a path without a protocol on a group whose model-server preset makes the check HTTP", (c) => ((group(c).modelServer = "vllm"), (group(c).healthCheck = { path: "/v1/models" }))],
+  ["healthCheckPathNeedsHttp", "reject", "a path on a preset group whose protocol is set to TCP", (c) => ((group(c).modelServer = "vllm"), (group(c).healthCheck = { protocol: "TCP", path: "/v1/models" })), `${G0}.healthCheck.path`, "is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)"],
+  ["healthCheckPathNeedsHttp", "reject", "a path on a group of only load balancers, where a preset sets nothing", (c) => ((group(c, 1).modelServer = "vllm"), (group(c, 1).healthCheck = { path: "/v1/models" })), `${L0}.endpointGroups[1].healthCheck.path`, "is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)"],
   ["eipWithoutClientIpPreservation", "reject", "client IP preservation on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = true), `${G0}.endpoints[0].clientIpPreservation`, "is not supported for Elastic IP endpoints (allowed: false or omitted)"],
   ["eipWithoutClientIpPreservation", "accept", "client IP preservation false on an Elastic IP", (c) => (endpoint(c).clientIpPreservation = false)],
   ["instanceKeepsClientIp", "reject", "client IP preservation off on an instance", (c) => (endpoint(c, 0, 1).clientIpPreservation = false), `${G0}.endpoints[1].clientIpPreservation`, "is always on for EC2 instance endpoints (allowed: true or omitted)"],
@@ -74,6 +84,8 @@ const CASES: readonly Case[] = [
   ["oneEndpointGroupPerRegion", "accept", "one region in two listeners", (c) => listener(c, 1).endpointGroups.push({ region: "us-west-1", endpoints: [{ type: "instance", id: "i-0123abcd" }] })],
   ["overrideListenerPortInListener", "reject", "an override of a port the listener lacks", (c) => (group(c).portOverrides = [{ listenerPort: 80, endpointPort: 8080 }]), `${G0}.portOverrides[0].listenerPort`, "80 is not a port of this listener (its ranges: 443)"],
   ["overrideListenerPortInListener", "accept", "an override of the first port of a range", (c) => ((listener(c).portRanges = [{ fromPort: 440, toPort: 443 }]), (group(c).portOverrides = [{ listenerPort: 440, endpointPort: 8443 }]))],
+  ["capacityOnEveryGroup", "reject", "a capacity on one group of a listener only", (c) => (group(c).capacity = 400), `${L0}.endpointGroups[1].capacity`, "is required: endpointGroups[0] has a capacity, so every group of this listener needs one (in the unit of the stack's demand), or none does"],
+  ["capacityOnEveryGroup", "accept", "a capacity on every group of one listener and on none of the other", (c) => ((group(c).capacity = 400), (group(c, 1).capacity = 250.5))],
   ["uniqueListenerNames", "reject", "two listeners with one name", (c) => (listener(c, 1).name = "inference"), "stacks[0].listeners[1].name", '"inference" is already the name of listeners[0]'],
   ["uniqueListenerNames", "accept", "two listeners with names that differ", (c) => (listener(c, 1).name = "inference-2")],
   ["renamedFromAFormerName", "reject", "a listener renamed from its own name", (c) => (listener(c).renamedFrom = "inference"), `${L0}.renamedFrom`, "is this listener's own name; remove renamedFrom once the rename is applied"],
@@ -82,18 +94,23 @@ const CASES: readonly Case[] = [
   ["renamedFromAFormerName", "accept", "a listener renamed from a former name", (c) => (listener(c).renamedFrom = "inference-v1")],
   ["endpointGroupQuota", "reject", "43 endpoint groups in one accelerator", groupsInAll(43), "stacks[0].listeners", "have 43 endpoint groups in all; an accelerator allows at most 42"],
   ["endpointGroupQuota", "accept", "42 endpoint groups in one accelerator", groupsInAll(42)],
-  ["noOverlappingPortRanges", "reject", "ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
-  ["noOverlappingPortRanges", "reject", "ranges that overlap across listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }]), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap in one listener", (c) => (listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 400, toPort: 500 }]), `${L0}.portRanges[1]`, "400-500 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap across two TCP listeners", (c) => ((listener(c, 1).protocol = "TCP"), (listener(c, 1).portRanges = [{ fromPort: 440, toPort: 450 }])), "stacks[0].listeners[1].portRanges[0]", "440-450 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator"],
+  ["noOverlappingPortRanges", "reject", "ranges that overlap across two UDP listeners", (c) => stack(c).listeners.push({ ...listener(c, 1), name: "quic", portRanges: [{ fromPort: 9010, toPort: 9020 }] }), "stacks[0].listeners[2].portRanges[0]", "9010-9020 overlaps listeners[1].portRanges[0] (9000-9010); port ranges of one protocol (UDP) must not overlap within an accelerator"],
   ["noOverlappingPortRanges", "accept", "adjacent ranges in two listeners", (c) => (listener(c, 1).portRanges = [{ fromPort: 444, toPort: 450 }])],
-  ["overrideEndpointPortOutsideListeners", "reject", "an override onto a listener port", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
+  ["noOverlappingPortRanges", "accept", "a TCP and a UDP listener on the same port (HTTP/3 beside HTTPS, an NLB's TCP_UDP listener)", (c) => (listener(c, 1).portRanges = [{ fromPort: 443 }])],
+  ["albNotOnUdpListener", "reject", "an ALB on a UDP listener", (c) => listener(c, 1).endpointGroups[0].endpoints.push({ type: "alb", lookup: { name: "vllm-apne1" } }), "stacks[0].listeners[1].endpointGroups[0].endpoints[1].type", 'is "alb" on a UDP listener, but an Application Load Balancer has no UDP listeners, so no traffic could reach it (use an nlb, instance or eip endpoint, or a TCP listener)'],
+  ["albNotOnUdpListener", "accept", "an NLB on a UDP listener", (c) => listener(c, 1).endpointGroups[0].endpoints.push({ type: "nlb", lookup: { name: "triton-apne1" } })],
+  ["overrideEndpointPortOutsideListeners", "reject", "an override onto a port of a listener of the other protocol", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9005 }]), `${G0}.portOverrides[0].endpointPort`, "9005 is inside listeners[1]'s port range 9000-9010; an endpoint port must be outside every listener port range"],
   ["overrideEndpointPortOutsideListeners", "accept", "an override onto the port just above a listener range", (c) => (group(c).portOverrides = [{ listenerPort: 443, endpointPort: 9011 }])],
   ["dualStackWithoutElasticIps", "reject", "an Elastic IP on a dual-stack accelerator", (c) => (stack(c).accelerator.ipAddressType = "DUAL_STACK"), `${G0}.endpoints[0].type`, 'is "eip", but a DUAL_STACK accelerator accepts only alb, nlb and instance endpoints'],
   ["dualStackWithoutElasticIps", "accept", "a dual-stack accelerator without Elastic IPs", (c) => ((stack(c).accelerator.ipAddressType = "DUAL_STACK"), group(c).endpoints.shift())],
   ["byoipAddress", "reject", "a BYOIP address with /32", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7/32"]), "stacks[0].accelerator.ipAddresses[0]", 'must be written without the /32 suffix (198.51.100.7), received "198.51.100.7/32"'],
   ["byoipAddress", "reject", "a BYOIP address that is not IPv4", (c) => (stack(c).accelerator.ipAddresses = ["2001:db8::1"]), "stacks[0].accelerator.ipAddresses[0]", 'must be an IPv4 address, received "2001:db8::1"'],
   ["byoipAddress", "accept", "two BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["198.51.100.7", "198.51.100.8"])],
-  ["stateKeyFormat", "reject", "a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "/state.tfstate"'],
-  ["stateKeyFormat", "reject", "a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received "a/../b.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with a leading slash", (c) => (stack(c).backend.key = "/state.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received "/state.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with ..", (c) => (stack(c).backend.key = "a/../b.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received "a/../b.tfstate"'],
+  ["stateKeyFormat", "reject", "a state key with a line break", (c) => (stack(c).backend.key = "prod\n.tfstate"), "stacks[0].backend.key", 'must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received "prod\\n.tfstate"'],
   ["stateKeyFormat", "accept", "a state key in nested folders", (c) => (stack(c).backend.key = "teams/ai/prod.tfstate")],
   ["stateIsLocked", "reject", "no state locking", (c) => (stack(c).backend.lockfile = false), "stacks[0].backend.lockfile", "is false and no dynamodbTable is set, so state would have no lock (set lockfile: true, or give dynamodbTable)"],
   ["stateIsLocked", "accept", "DynamoDB locking instead of the lockfile", (c) => Object.assign(stack(c).backend, { lockfile: false, dynamodbTable: "terraform-locks" })],
@@ -101,6 +118,15 @@ const CASES: readonly Case[] = [
   ["uniqueStackNames", "accept", "two stacks with different names and explicit keys", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "other.tfstate" } })],
   ["uniqueStateKeys", "reject", "two stacks with one state key", (c) => c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "smart-routing/test.tfstate" } }), "stacks[1].backend.key", "s3://acme-terraform-state/smart-routing/test.tfstate is already the state of stacks[0]; every stack needs its own state key"],
   ["uniqueStateKeys", "accept", "two stacks with their own state keys", (c) => c.stacks.push({ ...stack(c), name: "other" })],
+  ["dnsZoneOrZoneId", "reject", "a zone given by name and by ID", (c) => dns(c, { zoneId: "Z0123456789ABCDEFGHIJ" }), "stacks[0].dns.zoneId", "cannot be combined with zone: give the hosted zone's name in zone, or its ID in zoneId, not both"],
+  ["dnsZoneOrZoneId", "reject", "no zone at all", (c) => (stack(c).dns = { names: ["api.example.com"] }), "stacks[0].dns.zone", 'is required (the hosted zone\'s name, such as "example.com"), or zoneId (its ID)'],
+  ["dnsZoneOrZoneId", "accept", "a zone given by ID only", (c) => (stack(c).dns = { zoneId: "Z0123456789ABCDEFGHIJ", names: ["api.example.com"], evaluateTargetHealth: false })],
+  ["dnsNamesInZone", "reject", "a name in another domain", (c) => dns(c, { names: ["api.example.org"] }), "stacks[0].dns.names[0]", '"api.example.org" is not in the zone "example.com": a name must be "example.com" or end with ".example.com"'],
+  ["dnsNamesInZone", "reject", "a name that only ends with the zone's letters", (c) => dns(c, { names: ["notexample.com"] }), "stacks[0].dns.names[0]", '"notexample.com" is not in the zone "example.com": a name must be "example.com" or end with ".example.com"'],
+  ["dnsNamesInZone", "accept", "the zone's apex and a name below it, in any case", (c) => dns(c, { zone: "Example.com", names: ["example.com", "API.eu.example.COM"] })],
+  ["uniqueDnsNames", "reject", "one name twice in a stack, in two cases", (c) => dns(c, { names: ["api.example.com", "API.example.com"] }), "stacks[0].dns.names[1]", '"API.example.com" is already stacks[0].dns.names[0]; a name can point at one accelerator only'],
+  ["uniqueDnsNames", "reject", "one name in two stacks", (c) => (dns(c), secondStack(["www.example.com", "api.example.com"])(c)), "stacks[1].dns.names[1]", '"api.example.com" is already stacks[0].dns.names[0]; a name can point at one accelerator only'],
+  ["uniqueDnsNames", "accept", "two stacks with their own names in one zone", (c) => (dns(c), secondStack(["api-staging.example.com"])(c))],
   ["the config's shape and keys", "reject", "an unknown top-level key", (c) => (c.verison = 1), "verison", 'is not a known key; did you mean "version"? allowed: $schema, version, stacks'],
   ["the config's shape and keys", "reject", "a misspelt listener key", (c) => (listener(c).protocl = "TCP"), `${L0}.protocl`, 'is not a known key; did you mean "protocol"? allowed: name, protocol, portRanges, clientAffinity, endpointGroups, renamedFrom'],
   ["the config's shape and keys", "reject", "a version other than 1", (c) => (c.version = 2), "version", "must be 1, received 2"],
@@ -117,10 +143,17 @@ const CASES: readonly Case[] = [
   ["names", "reject", "an accelerator name of 65 characters", (c) => (stack(c).accelerator.name = "a".repeat(65)), "stacks[0].accelerator.name", `must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "${"a".repeat(65)}"`],
   ["names", "reject", "a renamedFrom that is no listener name", (c) => (listener(c).renamedFrom = "Old_Name"), `${L0}.renamedFrom`, 'must be a listener name matching ^[a-z][a-z0-9-]{0,31}$, received "Old_Name"'],
   ["names", "reject", "a lookup name with an underscore", (c) => (endpoint(c, 1, 1).lookup.name = "triton_use1"), `${L0}.endpointGroups[1].endpoints[1].lookup.name`, 'must be a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end), received "triton_use1"'],
+  ["names", "reject", "a stack named constructor, a name cdktf cannot give a construct", (c) => (stack(c).name = "constructor"), "stacks[0].name", 'must not be "constructor", a name cdktf cannot give a construct (every JavaScript object already has it); choose another name'],
+  ["names", "reject", "a listener named constructor", (c) => (listener(c).name = "constructor"), `${L0}.name`, 'must not be "constructor", a name cdktf cannot give a construct (every JavaScript object already has it); choose another name'],
+  ["names", "accept", "a stack and a listener named prototype, a name objects do not have", (c) => ((stack(c).name = "prototype"), (listener(c).name = "prototype"))],
   ["names", "accept", "an accelerator name of 64 characters", (c) => (stack(c).accelerator.name = "a".repeat(64))],
   ["the accelerator", "reject", "an unknown IP address type", (c) => (stack(c).accelerator.ipAddressType = "IPV6"), "stacks[0].accelerator.ipAddressType", 'must be one of "IPV4", "DUAL_STACK", received "IPV6"'],
   ["the accelerator", "reject", "three BYOIP addresses", (c) => (stack(c).accelerator.ipAddresses = ["1.1.1.1", "1.1.1.2", "1.1.1.3"]), "stacks[0].accelerator.ipAddresses", "allows at most 2 addresses, received 3"],
   ["the accelerator", "reject", "flow logs given as true", (c) => (stack(c).accelerator.flowLogs = true), "stacks[0].accelerator.flowLogs", "must be false or a mapping with bucket (and prefix), received true"],
+  ["the accelerator", "reject", "Shield given as text", (c) => (stack(c).accelerator.shield = "yes"), "stacks[0].accelerator.shield", 'must be a boolean, received "yes"'],
+  ["the accelerator", "accept", "Shield on", (c) => (stack(c).accelerator.shield = true)],
+  ["the accelerator", "reject", "a flow-log prefix of 256 characters", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "p".repeat(256) }), "stacks[0].accelerator.flowLogs.prefix", `must be at most 255 characters long, received "${"p".repeat(76)}...`],
+  ["the accelerator", "reject", "a flow-log prefix Terraform would read as an expression", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/${var.env}/" }), "stacks[0].accelerator.flowLogs.prefix", 'must not contain "${" or "%{", which Terraform would read as an expression, received "ga/${var.env}/"'],
   ["the accelerator", "accept", "flow logs with a bucket and a prefix", (c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs", prefix: "ga/" })],
   ["listeners", "reject", "a listener protocol of HTTP", (c) => (listener(c).protocol = "HTTP"), `${L0}.protocol`, 'must be one of "TCP", "UDP", received "HTTP"'],
   ["listeners", "reject", "an unknown client affinity", (c) => (listener(c).clientAffinity = "STICKY"), `${L0}.clientAffinity`, 'must be one of "NONE", "SOURCE_IP", received "STICKY"'],
@@ -146,6 +179,14 @@ const CASES: readonly Case[] = [
   ["health checks", "reject", "a health-check port of 70000", (c) => (group(c).healthCheck.port = 70000), `${G0}.healthCheck.port`, "must be an integer from 1 to 65535, received 70000"],
   ["health checks", "accept", "a health-check interval of 30", (c) => (group(c).healthCheck.intervalSeconds = 30)],
   ["health checks", "accept", "thresholds of 1 and 10", (c) => ((group(c).healthCheck.thresholdCount = 1), (listener(c, 1).endpointGroups[0].healthCheck = { thresholdCount: 10 }))],
+  ["model servers", "reject", "a model server there is no preset for", (c) => (group(c).modelServer = "vllm2"), `${G0}.modelServer`, 'must be one of "vllm", "tgi", "triton", "sglang", "llama-cpp", "ollama", "ray-serve", "trtllm", "kserve", received "vllm2"'],
+  ["model servers", "accept", "every preset on a group of instances and on a group of load balancers", (c) => {
+    for (const server of ["vllm", "tgi", "triton", "sglang", "llama-cpp", "ollama", "ray-serve", "trtllm", "kserve"]) {
+      group(c).modelServer = server;
+      group(c, 1).modelServer = server;
+      expect(validateConfig(c).ok).toBe(true);
+    }
+  }],
   ["endpoints", "reject", "a weight of 256", (c) => (endpoint(c).weight = 256), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 256"],
   ["endpoints", "reject", "a fractional weight", (c) => (endpoint(c).weight = 12.5), `${G0}.endpoints[0].weight`, "must be an integer from 0 to 255, received 12.5"],
   ["endpoints", "reject", "a weight given as text", (c) => (endpoint(c).weight = "high"), `${G0}.endpoints[0].weight`, 'must be an integer from 0 to 255, received "high"'],
@@ -164,12 +205,34 @@ const CASES: readonly Case[] = [
   ["the stack", "reject", "allowDestroy naming the accelerator", (c) => (stack(c).allowDestroy = ["listeners", "accelerator"]), "stacks[0].allowDestroy[1]", 'must be "listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs), received "accelerator"'],
   ["the stack", "reject", "allowDestroy given as a string", (c) => (stack(c).allowDestroy = "listeners"), "stacks[0].allowDestroy", 'must be a list, received "listeners"'],
   ["the stack", "reject", "an account ID of 11 digits", (c) => (stack(c).allowedAccountIds = ["12345678901"]), "stacks[0].allowedAccountIds[0]", 'must be a 12-digit AWS account ID, received "12345678901"'],
+  ["the stack", "reject", "an empty allowedAccountIds", (c) => (stack(c).allowedAccountIds = []), "stacks[0].allowedAccountIds", "must have at least 1 item, received 0"],
+  ["the stack", "reject", "an empty tag key", (c) => (stack(c).tags = { "": "x" }), 'stacks[0].tags[""]', 'is not an allowed key: must be at least 1 character long, received ""'],
+  ["the stack", "reject", "a tag value of 257 characters", (c) => (stack(c).tags = { "cost center": "v".repeat(257) }), 'stacks[0].tags["cost center"]', `must be at most 256 characters long, received "${"v".repeat(76)}...`],
+  ["the stack", "reject", "a tag value Terraform would read as an expression", (c) => (stack(c).tags = { team: "${var.team}" }), "stacks[0].tags.team", 'must not contain "${" or "%{", which Terraform would read as an expression, received "${var.team}"'],
+  ["the stack", "reject", "a tag key with a template directive", (c) => (stack(c).tags = { "%{ if true }x%{ endif }": "y" }), 'stacks[0].tags["%{ if true }x%{ endif }"]', 'is not an allowed key: must not contain "${" or "%{", which Terraform would read as an expression, received "%{ if true }x%{ endif }"'],
+  ["the stack", "accept", "tags with a dollar sign and braces that open no expression", (c) => (stack(c).tags = { "cost-$": "{per hour} $ {x}" })],
   ["the stack", "accept", "allowDestroy of listeners and endpoint groups", (c) => (stack(c).allowDestroy = ["listeners", "endpointGroups"])],
   ["the stack", "accept", "an empty allowDestroy", (c) => (stack(c).allowDestroy = [])],
   ["the stack", "accept", "an empty tags map and two account IDs", (c) => ((stack(c).tags = {}), (stack(c).allowedAccountIds = ["123456789012", "210987654321"]))],
+  ["DNS", "reject", "a name with an underscore", (c) => dns(c, { names: ["api_v1.example.com"] }), "stacks[0].dns.names[0]", `must be ${DNS_NAME_ALLOWED}, received "api_v1.example.com"`],
+  ["DNS", "reject", "a name with a trailing dot", (c) => dns(c, { names: ["api.example.com."] }), "stacks[0].dns.names[0]", `must be ${DNS_NAME_ALLOWED}, received "api.example.com."`],
+  ["DNS", "reject", "a label that ends with a hyphen", (c) => dns(c, { names: ["api-.example.com"] }), "stacks[0].dns.names[0]", `must be ${DNS_NAME_ALLOWED}, received "api-.example.com"`],
+  ["DNS", "reject", "a label of 64 characters", (c) => dns(c, { names: [`${"a".repeat(64)}.example.com`] }), "stacks[0].dns.names[0]", `must be ${DNS_NAME_ALLOWED}, received "${"a".repeat(64)}.example.com"`],
+  ["DNS", "reject", "a zone of one label", (c) => dns(c, { zone: "com", names: ["example.com"] }), "stacks[0].dns.zone", `must be ${DNS_NAME_ALLOWED}, received "com"`],
+  ["DNS", "reject", "a zone ID in lower case", (c) => (stack(c).dns = { zoneId: "z0123456789abcdefghij", names: ["api.example.com"] }), "stacks[0].dns.zoneId", 'must be a Route 53 hosted zone ID ("Z" and up to 31 capital letters or digits), received "z0123456789abcdefghij"'],
+  ["DNS", "reject", "no names", (c) => dns(c, { names: [] }), "stacks[0].dns.names", "must list at least one name"],
+  ["DNS", "reject", "a TTL, which an alias record has none of", (c) => dns(c, { ttl: 60 }), "stacks[0].dns.ttl", "is not a known key; allowed: zone, zoneId, names, evaluateTargetHealth"],
+  ["DNS", "accept", "a label of 63 characters and a name of 253", (c) => dns(c, { names: [`${"a".repeat(63)}.example.com`, `${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.${"e".repeat(49)}.example.com`] })],
+  ["capacity and demand", "reject", "a capacity of 0", (c) => ((group(c).capacity = 0), (group(c, 1).capacity = 10)), `${G0}.capacity`, "must be a number above 0, received 0"],
+  ["capacity and demand", "reject", "a negative demand", (c) => (stack(c).demand = { europe: -5 }), "stacks[0].demand.europe", "must be a number of 0 or more, received -5"],
+  ["capacity and demand", "reject", "a misspelt geography", (c) => (stack(c).demand = { eurpoe: 5 }), "stacks[0].demand.eurpoe", 'is not a known key; did you mean "europe"? allowed: north-america, south-america, europe, africa, middle-east, asia, oceania'],
+  ["capacity and demand", "accept", "a demand of 0 and fractional loads for every geography", (c) => (stack(c).demand = { "north-america": 0, "south-america": 1.5, europe: 600, africa: 2, "middle-east": 3, asia: 400, oceania: 0.25 })],
   ["the backend", "reject", "a KMS key ARN Terraform's backend rejects", (c) => (stack(c).backend.kmsKeyId = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"), "stacks[0].backend.kmsKeyId", 'must be a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits), received "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"'],
   ["the backend", "reject", "a bucket name with upper case", (c) => (stack(c).backend.bucket = "Acme-State"), "stacks[0].backend.bucket", 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "Acme-State"'],
   ["the backend", "reject", "a backend region that is no region", (c) => (stack(c).backend.region = "oregon"), "stacks[0].backend.region", 'must be an AWS region name such as "us-west-2", received "oregon"'],
+  ["the backend", "reject", "an empty DynamoDB table name", (c) => (stack(c).backend.dynamodbTable = ""), "stacks[0].backend.dynamodbTable", 'must be at least 1 character long, received ""'],
+  ["the backend", "reject", "a state key Terraform would read as an expression", (c) => (stack(c).backend.key = "state/${path.module}.tfstate"), "stacks[0].backend.key", 'must not contain "${" or "%{", which Terraform would read as an expression, received "state/${path.module}.tfstate"'],
+  ["the backend", "reject", "a DynamoDB table Terraform would read as an expression", (c) => Object.assign(stack(c).backend, { dynamodbTable: "locks-${var.env}" }), "stacks[0].backend.dynamodbTable", 'must not contain "${" or "%{", which Terraform would read as an expression, received "locks-${var.env}"'],
   ["the backend", "accept", "KMS keys by ID, multi-region ID, alias and ARN", (c) => {
     for (const key of ["1234abcd-12ab-34cd-a6ef-1234567890ab", "mrk-a835af0b39c94b86a21a8fc9535df681", "alias/terraform-state", "arn:aws:kms:us-west-2:123456789012:alias/terraform-state"]) {
       stack(c).backend.kmsKeyId = key;
@@ -216,7 +279,7 @@ describe("several mistakes at once", () => {
     const errors = errorsOf((c) => {
       stack(c).accelerator.name = "bad_name";
       listener(c, 1).protocol = "HTTP";
-      listener(c, 1).portRanges = [{ fromPort: 443 }]; // overlaps listener 0
+      listener(c).portRanges = [{ fromPort: 443 }, { fromPort: 443 }];
       group(c).healthCheck.intervalSeconds = 20;
       endpoint(c).weight = 300;
       endpoint(c, 1, 0).id = ALB_USE1.replace("us-east-1", "eu-west-1");
@@ -226,10 +289,32 @@ describe("several mistakes at once", () => {
       'stacks[0].accelerator.name: must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "bad_name"',
       `${G0}.healthCheck.intervalSeconds: must be 10 or 30 (the API allows no other value), received 20`,
       `${G0}.endpoints[0].weight: must be an integer from 0 to 255, received 300`,
-      `${G0}.unknown: is not a known key; allowed: region, trafficDialPercentage, healthCheck, portOverrides, endpoints`,
+      `${G0}.unknown: is not a known key; allowed: region, trafficDialPercentage, healthCheck, portOverrides, endpoints, modelServer, capacity`,
       `${L0}.endpointGroups[1].endpoints[0].id: is a load balancer in eu-west-1, but this endpoint group is in us-east-1`,
       'stacks[0].listeners[1].protocol: must be one of "TCP", "UDP", received "HTTP"',
-      "stacks[0].listeners[1].portRanges[0]: 443 overlaps listeners[0].portRanges[0] (443); port ranges must not overlap within an accelerator",
+      `${L0}.portRanges[1]: 443 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator`,
+    ]);
+  });
+});
+
+describe("follow-up errors", () => {
+  // Found by the fuzz: a rule that reasoned from a value with its own error printed that value raw, and a
+  // line break in it split the error line.
+  it("are not reported for a load balancer in a group whose region has its own error", () => {
+    expect(errorsOf((c) => (group(c, 1).region = "us-east-1\n"))).toEqual([
+      expect.stringMatching(/^stacks\[0\]\.listeners\[0\]\.endpointGroups\[1\]\.region: must be a region Global Accelerator supports \(.*\), received "us-east-1\\n"$/),
+    ]);
+  });
+
+  it("are not reported for two stacks that share a bucket name with its own error", () => {
+    expect(
+      errorsOf((c) => {
+        stack(c).backend.bucket = "acme\nstate";
+        c.stacks.push({ ...stack(c), name: "other", backend: { ...stack(c).backend, key: "smart-routing/test.tfstate" } });
+      }),
+    ).toEqual([
+      'stacks[0].backend.bucket: must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "acme\\nstate"',
+      'stacks[1].backend.bucket: must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), received "acme\\nstate"',
     ]);
   });
 });
@@ -273,5 +358,19 @@ describe("warnings", () => {
       group(c, 1).healthCheck = { protocol: "TCP" };
     };
     expect(warningsOf(mixed)).toEqual([]);
+  });
+
+  it("warn when a model-server preset sits on a group of only load balancers, naming the target group's check, not on a mixed group", () => {
+    expect(warningsOf((c) => (group(c, 1).modelServer = "triton"))).toEqual([
+      `${L0}.endpointGroups[1].modelServer: changes nothing here: this group has only load balancer endpoints, which Global Accelerator checks with their target groups' health checks; set the target group's health check to HTTP /v2/health/ready on port 8000 instead`,
+    ]);
+    expect(warningsOf((c) => ((group(c, 1).modelServer = "triton"), group(c, 1).endpoints.push({ type: "instance", id: "i-0123abcd" })))).toEqual([]);
+  });
+
+  it("warn that ollama's check proves only that the process is up, and not for a server whose check waits for the model", () => {
+    expect(warningsOf((c) => (group(c).modelServer = "ollama"))).toEqual([
+      `${G0}.modelServer: ollama's readiness check proves only that the process is up: GET / answers "Ollama is running" before any model is loaded (Ollama loads models on first use)`,
+    ]);
+    expect(warningsOf((c) => (group(c).modelServer = "llama-cpp"))).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@
 //   npm run bench -- --config FILE      the same arms for another config
 //   npm run bench -- --stacks 1,10,100,200   the scaling series: synth of N generated stacks
 //   npm run bench -- --tests            also time the unit tests and the whole npm test
+//   npm run bench -- --deploy           the deploy rehearsal: npm run deploy:local of the default against
+//                                       a bare terraform init + apply of the same folder, same servers
 //   npm run bench -- --runs 7           repetitions per arm after one warm-up (the usual arm: 3)
 //   npm run bench -- --plan             the CI plan path instead: terraform-plan.yml's per-stack steps and
 //                                       npm run plan:local against bare terraform init + plan (see
@@ -15,11 +17,14 @@
 // cdk.tf.json files must equal the reference's (cdktf's "//" metadata aside), or the bench fails.
 // Results: a table on stdout and JSON in bench/results/ (ignored by git).
 "use strict";
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
+const http = require("node:http");
+const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { stringify } = require("yaml");
+const { terraformAvailability, terraformEnv } = require("../scripts/lib/terraform");
 
 const ROOT = path.join(__dirname, "..");
 const TIME = "/usr/bin/time"; // GNU time, for peak RSS (-f %M)
@@ -28,7 +33,7 @@ delete ENV.SMART_ROUTING_CONFIG;
 delete ENV.SMART_ROUTING_STRICT;
 
 function parseArgs(argv) {
-  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, config: undefined, plan: false };
+  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, deploy: false, config: undefined, plan: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -39,9 +44,10 @@ function parseArgs(argv) {
     else if (flag === "--naive-runs") args.naiveRuns = positive(flag, value());
     else if (flag === "--stacks") args.stacks = value().split(",").map((n) => positive(flag, n));
     else if (flag === "--tests") args.tests = true;
+    else if (flag === "--deploy") args.deploy = true;
     else if (flag === "--config") args.config = path.resolve(value());
     else if (flag === "--plan") args.plan = true;
-    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --config FILE, --plan)`);
+    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --deploy, --config FILE, --plan)`);
   }
   return args;
 }
@@ -254,6 +260,116 @@ function benchStacks(args, work) {
   return { series, slopeMsPerStack: slopeMs, ratioLastToFirst: last.synth.medianSeconds / first.synth.medianSeconds };
 }
 
+/** Starts a server as a child process and resolves its endpoint once `ready` matches its output. */
+function startServer(command, args, ready) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
+    let output = "";
+    const onData = (d) => {
+      output += d;
+      const match = ready.exec(output);
+      if (match) resolve({ endpoint: match[1], stop: () => child.kill("SIGTERM") });
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`${command} exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+/** One HTTP request (the servers' control calls between runs); resolves the status. */
+function httpRequest(url, method) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-west-2/s3/aws4_request, SignedHeaders=host, Signature=0" } });
+    req.on("error", reject);
+    req.on("response", (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    });
+    req.end();
+  });
+}
+
+/**
+ * The deploy rehearsal against the least a Terraform user runs, on the same servers (moto, and the local
+ * Global Accelerator API with no IN_PROGRESS delay), each run from an empty API and no state:
+ *  - bare terraform init + apply of the synthesized folder (with the same local files beside it);
+ *  - the same plus plan -detailed-exitcode, the check deploy:local adds;
+ *  - cdktf deploy alone on that folder (the cdktf CLI's price);
+ *  - npm run deploy:local (synth, seeding, cdktf deploy, the second plan, the report).
+ */
+async function benchDeploy(args, work) {
+  const runs = Math.min(args.runs, 3);
+  const port = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  const moto = await startServer("moto_server", ["-H", "127.0.0.1", "-p", String(await port())], /Running on (http:\/\/127\.0\.0\.1:\d+)/);
+  const ga = await startServer(process.execPath, ["scripts/local-ga-api.js", "--deploy-delay-ms", "0"], /global accelerator API at (http:\/\/\S+)/);
+  try {
+    const deployDir = path.join(work, "deploy");
+    const serverEnv = { SMART_ROUTING_S3_ENDPOINT: moto.endpoint, SMART_ROUTING_GA_ENDPOINT: ga.endpoint, SMART_ROUTING_DEPLOY_DIR: deployDir };
+    // One deploy:local first: it seeds the state bucket and leaves the folder the bare arms copy.
+    runOnce({ name: "deploy:local (first)", command: ["node", "scripts/deploy-local.js"], env: serverEnv });
+    const stackDir = path.join(deployDir, "cdktf.out", "stacks", "smart-routing");
+    const bareDir = path.join(work, "bare");
+    const fresh = async () => {
+      await httpRequest(`${ga.endpoint}/__control/reset`, "POST");
+      await httpRequest(`${moto.endpoint}/smart-routing-terraform-state/smart-routing/smart-routing.tfstate`, "DELETE");
+      fs.rmSync(bareDir, { recursive: true, force: true });
+      fs.mkdirSync(bareDir, { recursive: true });
+      for (const file of ["cdk.tf.json", ".terraform.lock.hcl", "smart_routing_local_override.tf.json", "local-backend.tfbackend"]) fs.copyFileSync(path.join(stackDir, file), path.join(bareDir, file));
+    };
+    const tfEnv = terraformEnv(terraformAvailability().mirror, ENV);
+    const sh = (script) => ["bash", "-c", `set -e; ${script}`];
+    const init = "terraform init -input=false -no-color -lockfile=readonly -backend-config=local-backend.tfbackend >/dev/null";
+    const apply = "terraform apply -auto-approve -input=false -no-color >/dev/null";
+    const arms = {
+      bare: { name: "bare terraform init + apply", command: sh(`${init}; ${apply}`), cwd: bareDir, env: tfEnv },
+      barePlan: { name: "bare init + apply + plan -detailed-exitcode", command: sh(`${init}; ${apply}; terraform plan -detailed-exitcode -input=false -no-color >/dev/null`), cwd: bareDir, env: tfEnv },
+      cdktf: {
+        name: "cdktf deploy (CLI) on the same folder",
+        command: ["node", path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), "deploy", "smart-routing", "--auto-approve", "--skip-synth", "--skip-provider-lock", "--output", path.join(work, "cdktf-arm"), "--no-color"],
+        env: { ...tfEnv, DISABLE_VERSION_CHECK: "true", TF_CLI_ARGS_init: "-backend-config=local-backend.tfbackend" },
+      },
+      deployLocal: { name: "npm run deploy:local (default)", command: ["npm", "run", "--silent", "deploy:local"], env: serverEnv },
+    };
+    // cdktf deploy needs a cdktf.out with a manifest: the folder deploy:local synthesized, copied.
+    const prepareCdktf = async () => {
+      await fresh();
+      fs.rmSync(path.join(work, "cdktf-arm"), { recursive: true, force: true });
+      fs.cpSync(path.join(deployDir, "cdktf.out"), path.join(work, "cdktf-arm"), { recursive: true, filter: (src) => !src.includes(`${path.sep}.terraform`) });
+      arms.cdktf.env.TF_CLI_ARGS_init = `-backend-config=${path.join(work, "cdktf-arm", "stacks", "smart-routing", "local-backend.tfbackend")}`;
+    };
+    const results = {};
+    for (const [key, arm] of Object.entries(arms)) {
+      process.stderr.write(`measuring ${arm.name}...\n`);
+      const prepare = key === "cdktf" ? prepareCdktf : fresh;
+      const samples = [];
+      for (let i = 0; i <= runs; i++) {
+        await prepare();
+        const sample = runOnce(arm);
+        if (i > 0) samples.push(sample); // the first is a warm-up
+      }
+      results[key] = {
+        name: arm.name,
+        command: arm.command.join(" "),
+        runs,
+        medianSeconds: median(samples.map((x) => x.seconds)),
+        minSeconds: Math.min(...samples.map((x) => x.seconds)),
+        maxSeconds: Math.max(...samples.map((x) => x.seconds)),
+        peakRssMb: Math.max(...samples.map((x) => x.rssMb)),
+      };
+    }
+    const t = (k) => results[k].medianSeconds;
+    const ratios = {
+      "deploy:local / bare init + apply (target <= 1.3)": t("deployLocal") / t("bare"),
+      "deploy:local / bare init + apply + plan (the same checks)": t("deployLocal") / t("barePlan"),
+      "cdktf deploy / bare init + apply (the cdktf CLI's price)": t("cdktf") / t("bare"),
+    };
+    return { results, ratios, seconds: { cdktfCli: t("cdktf") - t("bare"), secondPlan: t("barePlan") - t("bare") } };
+  } finally {
+    moto.stop();
+    ga.stop();
+  }
+}
+
 function benchTests(args) {
   const unit = { name: "unit tests (npm run test:unit)", command: ["npm", "run", "--silent", "test:unit"] };
   const all = { name: "npm test (tsc + jest, with Terraform)", command: ["npm", "test", "--silent"] };
@@ -274,12 +390,13 @@ function benchPlanPath(args) {
   return JSON.parse(result.stdout);
 }
 
-function main() {
+async function main() {
   const args = parseArgs(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "smart-routing-bench-"));
   const report = { machine: machine(), args };
   try {
     if (args.stacks) report.scaling = benchStacks(args, work);
+    else if (args.deploy) report.deploy = await benchDeploy(args, work);
     else if (args.plan) report.plan = benchPlanPath(args);
     else report.synth = benchSynth(args, work);
     if (args.tests) report.tests = benchTests(args);
@@ -300,19 +417,23 @@ function main() {
     lines.push(`slope: ${s.slopeMsPerStack.toFixed(2)} ms per stack; last / first: ${s.ratioLastToFirst.toFixed(2)}x`, "");
   }
   if (report.plan) lines.push(renderPlanPath(report.plan));
+  if (report.deploy) {
+    const d = report.deploy;
+    lines.push(table(Object.values(d.results), [["arm", (r) => r.name], ["median", (r) => fmt(r.medianSeconds)], ["min-max", (r) => `${fmt(r.minSeconds)}-${fmt(r.maxSeconds)}`], ["peak RSS", (r) => `${r.peakRssMb.toFixed(0)} MB`], ["runs", (r) => r.runs]]), "");
+    lines.push(table(Object.entries(d.ratios), [["ratio", ([k]) => k], ["value", ([, v]) => v.toFixed(3)]]), "");
+    lines.push(`the cdktf CLI adds ${fmt(d.seconds.cdktfCli)}; the second plan (the idempotency check) adds ${fmt(d.seconds.secondPlan)}`, "");
+  }
   if (report.tests) lines.push(table(Object.values(report.tests), [["tests", (r) => r.name], ["median", (r) => fmt(r.medianSeconds)], ["peak RSS", (r) => `${r.peakRssMb.toFixed(0)} MB`], ["runs", (r) => r.runs]]), "");
   process.stdout.write(`${lines.join("\n")}\n`);
 
   const resultsDir = path.join(ROOT, "bench", "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.plan ? "-plan" : ""}.json`);
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : args.plan ? "-plan" : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, file)}\n`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err) => {
   process.stderr.write(`bench: ${err.message}\n`);
   process.exitCode = 1;
-}
+});

@@ -184,12 +184,14 @@ async function deployStack(stack, { cli, env, outdir, s3, ga, mirror, destroy, s
     AWS_SESSION_TOKEN: undefined,
     AWS_EC2_METADATA_DISABLED: "true",
   };
-  const cdktf = (/** @type {string} */ command) =>
-    run(process.execPath, [CDKTF, command, name, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--output", outdir, "--no-color"], { cwd: ROOT, env: tfEnv, signal });
+  const outputsFile = join(dir, "outputs.json");
+  const cdktf = (/** @type {string} */ command, /** @type {string[]} */ ...extra) =>
+    run(process.execPath, [CDKTF, command, name, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--output", outdir, "--no-color", ...extra], { cwd: ROOT, env: tfEnv, signal });
 
   const before = (await recordedCalls(ga)).length;
   const started = Date.now();
-  const deployed = await cdktf("deploy");
+  // cdktf reads the outputs after the apply anyway; --outputs-file keeps them, so no second `terraform output`.
+  const deployed = await cdktf("deploy", `--outputs-file=${outputsFile}`);
   const applied = applySummary(deployed.stdout);
   if (deployed.status !== 0 || applied === undefined) {
     say(`[${name}] cdktf deploy failed (exit ${deployed.status}):\n${tail(deployed.stdout + deployed.stderr)}`);
@@ -199,9 +201,9 @@ async function deployStack(stack, { cli, env, outdir, s3, ga, mirror, destroy, s
   say(`[${name}] cdktf deploy: ${applied} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   say(`[${name}] Global Accelerator calls: ${deployCalls.length} (${countByOperation(deployCalls)})`);
 
-  const outputs = await terraformAsync(["output", "-json", "-no-color"], { cwd: dir, env: tfEnv, signal });
-  const values = outputs.status === 0 ? JSON.parse(outputs.stdout) : {};
-  say(`[${name}] accelerator ${values.dns_name?.value ?? "?"}, static IPs ${(values.static_ips?.value ?? []).join(", ")}`);
+  /** @type {Record<string, any>} */
+  const values = JSON.parse(readFileSync(outputsFile, "utf8"))[name] ?? {};
+  say(`[${name}] accelerator ${values.dns_name ?? "?"}, static IPs ${(values.static_ips ?? []).join(", ")}`);
 
   const plan = await terraformAsync(["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock-timeout=60s"], { cwd: dir, env: tfEnv, signal });
   if (plan.status === 2) {
@@ -230,8 +232,8 @@ async function deployStack(stack, { cli, env, outdir, s3, ga, mirror, destroy, s
   const order = destroyCalls.filter((c) => /^Delete|^UpdateAccelerator$/.test(c.operation ?? "") && c.status === 200).map((c) => c.operation);
   /** @type {{ accelerators: { AcceleratorArn: string }[] }} */
   const state = await control(ga, "state");
-  if (state.accelerators.some((a) => a.AcceleratorArn === values.accelerator_arn?.value)) {
-    say(`[${name}] cdktf destroy reported success, but the Global Accelerator API still holds ${values.accelerator_arn?.value}`);
+  if (state.accelerators.some((a) => a.AcceleratorArn === values.accelerator_arn)) {
+    say(`[${name}] cdktf destroy reported success, but the Global Accelerator API still holds ${values.accelerator_arn}`);
     return false;
   }
   say(`[${name}] cdktf destroy: ${/Destroy complete! Resources: \d+ destroyed\./.exec(destroyed.stdout)?.[0] ?? "done"} Changes, in order: ${order.join(" -> ")}`);

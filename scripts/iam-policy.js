@@ -8,6 +8,7 @@
 // The trust policies admit exactly the OIDC subjects of the workflows' jobs: the plan role pull requests
 // and the default branch (--branch, default main: scheduled drift runs), the apply role the job in the
 // stack's GitHub environment (terraform-apply.yml), `repo:<owner>/<name>:environment:<stack>`.
+// Exit 2: bad arguments; exit 1: a config that cannot be read or is invalid (`error: ...` lines).
 "use strict";
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
@@ -37,8 +38,8 @@ function main(argv) {
   const checked = cli.checkIamArguments(given, process.env);
   if (checked.error !== undefined) return fail(`${checked.error}\n${USAGE}`);
 
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) return fail(`the config is invalid:\n${report.errors.map((e) => `  ${e}`).join("\n")}`);
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return 1;
   const selected = cli.selectStacks(model, args.positionals);
   if (selected.error !== undefined) return fail(selected.error);
 

@@ -2,10 +2,10 @@
 // @ts-check
 // `npm run plan:local -- [stack ...]`: the CI plan, rehearsed on this machine against a local AWS API.
 // Synthesizes the config (SMART_ROUTING_CONFIG or the embedded default), starts moto_server on a free
-// loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table
-// and looked-up load balancers there, then per stack the CI's steps: terraform init (S3 backend with
-// use_lockfile, committed lock file read-only), plan -out, show -json and the plan gate. The server starts
-// while the config is read and synthesized, and stacks are planned side by side.
+// loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table,
+// looked-up load balancers and hosted zone there, then per stack the CI's steps: terraform init (S3 backend
+// with use_lockfile, committed lock file read-only), plan -out, show -json and the plan gate. The server
+// starts first and the config is read and synthesized meanwhile; stacks are planned side by side.
 // Results go to .plan-local/<stack>/ (plan.json, summary.md). The server it started is stopped at the end,
 // on failure and on Ctrl-C.
 "use strict";
@@ -48,47 +48,67 @@ function synthesize(cli, model) {
  */
 async function planStack(stack, workdir, { env, cli, signal }) {
   const { planJson } = await initAndPlan(workdir, env, { backendConfigFile: cli.BACKEND_CONFIG_FILE, signal });
-  const review = cli.reviewPlan(cli.readPlan(planJson, join(workdir, "plan.json")), stack);
-  writeFileSync(join(workdir, "summary.md"), cli.renderMarkdown(review, stack.name));
-  return { name: stack.name, text: cli.renderText(review, stack.name), passed: cli.passed(review) };
+  const plan = cli.readPlan(planJson, join(workdir, "plan.json"));
+  const review = cli.reviewPlan(plan, stack);
+  // As CI runs the gate: overloads are printed, not fatal (plan-gate's --capacity-strict makes them so).
+  const capacity = cli.reviewCapacity(plan, stack);
+  writeFileSync(join(workdir, "summary.md"), cli.renderMarkdown(review, stack.name, capacity));
+  return { name: stack.name, text: cli.renderText(review, stack.name, capacity), passed: cli.gatePassed(review, capacity) };
 }
 
 /**
- * Reads the config, selects the stacks and synthesizes them (while moto starts in its own process).
+ * Reads the config (errors and warnings as every command reports them), selects the stacks and synthesizes
+ * them; undefined when the config is invalid.
  * @param {string[]} wanted
  */
 function prepare(wanted) {
   const cli = loadCliApi();
-  const { model, report } = cli.loadModel(process.env);
-  if (model === undefined) throw new Error(`the config is invalid:\n${report.errors.join("\n")}`);
-  for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return undefined;
+  const availability = terraformAvailability();
+  if (!availability.ok) throw new Error(availability.reason);
   const selected = cli.selectStacks(model, wanted);
   if (selected.error !== undefined) throw new Error(selected.error);
-  return { cli, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
+  return { cli, availability, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
+}
+
+/**
+ * moto_server, started without waiting for it: `spawned` settles once its process runs (or it failed,
+ * which `ready` then reports), `stop` ends it whether or not it became ready.
+ */
+function startInBackground() {
+  /** @type {() => void} */
+  let onSpawn = () => {};
+  const running = new Promise((/** @type {(value?: unknown) => void} */ resolve) => (onSpawn = resolve));
+  const ready = startS3Server(process.env, { onSpawn: () => onSpawn() });
+  const settled = ready.then(
+    () => {},
+    () => {},
+  );
+  return { spawned: Promise.race([running, settled]), ready, stop: async () => (await ready.catch(() => undefined))?.stop() };
 }
 
 /** @param {string[]} wanted */
 async function main(wanted) {
-  const availability = terraformAvailability();
-  if (!availability.ok) throw new Error(availability.reason);
-  // moto takes about a second to start: it does so while the config is read and synthesized.
-  /** @type {() => void} */
-  let spawned = () => {};
-  const running = new Promise((/** @type {(value?: unknown) => void} */ resolve) => (spawned = resolve));
-  const starting = startS3Server(process.env, { onSpawn: () => spawned() });
-  await Promise.race([running, starting]);
+  // moto takes about a second to start: it starts first, and the config is read and synthesized meanwhile.
+  const moto = startInBackground();
+  await moto.spawned;
   /** @type {ReturnType<typeof prepare>} */
   let prepared;
   try {
     prepared = prepare(wanted);
   } catch (err) {
-    await (await starting).stop();
+    await moto.stop();
     throw err;
   }
-  const { cli, dirs, stacks } = prepared;
+  if (prepared === undefined) {
+    await moto.stop();
+    return 1;
+  }
+  const { cli, availability, dirs, stacks } = prepared;
 
   const controller = new AbortController();
-  const server = await starting;
+  const server = await moto.ready;
   say(`local AWS API (moto) at ${server.endpoint}`);
   /** @param {string} signalName */
   const stop = async (signalName) => {
@@ -109,7 +129,9 @@ async function main(wanted) {
     for (const stack of stacks) {
       const workdir = join(planDir, stack.name);
       prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint, {}, "environment"));
-      for (const lb of await seedStack(server.endpoint, stack, made)) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
+      const seeded = await seedStack(server.endpoint, stack, made);
+      for (const lb of seeded.loadBalancers) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
+      if (seeded.zone !== undefined) say(`[${stack.name}] hosted zone ${seeded.zone.name}: ${seeded.zone.id}`);
       workdirs.push(workdir);
     }
     const context = { env, cli, signal: controller.signal };

@@ -14,10 +14,39 @@ export interface Report {
   readonly warnings: readonly string[];
 }
 
-/** Loads (file or embedded default) and validates; returns the model, or every message and no model. */
-export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; report: Report } {
+/** The config SMART_ROUTING_CONFIG names, or undefined for the embedded default; throws a ConfigFileError. */
+function loadConfigOf(env: NodeJS.ProcessEnv): LoadedConfig | undefined {
   const file = env.SMART_ROUTING_CONFIG;
-  const loaded: LoadedConfig | undefined = file ? loadConfigFile(file) : undefined;
+  if (file === undefined) return undefined;
+  // Set but empty is a mistake in a script or a CI variable, not a request for the default.
+  if (file.trim() === "") {
+    throw new ConfigFileError(
+      `SMART_ROUTING_CONFIG is set but empty; unset it to use the embedded default config, or set it to a .yaml, .yml or .json file`,
+    );
+  }
+  return loadConfigFile(file);
+}
+
+/**
+ * Loads (file or embedded default) and validates; returns the model, or every message and no model. A
+ * file that cannot be read or parsed is one error in the report (it names the file, line and column).
+ */
+export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; report: Report } {
+  return modelFrom(() => loadConfigOf(env), env.SMART_ROUTING_STRICT === "1");
+}
+
+/**
+ * What loadModel does once it knows where the config comes from: `read` returns a loaded config (or
+ * undefined for the embedded default) or throws a ConfigFileError, which becomes the report's error.
+ */
+export function modelFrom(read: () => LoadedConfig | undefined, strict: boolean): { model?: RoutingModel; report: Report } {
+  let loaded: LoadedConfig | undefined;
+  try {
+    loaded = read();
+  } catch (err) {
+    if (err instanceof ConfigFileError) return { report: { errors: [err.message], warnings: [] } };
+    throw err;
+  }
   const result = validateConfig(loaded ? loaded.data : DEFAULT_CONFIG);
   // In a file, messages come in the file's order and name their line.
   const render = (issues: readonly ConfigIssue[]) =>
@@ -27,7 +56,7 @@ export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; repor
       .map(({ issue, at }) => `${formatPath(issue.path)}: ${issue.message}${at ? ` (${at})` : ""}`);
   if (!result.ok) return { report: { errors: render(result.errors), warnings: [] } };
   const warnings = render(result.warnings);
-  if (env.SMART_ROUTING_STRICT === "1" && warnings.length > 0) {
+  if (strict && warnings.length > 0) {
     return { report: { errors: warnings.map((w) => `${w} [strict: SMART_ROUTING_STRICT=1]`), warnings: [] } };
   }
   return { model: toModel(result.config), report: { errors: [], warnings } };
@@ -38,16 +67,7 @@ export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; repor
  * `error: ...` lines and returns the model, or undefined when nothing may be built.
  */
 export function loadModelReporting(env: NodeJS.ProcessEnv, write = (text: string) => process.stderr.write(text)): RoutingModel | undefined {
-  let loaded;
-  try {
-    loaded = loadModel(env);
-  } catch (err) {
-    if (err instanceof ConfigFileError) {
-      write(`error: ${err.message}\n`);
-      return undefined;
-    }
-    throw err;
-  }
+  const loaded = loadModel(env);
   for (const w of loaded.report.warnings) write(`warning: ${w}\n`);
   for (const e of loaded.report.errors) write(`error: ${e}\n`);
   if (loaded.model === undefined) write(`${loaded.report.errors.length} error(s); nothing was synthesized.\n`);
@@ -78,8 +98,19 @@ export function selectStack(model: RoutingModel, name: string | undefined, optio
   return { stack: selected.stacks[0] };
 }
 
+/**
+ * The App every synth writes with (npm run synth, cdktf synth, package). Its validations are skipped: the
+ * only one that can fail checks the version of a terraform binary on the machine that synthesizes (for
+ * a renamed listener's moved blocks), so a valid config failed with a stack trace where Terraform is not
+ * installed, though the JSON is often planned elsewhere; the output's own required_version (>= 1.10.0)
+ * is checked by Terraform wherever it runs.
+ */
+export function synthesisApp(outdir?: string): App {
+  return new App({ stackTraces: false, skipValidation: true, ...(outdir !== undefined && { outdir }) });
+}
+
 /** Builds one RoutingStack per config stack in an app; nothing is written until app.synth(). */
-export function buildApp(model: RoutingModel, app: App = new App({ stackTraces: false })): App {
+export function buildApp(model: RoutingModel, app: App = synthesisApp()): App {
   for (const stack of model.stacks) new RoutingStack(app, stack);
   return app;
 }

@@ -35,14 +35,17 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-/** Starts moto and the Global Accelerator API (IN_PROGRESS for `deployDelayMs`) on free loopback ports. */
-export async function startLocalAws(deployDelayMs = 0): Promise<LocalAws> {
-  const s3 = await startS3Server({ ...process.env, SMART_ROUTING_S3_ENDPOINT: undefined });
+/**
+ * Starts the Global Accelerator API (IN_PROGRESS for `deployDelayMs`) and moto on free loopback ports;
+ * with `shared`, uses that one's moto instead (tests that run at once, each with faults of its own).
+ */
+export async function startLocalAws(deployDelayMs = 0, shared?: LocalAws): Promise<LocalAws> {
+  const s3 = shared ? { endpoint: shared.s3, stop: async () => {} } : await startS3Server({ ...process.env, SMART_ROUTING_S3_ENDPOINT: undefined });
   const ga = await startGlobalAcceleratorApi({ deployDelayMs });
   return {
     s3: s3.endpoint,
     ga,
-    loadBalancers: new Map(),
+    loadBalancers: shared?.loadBalancers ?? new Map(),
     stop: async () => {
       await ga.stop();
       await s3.stop();
@@ -80,7 +83,7 @@ export async function prepare(aws: LocalAws, config: unknown, stack: string, out
   const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   for (const [name, text] of Object.entries(localRehearsalFiles(json, aws.s3, { globalaccelerator: aws.ga.endpoint }))) writeFileSync(join(dir, name), text);
   copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
-  for (const lb of await seedStack(aws.s3, model, aws.loadBalancers)) aws.loadBalancers.set(`${lb.region}/${lb.name}`, lb.arn);
+  for (const lb of (await seedStack(aws.s3, model, aws.loadBalancers)).loadBalancers) aws.loadBalancers.set(`${lb.region}/${lb.name}`, lb.arn);
   const env = {
     ...terraformEnv(terraformAvailability().mirror),
     DISABLE_VERSION_CHECK: "true",

@@ -1,6 +1,6 @@
 // Running the real synth process, as users do, into a folder of the test's own.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -31,4 +31,26 @@ export function runSynth(env: Record<string, string | undefined> = {}): SynthRun
       return existsSync(file) ? readFileSync(file, "utf8") : undefined;
     },
   };
+}
+
+/** A valid config of one stack as YAML text, for tests that change a line of it. */
+export const ONE_STACK_YAML = `version: 1
+stacks:
+  - name: prod
+    backend: { bucket: acme-terraform-state, region: us-west-2 }
+    accelerator: { name: prod, flowLogs: false }
+    listeners:
+      - name: inference
+        protocol: TCP
+        portRanges: [{ fromPort: 443 }]
+        endpointGroups:
+          - region: us-east-1
+            endpoints: [{ type: eip, id: eipalloc-0123abcd }]
+`;
+
+/** Writes a config file of that name into a new folder of its own; returns its path. */
+export function configFile(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "smart-routing-config-")), name);
+  writeFileSync(file, text);
+  return file;
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // What a stack's plan reads from AWS, created on the local server (moto) first: the state bucket, the
-// DynamoDB lock table of legacy locking, and the load balancers that `data "aws_lb"` lookups find by name.
+// DynamoDB lock table of legacy locking, the load balancers that `data "aws_lb"` lookups find by name, and
+// the hosted zone that `data "aws_route53_zone"` finds by name.
 // moto keeps each region apart, so a lookup only resolves if its provider really calls the right region.
 "use strict";
 const { createStateBucket, request } = require("./moto-server");
@@ -106,16 +107,67 @@ async function createKmsKey(endpoint, region) {
   return JSON.parse(result.body).KeyMetadata.Arn;
 }
 
+/**
+ * One call to Route 53's REST API (a global service: the provider signs it for us-east-1).
+ * @param {string} endpoint @param {string} method @param {string} path @param {string} [body]
+ */
+function route53(endpoint, method, path, body = "") {
+  return request(endpoint, method, `/2013-04-01/${path}`, body, {
+    authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0",
+    ...(body !== "" && { "content-type": "application/xml" }),
+  });
+}
+
+/**
+ * The public hosted zone of a name, created unless one exists: the data source must find exactly one, and
+ * several stacks may name the same zone. Resolves its ID.
+ * @param {string} endpoint @param {string} name
+ * @returns {Promise<string>}
+ */
+async function createHostedZone(endpoint, name) {
+  const listed = await route53(endpoint, "GET", `hostedzonesbyname?dnsname=${encodeURIComponent(name)}`);
+  if (listed.status !== 200) throw new Error(`listing hosted zones named ${name} failed: ${listed.status} ${listed.body}`);
+  const existing = [...listed.body.matchAll(/<HostedZone>([\s\S]*?)<\/HostedZone>/g)].find((m) => xmlValue(m[1], "Name") === `${name}.`);
+  const zone =
+    existing?.[1] ??
+    (await (async () => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>${name}</Name><CallerReference>smart-routing-${name}</CallerReference></CreateHostedZoneRequest>`;
+      const created = await route53(endpoint, "POST", "hostedzone", body);
+      if (created.status !== 201) throw new Error(`creating hosted zone ${name} failed: ${created.status} ${created.body}`);
+      return created.body;
+    })());
+  const id = xmlValue(zone, "Id");
+  if (id === undefined) throw new Error(`hosted zone ${name} has no ID: ${zone}`);
+  return id.replace(/^\/hostedzone\//, "");
+}
+
 const LOAD_BALANCER_TYPE = /** @type {const} */ ({ alb: "application", nlb: "network" });
 
 /**
- * Creates what a stack's plan reads: its state bucket (and legacy lock table) and the load balancers its
- * lookups find by name, each in its own region. Idempotent for the bucket and table; load balancers are
- * created only for names not in `made` yet (several stacks may look up one). Resolves those of this stack.
+ * What `made` holds for `key`, or what `create` makes, once: callers seeding at the same time wait for
+ * the first one's creation instead of racing it (a lookup or a zone by name must find exactly one).
+ * @param {Map<string, string | Promise<string>>} made @param {string} key @param {() => Promise<string>} create
+ */
+async function once(made, key, create) {
+  let pending = made.get(key);
+  if (pending === undefined) {
+    pending = create();
+    made.set(key, pending);
+  }
+  const value = await pending;
+  made.set(key, value);
+  return value;
+}
+
+/**
+ * Creates what a stack's plan reads: its state bucket (and legacy lock table), the load balancers its
+ * lookups find by name, each in its own region, and the hosted zone its DNS names are in, when given by
+ * name. Idempotent for the bucket and table; load balancers and zones are created once per `made` (several
+ * stacks may look up one, also while seeding at the same time). Resolves this stack's load balancers and zone.
  * @param {string} endpoint
  * @param {import("../../src/model/model").StackModel} stack
- * @param {Map<string, string>} made  `<region>/<name>` -> ARN, shared between calls
- * @returns {Promise<{ region: string, name: string, type: "alb" | "nlb", arn: string }[]>}
+ * @param {Map<string, string | Promise<string>>} made  `<region>/<name>` -> load balancer ARN, `zone:<name>` -> zone ID; shared between calls
+ * @returns {Promise<{ loadBalancers: { region: string, name: string, type: "alb" | "nlb", arn: string }[], zone?: { name: string, id: string } }>}
  */
 async function seedStack(endpoint, stack, made = new Map()) {
   const { bucket, region, dynamodbTable } = stack.backend;
@@ -123,15 +175,12 @@ async function seedStack(endpoint, stack, made = new Map()) {
   if (dynamodbTable !== undefined) await createLockTable(endpoint, region, dynamodbTable);
   const created = [];
   for (const lookup of stack.lookups) {
-    const key = `${lookup.region}/${lookup.name}`;
-    let arn = made.get(key);
-    if (arn === undefined) {
-      arn = await createLoadBalancer(endpoint, lookup.region, lookup.name, LOAD_BALANCER_TYPE[lookup.type]);
-      made.set(key, arn);
-    }
+    const arn = await once(made, `${lookup.region}/${lookup.name}`, () => createLoadBalancer(endpoint, lookup.region, lookup.name, LOAD_BALANCER_TYPE[lookup.type]));
     created.push({ ...lookup, arn });
   }
-  return created;
+  const zone = stack.dns?.zone;
+  if (zone === undefined) return { loadBalancers: created };
+  return { loadBalancers: created, zone: { name: zone, id: await once(made, `zone:${zone}`, () => createHostedZone(endpoint, zone)) } };
 }
 
-module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, awsCall };
+module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, createHostedZone, awsCall };

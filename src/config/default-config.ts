@@ -2,6 +2,10 @@
 // TCP listener on 443, an endpoint group in us-west-1 and one in us-east-1,
 // each with one Elastic IP endpoint at weight 128. The IDs are well-formed
 // examples; replace them with your own in a config file.
+//
+// The Elastic IP IDs are placeholders, so the stack is pinned to the AWS documentation account
+// (123456789012, which moto also uses): it synthesizes, plans and deploys against a local AWS API, but
+// the AWS provider refuses credentials for any real account before it plans or applies anything.
 
 /** The config synthesized when SMART_ROUTING_CONFIG is not set. */
 export const DEFAULT_CONFIG = {
@@ -9,6 +13,7 @@ export const DEFAULT_CONFIG = {
   stacks: [
     {
       name: "smart-routing",
+      allowedAccountIds: ["123456789012"],
       backend: {
         bucket: "smart-routing-terraform-state",
         region: "us-west-2",

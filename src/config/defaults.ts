@@ -8,7 +8,9 @@ export const DEFAULTS = {
   trafficDialPercentage: 100,
   healthCheck: { protocol: "TCP", path: "/", intervalSeconds: 30, thresholdCount: 3 },
   clientAffinity: "NONE",
-  accelerator: { ipAddressType: "IPV4", enabled: true, protectFromDestroy: true },
+  accelerator: { ipAddressType: "IPV4", enabled: true, protectFromDestroy: true, shield: false },
+  /** Route 53's own default for an alias to an accelerator ("Evaluate target health: Yes"). */
+  dns: { evaluateTargetHealth: true },
   backend: { encrypt: true, lockfile: true },
   /** Nothing but the plan gate's defaults may be destroyed: listeners and endpoint groups are protected. */
   allowDestroy: [],

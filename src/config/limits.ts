@@ -41,6 +41,9 @@ export type GaRegion = (typeof GA_REGIONS)[number];
 /** The Global Accelerator API lives only in us-west-2; the default provider sits there. */
 export const GA_API_REGION = "us-west-2";
 
+/** Route 53 alias records to any accelerator use this hosted zone (AWS General Reference; the provider's hosted_zone_id). */
+export const GA_HOSTED_ZONE_ID = "Z2BJ6XQ5FK7U4H";
+
 export const MAX_LISTENERS = 10; // per accelerator (quota)
 export const MAX_PORT_RANGES = 10; // per listener (not adjustable)
 export const MAX_ENDPOINT_GROUPS = 42; // per accelerator, across listeners (not adjustable)
@@ -88,6 +91,21 @@ export const ACCOUNT_ID = /^\d{12}$/;
 /** S3 bucket naming rules (general purpose buckets). */
 export const S3_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9.-]{1,61}[a-z0-9])$/;
 export const IPV4_ADDRESS = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * A DNS name as Route 53 stores it for these records: labels of 1-63 letters, digits or hyphens with no
+ * hyphen at either end, at least two of them, 253 characters in all, no trailing dot.
+ */
+export const DNS_NAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** A Route 53 hosted zone ID, as the console shows it (the API's "/hostedzone/" prefix left off). */
+export const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
+
+/**
+ * The client geographies a stack's `demand` is given in, for `npm run explain` and the plan gate's capacity
+ * check; the point each stands for is in src/explain/geography.ts.
+ */
+export const GEOGRAPHIES = ["north-america", "south-america", "europe", "africa", "middle-east", "asia", "oceania"] as const;
+export type Geography = (typeof GEOGRAPHIES)[number];
 
 /** What `allowDestroy` can name; the accelerator is not among them, on purpose. */
 export const DESTROY_ALLOWANCES = ["listeners", "endpointGroups"] as const;

@@ -2,7 +2,7 @@
 // line and column; a loaded config can map a config path back to its line.
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 export interface LoadedConfig {
   /** The parsed data, not yet validated. */
@@ -59,11 +59,73 @@ export function parseConfigText(text: string, source: string, format: "yaml" | "
     throw new ConfigFileError(`${where(problem.pos[0])}: invalid ${format === "json" ? "JSON" : "YAML"}: ${problem.message.split("\n")[0]}`);
   }
   if (doc.contents === null) throw new ConfigFileError(`${source}: the file is empty`);
-  return {
-    data: doc.toJS({ maxAliasCount: 100 }),
-    source,
-    locate: (path) => locate(doc, path, where),
+  const invalid = (node: Node, message: string) => new ConfigFileError(`${where(node.range?.[0] ?? 0)}: ${message}`);
+  checkStructure(doc.contents, invalid);
+  let data: unknown;
+  try {
+    // checkStructure has bounded what aliases expand to; the library's own guess at that is off.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (err) {
+    throw new ConfigFileError(`${source}: invalid ${format === "json" ? "JSON" : "YAML"}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { data, source, locate: (path) => locate(doc, path, where) };
+}
+
+/**
+ * How many values aliases may add to a config. Each alias stands for a copy of its anchor's value, so
+ * nested aliases multiply ("billion laughs"): a few lines could otherwise expand to billions of values.
+ * A real config stays far below: 200 stacks that each repeat a 100-value listener by alias add 20,000.
+ */
+export const MAX_ALIASED_VALUES = 100_000;
+
+/**
+ * What YAML (or JSON) allows but a config cannot be: an alias before its anchor, an alias inside its own
+ * anchor's value (an endless structure), aliases that expand beyond MAX_ALIASED_VALUES, a list, mapping or
+ * alias as a mapping key, and the key "__proto__". Each is reported at its node. Walks the document once,
+ * in the order of the file, which is the order YAML resolves aliases in (an alias names the last anchor
+ * of its name before it).
+ */
+function checkStructure(root: Node, invalid: (node: Node, message: string) => ConfigFileError): void {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const open: Node[] = [];
+  let aliased = 0;
+  /** The number of values the node stands for once aliases are expanded. */
+  const walk = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target === undefined) throw invalid(node, `invalid YAML: alias *${node.source} has no anchor &${node.source} before it (an anchor must come earlier in the file than its aliases)`);
+      if (open.includes(target)) throw invalid(node, `invalid YAML: alias *${node.source} is inside the value of its own anchor &${node.source}, which would make the config endless`);
+      const size = sizes.get(target) ?? 1;
+      aliased += size;
+      if (aliased > MAX_ALIASED_VALUES) {
+        throw invalid(node, `invalid YAML: aliases expand this config to more than ${MAX_ALIASED_VALUES} values (nested aliases multiply); write the repeated parts out, or alias them without nesting`);
+      }
+      return size;
+    }
+    if (!isScalar(node) && !isCollection(node)) return 0;
+    if (node.anchor) anchors.set(node.anchor, node);
+    let size = 1;
+    if (isCollection(node)) {
+      open.push(node);
+      for (const item of node.items) {
+        if (isPair(item)) {
+          if (isCollection(item.key) || isAlias(item.key)) throw invalid(item.key, "invalid YAML: a mapping key must be a plain value such as name or region, not a list, a mapping or an alias");
+          // JavaScript reads this key as the mapping's prototype: its value would vanish without a word.
+          if (isScalar(item.key) && item.key.value === "__proto__") {
+            throw invalid(item.key, `"__proto__" cannot be a key in a config: JavaScript takes it for the prototype of the mapping, and its value would be lost`);
+          }
+          size += walk(item.key) + walk(item.value);
+        } else {
+          size += walk(item);
+        }
+      }
+      open.pop();
+    }
+    sizes.set(node, size);
+    return size;
   };
+  walk(root);
 }
 
 function locate(doc: Document, path: readonly PropertyKey[], where: (offset: number) => string): string | undefined {

@@ -11,11 +11,15 @@ export function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** A config path as users write it: `stacks[0].listeners[1].name`. */
+/**
+ * A config path as users write it: `stacks[0].listeners[1].name`. A key that is not a plain word (an
+ * empty or odd tag key, say) is quoted, `tags["cost center"]`, so the path stays unambiguous.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && !/^[A-Za-z_$][\w$-]*$/.test(key)) out += `[${JSON.stringify(key)}]`;
     else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out === "" ? "(config)" : out;

@@ -1,6 +1,7 @@
 // The routing config as users write it (see examples/full.yaml). The zod
 // schema in schema.ts checks that its parsed output has exactly this shape.
-import type { GaRegion } from "./limits";
+import type { GaRegion, Geography } from "./limits";
+import type { ModelServer } from "./model-servers";
 
 export interface PortRangeConfig {
   readonly fromPort: number;
@@ -58,8 +59,20 @@ export interface EndpointGroupConfig {
   readonly region: GaRegion;
   /** @default 100 */
   readonly trafficDialPercentage?: number;
-  /** @default - TCP on the listener's first port, every 30 s, threshold 3 */
+  /**
+   * The model server the group's instances or Elastic IPs run: sets the health check's protocol, path and
+   * port (src/config/model-servers.ts) wherever healthCheck does not set them itself.
+   * @default - none: the health check's own defaults
+   */
+  readonly modelServer?: ModelServer;
+  /** @default - TCP on the listener's first port, every 30 s, threshold 3 (or the modelServer's check) */
   readonly healthCheck?: HealthCheckConfig;
+  /**
+   * What the group can serve, in the unit of the stack's demand (requests/s, GPUs, tokens/s):
+   * `npm run explain` and the plan gate compare the load each scenario sends it with this.
+   * @default - unknown: no overload check
+   */
+  readonly capacity?: number;
   /** @default - none */
   readonly portOverrides?: readonly PortOverrideConfig[];
   readonly endpoints: readonly EndpointConfig[];
@@ -92,6 +105,19 @@ export interface AcceleratorConfig {
   readonly protectFromDestroy?: boolean;
   /** @default - off, with a warning; `false` is off without one */
   readonly flowLogs?: false | { readonly bucket: string; readonly prefix?: string };
+  /** AWS Shield Advanced protection (needs the account's Shield Advanced subscription). @default false */
+  readonly shield?: boolean;
+}
+
+export interface DnsConfig {
+  /** The public hosted zone's name, found at plan time; or give `zoneId`. */
+  readonly zone?: string;
+  /** The hosted zone's ID; or give `zone`. */
+  readonly zoneId?: string;
+  /** The names that point at the accelerator: an alias A record each (and AAAA when DUAL_STACK). */
+  readonly names: readonly string[];
+  /** @default true */
+  readonly evaluateTargetHealth?: boolean;
 }
 
 export interface BackendConfig {
@@ -127,6 +153,13 @@ export interface StackConfig {
   readonly backend: BackendConfig;
   readonly accelerator: AcceleratorConfig;
   readonly listeners: readonly ListenerConfig[];
+  /** A custom domain for the accelerator (Route 53 alias records). @default - none */
+  readonly dns?: DnsConfig;
+  /**
+   * The load the clients of each geography put on each listener, in the unit of the groups' capacity.
+   * @default - none: explain shows where clients go, not the load
+   */
+  readonly demand?: Readonly<Partial<Record<Geography, number>>>;
 }
 
 export interface RoutingConfig {

@@ -52,6 +52,8 @@ function groupLines(group: EndpointGroupModel): string[] {
     `dial ${group.trafficDialPercentage}%${group.trafficDialPercentage === 0 ? " (drained)" : ""}`,
     `key ${trafficDialKey(group)}`,
     healthCheck(group.healthCheck),
+    ...(group.modelServer !== undefined ? [`model server ${group.modelServer}`] : []),
+    ...(group.capacity !== undefined ? [`capacity ${group.capacity}`] : []),
     ...(overrides.length > 0 ? [`ports ${overrides.join(", ")}`] : []),
   ];
 }

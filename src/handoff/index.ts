@@ -1,6 +1,5 @@
 // What the hand-off scripts (scripts/package.js, scripts/diagram.js) use from the TypeScript side.
-import { App } from "cdktf";
-import { buildApp } from "../app";
+import { buildApp, synthesisApp } from "../app";
 import type { RoutingModel } from "../model/model";
 
 export { loadModelReporting, selectStacks } from "../app";
@@ -10,5 +9,5 @@ export { backendExample, packageReadme, BACKEND_EXAMPLE, HCL_FILE, JSON_FILE } f
 
 /** Synthesizes every stack into outdir, exactly as `npm run synth` does (cdktf.out/stacks/<stack>/cdk.tf.json). */
 export function synthInto(model: RoutingModel, outdir: string): void {
-  buildApp(model, new App({ outdir, stackTraces: false })).synth();
+  buildApp(model, synthesisApp(outdir)).synth();
 }

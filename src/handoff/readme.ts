@@ -47,7 +47,7 @@ ${routingDiagram(s).trimEnd()}
 
 - \`${ADDRESS.accelerator}\` (\`${s.accelerator.name}\`, ${s.accelerator.ipAddressType}${s.accelerator.protectFromDestroy ? ", \`prevent_destroy\`" : ""})
 ${s.listeners.map((l) => `- \`${ADDRESS.listener(l.name)}\` with endpoint groups ${l.endpointGroups.map((g) => `\`${ADDRESS.endpointGroup(g)}\``).join(", ")}`).join("\n")}
-${s.lookups.map((lb) => `- \`${ADDRESS.lookup(lb)}\`: the ${lb.type.toUpperCase()} \`${lb.name}\` in ${lb.region}, found by name at plan time (it must exist)`).join("\n")}
+${[...s.lookups.map((lb) => `- \`${ADDRESS.lookup(lb)}\`: the ${lb.type.toUpperCase()} \`${lb.name}\` in ${lb.region}, found by name at plan time (it must exist)`), ...dnsLines(s)].join("\n")}
 
 Providers: \`hashicorp/aws\` ${f.providerVersion}; the default provider is in us-west-2 (the Global
 Accelerator API's region) and each endpoint region has an aliased provider (\`aws.<region>\`) for
@@ -165,6 +165,15 @@ ${Object.entries(f.json.output)
   .map(([name, o]) => `| \`${name}\` | ${showOutputValue(o.value)} | ${cell(o.description)} |`)
   .join("\n")}
 `;
+}
+
+/** The custom domain's zone and records, and the Shield protection, as lines of "What it creates". */
+function dnsLines(s: StackModel): string[] {
+  const lines: string[] = [];
+  if (s.dns?.zone !== undefined) lines.push(`- \`${ADDRESS.dnsZone}\`: the public hosted zone \`${s.dns.zone}\`, found by name at plan time (it must exist)`);
+  for (const r of s.dns?.records ?? []) lines.push(`- \`${ADDRESS.dnsRecord(r)}\`: alias ${r.type} record \`${r.name}\` to the accelerator`);
+  if (s.accelerator.shield) lines.push(`- \`${ADDRESS.shieldProtection}\`: AWS Shield Advanced protection of the accelerator (the account needs a Shield Advanced subscription)`);
+  return lines;
 }
 
 /** backend.hcl.example: the config's backend settings, as a starting point for a team's own. */

@@ -3,7 +3,10 @@
 // its lock), an apply role for the apply workflow's job in the stack's GitHub environment (which cannot
 // delete the accelerator unless break-glass is asked for), and the GitHub OIDC trust policy of each, which
 // checks both the audience and the subject: exactly the subjects the workflows' jobs present.
-import type { StackModel } from "../model/model";
+// Each grant is needed by a call Terraform or the provider was recorded making, or by a dependent action
+// AWS documents for one (__tests__/iam-calls.terraform.test.ts proves both ways).
+import { SHIELD } from "../model/contract";
+import type { DnsModel, StackModel } from "../model/model";
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -48,7 +51,6 @@ const GA_READ = [
   "globalaccelerator:ListTagsForResource",
 ];
 const GA_WRITE = [
-  "globalaccelerator:CreateAccelerator",
   "globalaccelerator:UpdateAccelerator",
   "globalaccelerator:UpdateAcceleratorAttributes",
   "globalaccelerator:TagResource",
@@ -60,30 +62,38 @@ const GA_WRITE = [
   "globalaccelerator:UpdateEndpointGroup",
   "globalaccelerator:DeleteEndpointGroup",
 ];
-// Global Accelerator checks the caller can see the endpoints it attaches (as the managed GlobalAcceleratorFullAccess grants).
-const ENDPOINT_DESCRIBE = [
-  "elasticloadbalancing:DescribeLoadBalancers",
-  "ec2:DescribeAddresses",
-  "ec2:DescribeInstances",
-  "ec2:DescribeInternetGateways",
-  "ec2:DescribeRegions",
-  "ec2:DescribeSubnets",
-];
 const LOOKUP_READ = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"];
+/** Where the S3 backend keeps non-default workspaces (workspace_key_prefix, which the config leaves at its default). */
+const WORKSPACE_PREFIX = "env:/";
+// What the provider reads for a record (record.go: the zone, then the record sets) and, when the zone is
+// found by name, for the data source (zone_data_source.go: ListHostedZones, which takes no resource ARN).
+const DNS_READ = ["route53:GetHostedZone", "route53:ListResourceRecordSets"];
+const ZONE_LOOKUP = ["route53:GetHostedZone", "route53:ListTagsForResource"];
+// protection.go reads the protection and its tags; Shield's Describe, Delete and tag actions take a protection
+// ARN and aws:ResourceTag, CreateProtection takes no resource at all, only aws:RequestTag (Service Authorization
+// Reference, AWS Shield): the stack's tag on the protection is what keeps each role to its own.
+const SHIELD_READ = ["shield:DescribeProtection", "shield:ListTagsForResource"];
+const SHIELD_WRITE = ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"];
 
 export function stackPolicies(stack: StackModel, options: IamOptions): StackPolicies {
   const plan = planStatements(stack, options);
   const applyExtra: Statement[] = [
     { Sid: "WriteState", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${stack.backend.bucket}/${stack.backend.key}` },
     { Sid: "ChangeGlobalAccelerator", Effect: "Allow", Action: [...GA_WRITE, ...(options.breakGlass ? ["globalaccelerator:DeleteAccelerator"] : [])], Resource: acceleratorArns(options.account) },
-    { Sid: "SeeEndpoints", Effect: "Allow", Action: ENDPOINT_DESCRIBE, Resource: "*" },
+    // The Service Authorization Reference gives CreateAccelerator no resource type: only "*" grants it.
+    { Sid: "CreateAccelerator", Effect: "Allow", Action: "globalaccelerator:CreateAccelerator", Resource: "*" },
     {
+      // Global Accelerator creates its service-linked role (for client IP preservation) with the caller's
+      // permission "the first time that you create an accelerator" (developer guide, service-linked role).
       Sid: "ClientIpPreservationRole",
       Effect: "Allow",
       Action: "iam:CreateServiceLinkedRole",
       Resource: `arn:aws:iam::${options.account}:role/aws-service-role/globalaccelerator.amazonaws.com/*`,
       Condition: { StringEquals: { "iam:AWSServiceName": "globalaccelerator.amazonaws.com" } },
     },
+    ...flowLogStatements(stack),
+    ...(stack.dns !== undefined ? dnsChanges(stack.dns) : []),
+    ...(stack.accelerator.shield ? shieldChanges(stack.name, options.account) : []),
   ];
   // An explicit Deny wins over any Allow another policy on the role may add.
   const denyDelete: Statement[] = options.breakGlass
@@ -101,21 +111,35 @@ function planStatements(stack: StackModel, options: IamOptions): Statement[] {
   const { bucket, key, region } = stack.backend;
   const statements: Statement[] = [
     { Sid: "ReadGlobalAccelerator", Effect: "Allow", Action: GA_READ, Resource: acceleratorArns(options.account) },
-    { Sid: "ListStateKey", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringEquals: { "s3:prefix": key } } },
+    // Terraform lists the workspace prefix on every run, and S3 answers a missing state object (a new
+    // stack) with 404 rather than 403 only to a caller that may list the bucket with the key as prefix.
+    { Sid: "ListStateKey", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringEquals: { "s3:prefix": [key, WORKSPACE_PREFIX] } } },
     { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/${key}` },
     // A plan takes the S3-native lock too, so even the plan role writes (and deletes) the .tflock object.
     { Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${bucket}/${key}.tflock` },
   ];
+  const loadBalancerEndpoints = stack.listeners.some((l) => l.endpointGroups.some((g) => g.endpoints.some((e) => e.type === "alb" || e.type === "nlb")));
+  if (loadBalancerEndpoints) {
+    // The provider lists cross-account resources on every read of a group with an ALB/NLB endpoint; the
+    // Service Authorization Reference gives the action no resource type, so only "*" grants it.
+    statements.push({ Sid: "ListCrossAccountResources", Effect: "Allow", Action: "globalaccelerator:ListCrossAccountResources", Resource: "*" });
+  }
   if (stack.backend.dynamodbTable !== undefined) {
     statements.push({
       Sid: "LegacyStateLock",
       Effect: "Allow",
-      Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
       Resource: `arn:aws:dynamodb:${region}:${options.account}:table/${stack.backend.dynamodbTable}`,
     });
   }
   if (stack.backend.kmsKeyId !== undefined) {
-    statements.push({ Sid: "StateEncryptionKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], ...kmsKey(stack.backend.kmsKeyId, region, options.account) });
+    // S3 asks KMS for a data key when it stores an object and to decrypt one when it returns it, both as the
+    // caller (S3 user guide, SSE-KMS permissions); nothing calls kms:Encrypt.
+    statements.push({ Sid: "StateEncryptionKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], ...kmsKey(stack.backend.kmsKeyId, region, options.account) });
+  }
+  if (stack.dns !== undefined) statements.push(...dnsReads(stack.dns));
+  if (stack.accelerator.shield) {
+    statements.push({ Sid: "ReadShieldProtection", Effect: "Allow", Action: SHIELD_READ, Resource: shieldProtections(options.account), Condition: stackTag("ResourceTag", stack.name) });
   }
   const lookupRegions = [...new Set(stack.lookups.map((l) => l.region))].sort();
   if (lookupRegions.length > 0) {
@@ -123,6 +147,67 @@ function planStatements(stack: StackModel, options: IamOptions): Statement[] {
     statements.push({ Sid: "LookUpLoadBalancers", Effect: "Allow", Action: LOOKUP_READ, Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": lookupRegions } } });
   }
   return statements;
+}
+
+/**
+ * Enabling flow logs: Global Accelerator creates the log delivery and sets the bucket's policy as the
+ * caller (developer guide, "IAM roles for publishing flow logs to Amazon S3"); the delivery actions have
+ * no resource type, the bucket ones are kept to the flow-log bucket.
+ */
+function flowLogStatements(stack: StackModel): Statement[] {
+  const flowLogs = stack.accelerator.flowLogs;
+  if (flowLogs === undefined) return [];
+  return [
+    { Sid: "FlowLogDelivery", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery"], Resource: "*" },
+    { Sid: "FlowLogBucketPolicy", Effect: "Allow", Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], Resource: `arn:aws:s3:::${flowLogs.bucket}` },
+  ];
+}
+
+/** The zone's ARN when the config gives its ID; a zone found by name has an ID the policy cannot know. */
+function hostedZoneArn(dns: DnsModel): string {
+  return `arn:aws:route53:::hostedzone/${dns.zoneId ?? "*"}`;
+}
+
+function dnsReads(dns: DnsModel): Statement[] {
+  if (dns.zoneId !== undefined) return [{ Sid: "ReadDnsRecords", Effect: "Allow", Action: DNS_READ, Resource: hostedZoneArn(dns) }];
+  return [
+    { Sid: "FindHostedZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
+    { Sid: "ReadDnsRecords", Effect: "Allow", Action: [...new Set([...DNS_READ, ...ZONE_LOOKUP])], Resource: hostedZoneArn(dns) },
+  ];
+}
+
+function dnsChanges(dns: DnsModel): Statement[] {
+  const names = [...new Set(dns.records.map((r) => r.name))];
+  const types = [...new Set(dns.records.map((r) => r.type))];
+  return [
+    {
+      Sid: "ChangeDnsRecords",
+      Effect: "Allow",
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: hostedZoneArn(dns),
+      // Every change in a batch must be one of these names (lower case, no trailing dot: Route 53's normal form) and types.
+      Condition: {
+        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types },
+      },
+    },
+    // The provider waits for each change to be INSYNC; change IDs are not known in advance.
+    { Sid: "WaitForDnsChanges", Effect: "Allow", Action: "route53:GetChange", Resource: "arn:aws:route53:::change/*" },
+  ];
+}
+
+function shieldChanges(stack: string, account: string): Statement[] {
+  return [
+    { Sid: "ProtectTheAccelerator", Effect: "Allow", Action: "shield:CreateProtection", Resource: "*", Condition: stackTag("RequestTag", stack) },
+    { Sid: "ChangeShieldProtection", Effect: "Allow", Action: SHIELD_WRITE, Resource: shieldProtections(account), Condition: stackTag("ResourceTag", stack) },
+  ];
+}
+
+function shieldProtections(account: string): string {
+  return `arn:aws:shield::${account}:protection/*`;
+}
+
+function stackTag(key: "RequestTag" | "ResourceTag", stack: string): Statement["Condition"] {
+  return { StringEquals: { [`aws:${key}/${SHIELD.tagKey}`]: stack } };
 }
 
 function acceleratorArns(account: string): string {

@@ -14,7 +14,7 @@ export const BACKEND_CONFIG_FILE = "local-backend.tfbackend";
 const FAKE_KEYS = { access_key: "test", secret_key: "test" } as const;
 
 /** The provider services a stack's resources and data sources call. */
-export const PROVIDER_SERVICES = ["dynamodb", "ec2", "elbv2", "globalaccelerator", "iam", "s3", "sts"] as const;
+export const PROVIDER_SERVICES = ["dynamodb", "ec2", "elbv2", "globalaccelerator", "iam", "route53", "s3", "shield", "sts"] as const;
 export type ProviderService = (typeof PROVIDER_SERVICES)[number];
 
 interface StackProviders {
@@ -51,7 +51,9 @@ const ENDPOINT_VARIABLE: Record<ProviderService, string> = {
   elbv2: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
   globalaccelerator: "AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR",
   iam: "AWS_ENDPOINT_URL_IAM",
+  route53: "AWS_ENDPOINT_URL_ROUTE_53",
   s3: "AWS_ENDPOINT_URL_S3",
+  shield: "AWS_ENDPOINT_URL_SHIELD",
   sts: "AWS_ENDPOINT_URL_STS",
 };
 

@@ -9,6 +9,9 @@ export const RESOURCE_TYPE = {
   listener: "aws_globalaccelerator_listener",
   endpointGroup: "aws_globalaccelerator_endpoint_group",
   loadBalancer: "aws_lb",
+  dnsZone: "aws_route53_zone",
+  dnsRecord: "aws_route53_record",
+  shieldProtection: "aws_shield_protection",
 } as const;
 
 interface GroupNames {
@@ -28,6 +31,11 @@ export const RESOURCE_NAME = {
   endpointGroup: (group: GroupNames): string => `${group.listener}_${group.region}`,
   /** A load balancer found by name: `<region>_<name>`. */
   lookup: (lookup: { readonly region: string; readonly name: string }): string => `${lookup.region}_${lookup.name}`,
+  /** The stack's one hosted zone, when it is found by name. */
+  dnsZone: "zone",
+  /** `<type>_<name with dots as underscores>`: `A_api_example_com` (DNS names hold no underscores, so no two collide). */
+  dnsRecord: (record: { readonly name: string; readonly type: string }): string => `${record.type}_${record.name.replace(/\./g, "_")}`,
+  shieldProtection: "accelerator",
 } as const;
 
 /** Full addresses, as `terraform plan` prints them. */
@@ -36,6 +44,9 @@ export const ADDRESS = {
   listener: (listener: string): string => `${RESOURCE_TYPE.listener}.${RESOURCE_NAME.listener(listener)}`,
   endpointGroup: (group: GroupNames): string => `${RESOURCE_TYPE.endpointGroup}.${RESOURCE_NAME.endpointGroup(group)}`,
   lookup: (lookup: { readonly region: string; readonly name: string }): string => `data.${RESOURCE_TYPE.loadBalancer}.${RESOURCE_NAME.lookup(lookup)}`,
+  dnsZone: `data.${RESOURCE_TYPE.dnsZone}.${RESOURCE_NAME.dnsZone}`,
+  dnsRecord: (record: { readonly name: string; readonly type: string }): string => `${RESOURCE_TYPE.dnsRecord}.${RESOURCE_NAME.dnsRecord(record)}`,
+  shieldProtection: `${RESOURCE_TYPE.shieldProtection}.${RESOURCE_NAME.shieldProtection}`,
 } as const;
 
 /** Every stack's outputs. */
@@ -49,6 +60,17 @@ export const OUTPUT = {
   listenerArns: "listener_arns",
   /** Map: `<listener>/<region>` (the traffic dial key) -> ARN. */
   endpointGroupArns: "endpoint_group_arns",
+  /** Map: listener name -> the URLs of the stack's DNS names (only with dns). */
+  urls: "urls",
+} as const;
+
+/**
+ * The Shield protection's name (as the Shield console lists it) and its tag, which the IAM policies key on:
+ * Shield's CreateProtection takes no resource ARN in IAM, so the tag is what ties a protection to its stack.
+ */
+export const SHIELD = {
+  protectionName: (stack: string): string => `${stack}-accelerator`,
+  tagKey: "smart-routing:stack",
 } as const;
 
 /** The operators' variables: what they pass with -var during an incident. */

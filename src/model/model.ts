@@ -1,7 +1,9 @@
 // The normalized routing model: a validated config with every default of src/config/defaults.ts
 // applied here, once, so the constructs and tools never guess. Everything is readonly and frozen.
 import { DEFAULTS, defaultClientIpPreservation, stateKey } from "../config/defaults";
-import type { DestroyAllowance, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
+import type { Geography } from "../config/limits";
+import { presetFor, type ModelServer } from "../config/model-servers";
+import type { DestroyAllowance, DnsConfig, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
 
 export type EndpointType = "eip" | "instance" | "alb" | "nlb";
 
@@ -40,6 +42,10 @@ export interface EndpointGroupModel {
   readonly listener: string;
   readonly region: string;
   readonly trafficDialPercentage: number;
+  /** The server the group runs; its preset is already in healthCheck where it applies. @default - none */
+  readonly modelServer?: ModelServer;
+  /** In the unit of the stack's demand. @default - unknown */
+  readonly capacity?: number;
   readonly healthCheck: HealthCheckModel;
   readonly portOverrides: readonly { readonly listenerPort: number; readonly endpointPort: number }[];
   readonly endpoints: readonly EndpointModel[];
@@ -76,6 +82,27 @@ export interface AcceleratorModel {
   readonly protectFromDestroy: boolean;
   /** Absent: off. */
   readonly flowLogs?: { readonly bucket: string; readonly prefix?: string };
+  /** Shield Advanced protection of the accelerator. */
+  readonly shield: boolean;
+}
+
+export interface DnsRecordModel {
+  /** Lower case, as Route 53 stores it. */
+  readonly name: string;
+  readonly type: "A" | "AAAA";
+}
+
+export interface DnsModel {
+  /** The hosted zone by name (lower case), found at plan time; or zoneId. */
+  readonly zone?: string;
+  readonly zoneId?: string;
+  readonly evaluateTargetHealth: boolean;
+  /** The accelerator's attribute the aliases point at: the dual-stack name answers both A and AAAA. */
+  readonly target: "dnsName" | "dualStackDnsName";
+  /** An A record per name, and an AAAA record per name for DUAL_STACK, in config order. */
+  readonly records: readonly DnsRecordModel[];
+  /** What clients type, by listener: `https://<name>` on TCP 443, else `<tcp|udp>://<name>:<first port>`. */
+  readonly urls: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface LoadBalancerLookup {
@@ -97,6 +124,10 @@ export interface StackModel {
   readonly endpointRegions: readonly string[];
   /** Every distinct load balancer looked up by name, in config order. */
   readonly lookups: readonly LoadBalancerLookup[];
+  /** Absent: no custom domain. */
+  readonly dns?: DnsModel;
+  /** The load per client geography, in the unit of the groups' capacity; empty when not given. */
+  readonly demand: Readonly<Partial<Record<Geography, number>>>;
 }
 
 export interface RoutingModel {
@@ -140,11 +171,32 @@ function toStackModel(stack: StackConfig): StackModel {
       ipAddresses: a.ipAddresses ?? [],
       protectFromDestroy: a.protectFromDestroy ?? DEFAULTS.accelerator.protectFromDestroy,
       ...(a.flowLogs !== undefined && a.flowLogs !== false && { flowLogs: a.flowLogs }),
+      shield: a.shield ?? DEFAULTS.accelerator.shield,
     },
     listeners,
     endpointRegions: [...new Set(groups.map((g) => g.region))].sort(),
     lookups: [...lookups.values()],
+    ...(stack.dns !== undefined && { dns: toDnsModel(stack.dns, stack.accelerator.ipAddressType ?? DEFAULTS.accelerator.ipAddressType, listeners) }),
+    demand: stack.demand ?? {},
   };
+}
+
+function toDnsModel(dns: DnsConfig, ipAddressType: "IPV4" | "DUAL_STACK", listeners: readonly ListenerModel[]): DnsModel {
+  const names = dns.names.map((n) => n.toLowerCase());
+  const dualStack = ipAddressType === "DUAL_STACK";
+  return {
+    ...(dns.zone !== undefined && { zone: dns.zone.toLowerCase() }),
+    ...(dns.zoneId !== undefined && { zoneId: dns.zoneId }),
+    evaluateTargetHealth: dns.evaluateTargetHealth ?? DEFAULTS.dns.evaluateTargetHealth,
+    target: dualStack ? "dualStackDnsName" : "dnsName",
+    records: names.flatMap((name) => [{ name, type: "A" as const }, ...(dualStack ? [{ name, type: "AAAA" as const }] : [])]),
+    urls: Object.fromEntries(listeners.map((l) => [l.name, names.map((name) => listenerUrl(l, name))])),
+  };
+}
+
+function listenerUrl(listener: ListenerModel, name: string): string {
+  const https = listener.protocol === "TCP" && listener.portRanges.some((r) => r.fromPort <= 443 && 443 <= r.toPort);
+  return https ? `https://${name}` : `${listener.protocol.toLowerCase()}://${name}:${listener.portRanges[0].fromPort}`;
 }
 
 function toListenerModel(listener: ListenerConfig): ListenerModel {
@@ -161,16 +213,20 @@ function toListenerModel(listener: ListenerConfig): ListenerModel {
 
 function toEndpointGroupModel(group: EndpointGroupConfig, listener: string, firstPort: number): EndpointGroupModel {
   const hc = group.healthCheck ?? {};
-  const protocol = hc.protocol ?? DEFAULTS.healthCheck.protocol;
+  // The model server's check fills what healthCheck leaves out; on load balancers only it changes nothing.
+  const preset = presetFor(group);
+  const protocol = hc.protocol ?? preset?.protocol ?? DEFAULTS.healthCheck.protocol;
   return {
     listener,
     region: group.region,
     trafficDialPercentage: group.trafficDialPercentage ?? DEFAULTS.trafficDialPercentage,
+    ...(group.modelServer !== undefined && { modelServer: group.modelServer }),
+    ...(group.capacity !== undefined && { capacity: group.capacity }),
     healthCheck: {
       protocol,
       // As the API does: a check without a port probes the listener's first port.
-      port: hc.port ?? firstPort,
-      ...(protocol !== "TCP" && { path: hc.path ?? DEFAULTS.healthCheck.path }),
+      port: hc.port ?? preset?.port ?? firstPort,
+      ...(protocol !== "TCP" && { path: hc.path ?? preset?.path ?? DEFAULTS.healthCheck.path }),
       intervalSeconds: hc.intervalSeconds ?? DEFAULTS.healthCheck.intervalSeconds,
       thresholdCount: hc.thresholdCount ?? DEFAULTS.healthCheck.thresholdCount,
     },

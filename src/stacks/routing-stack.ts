@@ -1,10 +1,12 @@
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { RoutingAccelerator } from "../constructs/accelerator";
+import { RoutingDns } from "../constructs/dns";
 import type { EndpointGroupBindings } from "../constructs/endpoint-group";
 import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
 import { OperatorControls } from "../constructs/operator-controls";
 import { RegionalProviders } from "../constructs/regional-providers";
+import { AcceleratorShield } from "../constructs/shield";
 import { OUTPUT, trafficDialKey } from "../model/contract";
 import type { StackModel } from "../model/model";
 import { moveRenamedListeners } from "./renames";
@@ -41,6 +43,8 @@ export class RoutingStack extends TerraformStack {
       for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, bind);
     }
     moveRenamedListeners(this.accelerator);
+    if (model.dns !== undefined) new RoutingDns(this, "dns", model.dns, this.accelerator.resource);
+    if (model.accelerator.shield) new AcceleratorShield(this, "shield", model.name, this.accelerator.resource);
     this.addOutputs(model);
   }
 
@@ -79,5 +83,8 @@ export class RoutingStack extends TerraformStack {
       Object.fromEntries(listeners.flatMap((l) => l.endpointGroups.map((g) => [trafficDialKey(g), g.resource.arn]))),
       "Endpoint group ARN by <listener>/<region>.",
     );
+    if (model.dns !== undefined) {
+      output(OUTPUT.urls, model.dns.urls, "The URLs of the custom domain's names, by listener: https://<name> on TCP 443, else <tcp|udp>://<name>:<first port>.");
+    }
   }
 }

@@ -5,16 +5,17 @@
 // Everything this module exports is a rule (tests check each is attached and tested both ways).
 import type {
   BackendConfig,
+  DnsConfig,
   EndpointConfig,
   EndpointGroupConfig,
-  HealthCheckConfig,
   ListenerConfig,
   PortRangeConfig,
   RoutingConfig,
   StackConfig,
 } from "../config/types";
 import { stateKey } from "../config/defaults";
-import { ALB_ARN, endpointIdentity, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN } from "../config/limits";
+import { ALB_ARN, DNS_NAME, endpointIdentity, GA_REGIONS, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN, S3_BUCKET_NAME } from "../config/limits";
+import { presetFor } from "../config/model-servers";
 import { show } from "../config/show";
 
 export interface Finding {
@@ -77,11 +78,13 @@ export const portRangeInOrder: Rule<PortRangeConfig> = (range) =>
     : [];
 
 // The API uses the path only for HTTP and HTTPS probes; on TCP the provider
-// shows a change on every plan.
-export const healthCheckPathNeedsHttp: Rule<HealthCheckConfig> = (hc) =>
-  hc.path !== undefined && (hc.protocol ?? "TCP") === "TCP"
-    ? [{ path: ["path"], message: `is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)`, received: hc.path }]
+// shows a change on every plan. A model-server preset makes the check HTTP unless protocol says otherwise.
+export const healthCheckPathNeedsHttp: Rule<EndpointGroupConfig> = (group) => {
+  const hc = group.healthCheck;
+  return hc?.path !== undefined && (hc.protocol ?? presetFor(group)?.protocol ?? "TCP") === "TCP"
+    ? [{ path: ["healthCheck", "path"], message: `is only used by HTTP and HTTPS health checks; protocol is TCP (remove path or set protocol: HTTP)`, received: hc.path }]
     : [];
+};
 
 // Global Accelerator cannot preserve the client IP for Elastic IP endpoints.
 export const eipWithoutClientIpPreservation: Rule<Extract<EndpointConfig, { type: "eip" }>> = (ep) =>
@@ -105,9 +108,10 @@ export const loadBalancerIdOrLookup: Rule<Extract<EndpointConfig, { type: "alb" 
   return [];
 };
 
-// Global Accelerator only reaches load balancers in the endpoint group's own region.
+// Global Accelerator only reaches load balancers in the endpoint group's own region. A group in no
+// region it supports has its own error already.
 export const loadBalancerArnInGroupRegion: Rule<EndpointGroupConfig> = (group) =>
-  group.endpoints.flatMap((ep, i) => {
+  !(GA_REGIONS as readonly string[]).includes(group.region) ? [] : group.endpoints.flatMap((ep, i) => {
     if (ep.type !== "alb" && ep.type !== "nlb" || ep.id === undefined) return [];
     const arnAt = arnRegion(ep.id);
     return arnAt !== undefined && arnAt !== group.region
@@ -148,6 +152,22 @@ export const oneEndpointGroupPerRegion: Rule<ListenerConfig> = (listener) =>
     received: listener.endpointGroups[index].region,
   }));
 
+// An Application Load Balancer has only HTTP and HTTPS (TCP) listeners: UDP traffic could never reach it.
+export const albNotOnUdpListener: Rule<ListenerConfig> = (listener) =>
+  listener.protocol !== "UDP"
+    ? []
+    : listener.endpointGroups.flatMap((group, g) =>
+        group.endpoints.flatMap((ep, e) =>
+          ep.type === "alb"
+            ? [{
+                path: ["endpointGroups", g, "endpoints", e, "type"],
+                message: 'is "alb" on a UDP listener, but an Application Load Balancer has no UDP listeners, so no traffic could reach it (use an nlb, instance or eip endpoint, or a TCP listener)',
+                received: ep.type,
+              }]
+            : [],
+        ),
+      );
+
 // An override maps a port the listener accepts; any other listener port never arrives.
 export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) => {
   const ranges = spans(listener);
@@ -164,6 +184,42 @@ export const overrideListenerPortInListener: Rule<ListenerConfig> = (listener) =
           }],
     ),
   );
+};
+
+// A capacity on some groups only would leave the others out of every overload check, silently.
+export const capacityOnEveryGroup: Rule<ListenerConfig> = (listener) => {
+  const first = listener.endpointGroups.findIndex((g) => g.capacity !== undefined);
+  if (first === -1) return [];
+  return listener.endpointGroups.flatMap((g, i) =>
+    g.capacity !== undefined
+      ? []
+      : [{ path: ["endpointGroups", i, "capacity"], message: `is required: endpointGroups[${first}] has a capacity, so every group of this listener needs one (in the unit of the stack's demand), or none does` }],
+  );
+};
+
+/** A DNS name as Route 53 compares it: case-insensitive. */
+const dnsKey = (name: string) => name.toLowerCase();
+
+// A record names its zone by name or by ID, never both: they could disagree.
+export const dnsZoneOrZoneId: Rule<DnsConfig> = (dns) => {
+  if (dns.zone !== undefined && dns.zoneId !== undefined)
+    return [{ path: ["zoneId"], message: "cannot be combined with zone: give the hosted zone's name in zone, or its ID in zoneId, not both", received: dns.zoneId }];
+  if (dns.zone === undefined && dns.zoneId === undefined)
+    return [{ path: ["zone"], message: 'is required (the hosted zone\'s name, such as "example.com"), or zoneId (its ID)' }];
+  return [];
+};
+
+// Route 53 rejects a record whose name is outside its zone, at apply time (InvalidChangeBatch).
+export const dnsNamesInZone: Rule<DnsConfig> = (dns) => {
+  const zone = dns.zone;
+  // A zone given by ID has no name to compare with here; malformed names are reported already.
+  if (zone === undefined || !DNS_NAME.test(zone)) return [];
+  return dns.names.flatMap((name, i) => {
+    const [n, z] = [dnsKey(name), dnsKey(zone)];
+    return !DNS_NAME.test(name) || n === z || n.endsWith(`.${z}`)
+      ? []
+      : [{ path: ["names", i], message: `${show(name)} is not in the zone ${show(zone)}: a name must be ${show(zone)} or end with ${show(`.${zone}`)}`, received: name }];
+  });
 };
 
 /** A finding for each item of `list` named like an earlier one. */
@@ -201,22 +257,26 @@ export const endpointGroupQuota: Rule<StackConfig> = (stack) => {
     : [];
 };
 
-// Port ranges must be unique across the whole accelerator (InvalidPortRangeException).
+// Port ranges of one protocol must be unique across the whole accelerator (InvalidPortRangeException). A TCP
+// and a UDP listener may share ports: that is how an NLB's TCP_UDP listener, or HTTP/3 beside HTTPS, is served.
 export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
+  // A listener with an unknown protocol has its own error; comparing it would only add follow-up errors.
   const all = stack.listeners.flatMap((l, li) =>
-    l.portRanges.flatMap((r, ri) => {
-      const s = span(r);
-      return s === undefined ? [] : [{ li, ri, s }];
-    }),
+    l.protocol !== "TCP" && l.protocol !== "UDP"
+      ? []
+      : l.portRanges.flatMap((r, ri) => {
+          const s = span(r);
+          return s === undefined ? [] : [{ li, ri, s, protocol: l.protocol }];
+        }),
   );
   const findings: Finding[] = [];
   for (let b = 0; b < all.length; b++) {
     for (let a = 0; a < b; a++) {
       const [x, y] = [all[a], all[b]];
-      if (x.s.from <= y.s.to && y.s.from <= x.s.to) {
+      if (x.protocol === y.protocol && x.s.from <= y.s.to && y.s.from <= x.s.to) {
         findings.push({
           path: ["listeners", y.li, "portRanges", y.ri],
-          message: `${showSpan(y.s)} overlaps listeners[${x.li}].portRanges[${x.ri}] (${showSpan(x.s)}); port ranges must not overlap within an accelerator`,
+          message: `${showSpan(y.s)} overlaps listeners[${x.li}].portRanges[${x.ri}] (${showSpan(x.s)}); port ranges of one protocol (${y.protocol}) must not overlap within an accelerator`,
         });
       }
     }
@@ -224,7 +284,9 @@ export const noOverlappingPortRanges: Rule<StackConfig> = (stack) => {
   return findings;
 };
 
-// An endpoint port inside a listener range would take that listener's traffic too.
+// An endpoint port inside a listener range would take that listener's traffic too. Unlike the ranges
+// themselves, this holds across protocols: AWS documents that an override's endpoint port "cannot be
+// included in any of the listener port ranges that you've configured for the accelerator".
 export const overrideEndpointPortOutsideListeners: Rule<StackConfig> = (stack) => {
   const all = stack.listeners.flatMap((l, li) => spans(l).map((s) => ({ li, s })));
   return stack.listeners.flatMap((listener, li) =>
@@ -269,12 +331,14 @@ export const byoipAddress: Rule<string> = (address) => {
 };
 
 // A state key is an S3 object key relative to the bucket; "/" at the start or
-// ".." would put state somewhere other tooling does not look.
+// ".." would put state somewhere other tooling does not look, and a control
+// character (a line break, say) is a slip that no tool shows plainly.
 export const stateKeyFormat: Rule<string> = (key) => {
-  if (key === "" || key.startsWith("/") || key.endsWith("/") || key.split("/").includes(".."))
-    return [{ path: [], message: `must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no ".."), received ${show(key)}`, received: key }];
+  if (key === "" || key.startsWith("/") || key.endsWith("/") || key.split("/").includes("..") || CONTROL_CHARACTER.test(key))
+    return [{ path: [], message: `must be a relative S3 object key such as "smart-routing/prod.tfstate" (no leading or trailing "/", no "..", no control characters), received ${show(key)}`, received: key }];
   return [];
 };
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 // Two runs without a lock can both write state; one of them is lost.
 export const stateIsLocked: Rule<BackendConfig> = (backend) =>
@@ -285,9 +349,26 @@ export const stateIsLocked: Rule<BackendConfig> = (backend) =>
 // Stack names are cdktf stack names and output folder names.
 export const uniqueStackNames: Rule<RoutingConfig> = (config) => sameNames(config.stacks, "stacks");
 
-// Two stacks writing one state object would destroy each other's resources.
+// One name, one alias record: a second stack (or a second entry) would fail its apply on the existing
+// record, or, allowed to overwrite it, take the name from the first accelerator.
+export const uniqueDnsNames: Rule<RoutingConfig> = (config) => {
+  const names = config.stacks.flatMap((stack, s) => (stack.dns?.names ?? []).map((name, i) => ({ name, s, i })));
+  return duplicates(names, (n) => dnsKey(n.name)).map(([index, first]) => {
+    const [dup, was] = [names[index], names[first]];
+    return {
+      path: ["stacks", dup.s, "dns", "names", dup.i],
+      message: `${show(dup.name)} is already stacks[${was.s}].dns.names[${was.i}]; a name can point at one accelerator only`,
+      received: dup.name,
+    };
+  });
+};
+
+// Two stacks writing one state object would destroy each other's resources. A bucket or key with its
+// own error is left out: the message would only repeat the wrong value.
 export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>
-  duplicates(config.stacks, (s) => `s3://${s.backend.bucket}/${stateKey(s)}`).map(([index, first]) => ({
+  duplicates(config.stacks, (s) =>
+    S3_BUCKET_NAME.test(s.backend.bucket) && stateKeyFormat(stateKey(s)).length === 0 ? `s3://${s.backend.bucket}/${stateKey(s)}` : undefined,
+  ).map(([index, first]) => ({
     path: ["stacks", index, "backend", "key"],
     message: `s3://${config.stacks[index].backend.bucket}/${stateKey(config.stacks[index])} is already the state of stacks[${first}]; every stack needs its own state key`,
     received: config.stacks[index].backend.key,

@@ -12,10 +12,14 @@ import {
   ALB_ARN,
   AWS_REGION_NAME,
   DESTROY_ALLOWANCES,
+  DNS_NAME,
   EIP_ALLOCATION_ID,
   GA_REGIONS,
+  GEOGRAPHIES,
+  type Geography,
   HEALTH_CHECK_INTERVALS,
   HEALTH_CHECK_PATH,
+  HOSTED_ZONE_ID,
   INSTANCE_ID,
   KMS_KEY,
   LISTENER_NAME,
@@ -30,6 +34,7 @@ import {
   S3_BUCKET_NAME,
   STACK_NAME,
 } from "../config/limits";
+import { describeModelServers, MODEL_SERVER_NAMES } from "../config/model-servers";
 import { show } from "../config/show";
 import type { RoutingConfig } from "../config/types";
 import * as rules from "./rules";
@@ -47,6 +52,13 @@ export function genericMessage(issue: z.core.$ZodRawIssue): string | undefined {
   }
   if (issue.code === "invalid_value") {
     return `must be ${oneOf(issue.values)}, received ${show(issue.input)}`;
+  }
+  if ((issue.code === "too_small" || issue.code === "too_big") && (issue.origin === "string" || issue.origin === "array")) {
+    const limit = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+    const bound = `${issue.code === "too_small" ? "at least" : "at most"} ${limit}`;
+    return issue.origin === "string"
+      ? `must be ${bound} character${limit === 1 ? "" : "s"} long, received ${show(issue.input)}`
+      : `must have ${bound} item${limit === 1 ? "" : "s"}, received ${(issue.input as readonly unknown[]).length}`;
   }
   return undefined;
 }
@@ -91,6 +103,14 @@ function numberBetween(min: number, max: number) {
   return z.number({ error }).min(min, { error }).max(max, { error });
 }
 
+/** A finite number of at least 0 (`inclusive`) or above 0: a load or a capacity. */
+function quantity(inclusive: boolean) {
+  const error = (issue: { input?: unknown }) =>
+    issue.input === undefined ? undefined : `must be a number ${inclusive ? "of 0 or more" : "above 0"}, received ${show(issue.input)}`;
+  const number = z.number({ error });
+  return inclusive ? number.min(0, { error }) : number.gt(0, { error });
+}
+
 /**
  * One of a fixed set of values. A refinement rather than z.enum so that a
  * wrong value does not stop the cross-field rules (zod treats a failed enum
@@ -108,6 +128,34 @@ function oneOfValues<const T extends readonly (string | number)[]>(values: T, al
 function matching(pattern: RegExp, allowed: string) {
   return z.string().regex(pattern, { error: (issue) => `must be ${allowed}, received ${show(issue.input)}` });
 }
+
+/**
+ * A name that becomes a construct id (stack and listener names). The constructs library keeps a node's
+ * children in a plain JavaScript object, so a name every object already has ("constructor") collides
+ * there, and synth would fail; the pattern admits no other such name. The meta puts it in the JSON Schema.
+ */
+function constructName(pattern: RegExp, allowed: string) {
+  const taken = Object.getOwnPropertyNames(Object.prototype).filter((name) => pattern.test(name));
+  return matching(pattern, allowed)
+    .refine((name) => !taken.includes(name), {
+      error: (issue) => `must not be ${show(issue.input)}, a name cdktf cannot give a construct (every JavaScript object already has it); choose another name`,
+    })
+    .meta({ not: { enum: taken } });
+}
+
+/**
+ * Free text that reaches the Terraform JSON as a string (tags, a flow-log prefix, the state key, the lock
+ * table). Terraform reads "${" and "%{" in such a string as an expression or a directive: a tag value of
+ * "${var.team}" failed the plan, and a state key with one fails init. The meta puts it in the JSON Schema.
+ */
+function literal(text: z.ZodString) {
+  return text
+    .refine((value) => !TEMPLATE_SEQUENCE.test(value), {
+      error: (issue) => `must not contain "\${" or "%{", which Terraform would read as an expression, received ${show(issue.input)}`,
+    })
+    .meta({ not: { pattern: TEMPLATE_SEQUENCE.source } });
+}
+const TEMPLATE_SEQUENCE = /[$%]\{/;
 
 function listOf<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
   // Counted in a refinement so that the items are still checked when there are too many of them.
@@ -152,8 +200,7 @@ export const healthCheckSchema = z
       .meta({ default: DEFAULTS.healthCheck.intervalSeconds }),
     thresholdCount: intBetween(1, 10).optional().meta({ default: DEFAULTS.healthCheck.thresholdCount }),
   })
-  .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.")
-  .superRefine(check(rules.healthCheckPathNeedsHttp));
+  .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.");
 
 export const portOverrideSchema = z.strictObject({ listenerPort: port, endpointPort: port });
 
@@ -208,14 +255,23 @@ export const endpointGroupSchema = z
     healthCheck: healthCheckSchema.optional(),
     portOverrides: listOf(portOverrideSchema, 0, MAX_PORT_OVERRIDES, "port overrides").optional(),
     endpoints: listOf(endpointSchema, 1, MAX_ENDPOINTS, "endpoints"),
+    modelServer: oneOfValues(MODEL_SERVER_NAMES)
+      .optional()
+      .describe(
+        `The model server on the group's instances or Elastic IPs: sets the health check's protocol, path and port where healthCheck leaves them out (on a group of only load balancers it changes nothing: put the check on the target group). ${describeModelServers()}.`,
+      ),
+    capacity: quantity(false)
+      .optional()
+      .describe("What this group can serve, in the unit of the stack's demand (requests/s, GPUs, tokens/s): npm run explain and the plan gate flag a scenario that sends it more."),
   })
+  .superRefine(check(rules.healthCheckPathNeedsHttp))
   .superRefine(check(rules.loadBalancerArnInGroupRegion))
   .superRefine(check(rules.uniqueEndpoints))
   .superRefine(check(rules.uniquePortOverrides));
 
 export const listenerSchema = z
   .strictObject({
-    name: matching(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
+    name: constructName(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
     protocol: oneOfValues(["TCP", "UDP"]),
     portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
     clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: DEFAULTS.clientAffinity }),
@@ -225,11 +281,13 @@ export const listenerSchema = z
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
   .superRefine(check(rules.oneEndpointGroupPerRegion))
-  .superRefine(check(rules.overrideListenerPortInListener));
+  .superRefine(check(rules.albNotOnUdpListener))
+  .superRefine(check(rules.overrideListenerPortInListener))
+  .superRefine(check(rules.capacityOnEveryGroup));
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
-  prefix: z.string().max(255).optional(),
+  prefix: literal(z.string().max(255)).optional(),
 });
 
 export const acceleratorSchema = z.strictObject({
@@ -252,13 +310,40 @@ export const acceleratorSchema = z.strictObject({
     })
     .optional()
     .describe("Omitted: off, with a warning. false: off, silently."),
+  shield: z
+    .boolean()
+    .optional()
+    .describe("AWS Shield Advanced protection of the accelerator; the account needs a Shield Advanced subscription.")
+    .meta({ default: DEFAULTS.accelerator.shield }),
 });
+
+const DNS_NAME_ALLOWED = 'a DNS name such as "api.example.com": labels of 1-63 letters, digits or hyphens (no hyphen at either end) joined by dots, 253 characters at most, no trailing dot';
+
+export const dnsSchema = z
+  .strictObject({
+    zone: matching(DNS_NAME, DNS_NAME_ALLOWED).optional().describe("The public hosted zone's name; Terraform finds its ID at plan time."),
+    zoneId: matching(HOSTED_ZONE_ID, 'a Route 53 hosted zone ID ("Z" and up to 31 capital letters or digits)').optional().describe("The hosted zone's ID, instead of zone."),
+    names: z
+      .array(matching(DNS_NAME, DNS_NAME_ALLOWED))
+      .min(1, { error: "must list at least one name" })
+      .describe("Names that point at the accelerator: an alias A record each, and AAAA for a DUAL_STACK accelerator."),
+    evaluateTargetHealth: z.boolean().optional().meta({ default: DEFAULTS.dns.evaluateTargetHealth }),
+  })
+  .describe("A custom domain: Route 53 alias records to the accelerator.")
+  .superRefine(check(rules.dnsZoneOrZoneId))
+  .superRefine(check(rules.dnsNamesInZone));
+
+const demandShape = Object.fromEntries(GEOGRAPHIES.map((g) => [g, quantity(true).optional()])) as {
+  [G in Geography]: z.ZodOptional<ReturnType<typeof quantity>>;
+};
+export const demandSchema = z
+  .strictObject(demandShape)
+  .describe("The load each client geography puts on each listener, in the unit of the endpoint groups' capacity.");
 
 export const backendSchema = z
   .strictObject({
     bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
-    key: z
-      .string()
+    key: literal(z.string())
       .superRefine(check(rules.stateKeyFormat))
       .optional()
       .describe(`The state's S3 object key; ${defaultStateKey("<stack name>")} when omitted.`),
@@ -266,14 +351,14 @@ export const backendSchema = z
     encrypt: z.boolean().optional().meta({ default: DEFAULTS.backend.encrypt }),
     kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
     lockfile: z.boolean().optional().meta({ default: DEFAULTS.backend.lockfile }),
-    dynamodbTable: z.string().min(1).optional(),
+    dynamodbTable: literal(z.string().min(1)).optional(),
   })
   .superRefine(check(rules.stateIsLocked));
 
 export const stackSchema = z
   .strictObject({
-    name: matching(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
+    tags: z.record(literal(z.string().min(1).max(128)), literal(z.string().max(256))).optional(),
     allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
     allowDestroy: z
       .array(oneOfValues(DESTROY_ALLOWANCES, '"listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs)'))
@@ -283,6 +368,8 @@ export const stackSchema = z
     backend: backendSchema,
     accelerator: acceleratorSchema,
     listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),
+    dns: dnsSchema.optional(),
+    demand: demandSchema.optional(),
   })
   .superRefine(check(rules.uniqueListenerNames))
   .superRefine(check(rules.renamedFromAFormerName))
@@ -298,7 +385,8 @@ export const configSchema = z
     stacks: z.array(stackSchema).min(1, { error: "must list at least one stack" }),
   })
   .superRefine(check(rules.uniqueStackNames))
-  .superRefine(check(rules.uniqueStateKeys));
+  .superRefine(check(rules.uniqueStateKeys))
+  .superRefine(check(rules.uniqueDnsNames));
 
 // The schema's output and the hand-written types must agree both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -46,6 +46,10 @@ function toConfigIssues(issue: z.core.$ZodIssue, root: unknown): ConfigIssue[] {
     const allowed = allowedKeysAt(path, root);
     return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, allowed) }));
   }
+  if (issue.code === "invalid_key") {
+    // A key of a map (tags) that its key schema refuses; zod puts the key at the end of the path.
+    return [{ path, message: `is not an allowed key: ${issue.issues.map((i) => i.message).join("; ")}` }];
+  }
   if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator !== undefined) {
     // zod puts the discriminator's key at the end of the path already.
     const received = valueAt(root, path);

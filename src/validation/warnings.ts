@@ -1,7 +1,8 @@
 // Configs that Global Accelerator accepts but that probably do not do what
 // their author meant. They are printed as warnings; SMART_ROUTING_STRICT=1
 // makes them errors.
-import type { RoutingConfig, StackConfig } from "../config/types";
+import { checkedByGlobalAccelerator, MODEL_SERVERS, type ModelServerPreset } from "../config/model-servers";
+import type { EndpointGroupConfig, RoutingConfig, StackConfig } from "../config/types";
 import type { Finding } from "./rules";
 
 type Warning = (stack: StackConfig) => Finding[];
@@ -40,7 +41,31 @@ const healthCheckIgnored: Warning = (stack) =>
     ),
   );
 
-const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero, healthCheckIgnored];
+/** A finding at the `modelServer` of every group with one for which `message` returns text. */
+function onModelServers(stack: StackConfig, message: (preset: ModelServerPreset, group: EndpointGroupConfig) => string | undefined): Finding[] {
+  return stack.listeners.flatMap((listener, li) =>
+    listener.endpointGroups.flatMap((group, g) => {
+      const text = group.modelServer === undefined ? undefined : message(MODEL_SERVERS[group.modelServer], group);
+      return text === undefined ? [] : [{ path: ["listeners", li, "endpointGroups", g, "modelServer"], message: text }];
+    }),
+  );
+}
+
+// Load balancers are checked by their target groups, so a preset there must go on the target group.
+const modelServerOnLoadBalancers: Warning = (stack) =>
+  onModelServers(stack, (preset, group) =>
+    checkedByGlobalAccelerator(group.endpoints)
+      ? undefined
+      : `changes nothing here: this group has only load balancer endpoints, which Global Accelerator checks with their target groups' health checks; set the target group's health check to ${preset.protocol} ${preset.path} on port ${preset.port} instead`,
+  );
+
+// A readiness check that passes before a model is loaded sends clients to a server that cannot answer yet.
+const weakModelServerCheck: Warning = (stack) =>
+  onModelServers(stack, (preset, group) =>
+    preset.weakCheck === undefined ? undefined : `${group.modelServer}'s readiness check proves only that the process is up: ${preset.weakCheck}`,
+  );
+
+const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero, healthCheckIgnored, modelServerOnLoadBalancers, weakModelServerCheck];
 
 /** Every warning for a valid config, with paths from the config's root. */
 export function configWarnings(config: RoutingConfig): Finding[] {

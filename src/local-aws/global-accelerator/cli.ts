@@ -34,6 +34,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       options.help = true;
       continue;
     }
+    if (!["--port", "--deploy-delay-ms", "--state-file", "--call-log", "--account"].includes(flag)) throw new Error(`unknown flag ${flag}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     switch (flag) {

@@ -1,0 +1,84 @@
+// Every command that reads the config refuses a config it cannot use in the same way: `error: ...` lines
+// naming the file, line and column (or the variable), exit 1, nothing written, never a stack trace.
+// GIVEN a config that cannot be read, parsed or synthesized, WHEN any command runs, THEN ...
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configFile, ONE_STACK_YAML, ROOT } from "./support/run";
+
+/** A command as users run it, with the place it would write to; `wrote()` says whether anything is there. */
+interface Command {
+  readonly name: string;
+  run(env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; wrote: boolean };
+}
+
+function command(name: string, script: string, args: (out: string) => string[], outEnv: (out: string) => NodeJS.ProcessEnv = () => ({})): Command {
+  return {
+    name,
+    run(env) {
+      const out = join(mkdtempSync(join(tmpdir(), "smart-routing-out-")), "out");
+      const result = spawnSync(process.execPath, [join("scripts", script), ...args(out)], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, SMART_ROUTING_CONFIG: undefined, SMART_ROUTING_STRICT: undefined, CHECKPOINT_DISABLE: "1", ...outEnv(out), ...env },
+      });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr, wrote: existsSync(out) };
+    },
+  };
+}
+
+const COMMANDS: readonly Command[] = [
+  command("npm run synth (and cdktf synth, which runs it)", "synth.js", () => [], (out) => ({ CDKTF_OUTDIR: out })),
+  command("npm run package", "package.js", () => [], (out) => ({ SMART_ROUTING_PACKAGE_DIR: out })),
+  command("npm run diagram", "diagram.js", () => []),
+  command("npm run plan-gate", "plan-gate.js", (out) => [join("__tests__", "fixtures", "plans", "listener-moved.json"), "--markdown", out]),
+  command("npm run iam-policy", "iam-policy.js", (out) => ["--repo", "acme/smart-routing", "--account", "123456789012", "--out", out]),
+  command("npm run plan:local", "plan-local.js", () => [], (out) => ({ SMART_ROUTING_PLAN_DIR: out })),
+  command("npm run deploy:local", "deploy-local.js", () => [], (out) => ({ SMART_ROUTING_DEPLOY_DIR: out })),
+  command("npm run explain", "explain.js", (out) => ["--markdown", out]),
+];
+
+const unresolved = configFile("unresolved.yaml", ONE_STACK_YAML.replace("name: prod\n    backend", "name: *stack-name\n    backend"));
+const constructorListener = configFile("constructor.yaml", ONE_STACK_YAML.replace("name: inference", "name: constructor"));
+
+const INPUTS: readonly [what: string, env: NodeJS.ProcessEnv, stderr: string][] = [
+  [
+    "an alias used before its anchor",
+    { SMART_ROUTING_CONFIG: unresolved },
+    `error: ${unresolved}:3:11: invalid YAML: alias *stack-name has no anchor &stack-name before it (an anchor must come earlier in the file than its aliases)\n1 error(s); nothing was synthesized.\n`,
+  ],
+  [
+    "a listener named constructor",
+    { SMART_ROUTING_CONFIG: constructorListener },
+    `error: stacks[0].listeners[0].name: must not be "constructor", a name cdktf cannot give a construct (every JavaScript object already has it); choose another name (${constructorListener}:7:9)\n1 error(s); nothing was synthesized.\n`,
+  ],
+  [
+    "a config file that does not exist",
+    { SMART_ROUTING_CONFIG: "missing.yaml" },
+    "error: missing.yaml: cannot read the file (ENOENT)\n1 error(s); nothing was synthesized.\n",
+  ],
+  [
+    "SMART_ROUTING_CONFIG set but empty",
+    { SMART_ROUTING_CONFIG: "" },
+    "error: SMART_ROUTING_CONFIG is set but empty; unset it to use the embedded default config, or set it to a .yaml, .yml or .json file\n1 error(s); nothing was synthesized.\n",
+  ],
+];
+
+describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s", (_name, cmd) => {
+  it.each(INPUTS)("refuses %s with error lines, exit 1, and writes nothing", (_what, env, stderr) => {
+    const run = cmd.run(env);
+    expect(run.stderr).toBe(stderr);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.wrote).toBe(false);
+  });
+});
+
+describe("SMART_ROUTING_CONFIG", () => {
+  it("of only blanks is as empty as an empty one", () => {
+    const run = COMMANDS[0].run({ SMART_ROUTING_CONFIG: "  " });
+    expect(run.stderr).toMatch(/^error: SMART_ROUTING_CONFIG is set but empty; /);
+    expect(run.status).toBe(1);
+  });
+});
