@@ -35,6 +35,8 @@ interface JsonSchema {
   readonly maxLength?: number;
   readonly minimum?: number;
   readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
   readonly enum?: readonly unknown[];
   readonly const?: unknown;
   readonly anyOf?: readonly JsonSchema[];
@@ -44,7 +46,8 @@ interface JsonSchema {
 
 const KNOWN_KEYWORDS = new Set([
   "$schema", "title", "description", "default", "type", "properties", "required", "additionalProperties", "propertyNames",
-  "items", "minItems", "maxItems", "pattern", "minLength", "maxLength", "minimum", "maximum", "enum", "const", "anyOf", "oneOf", "not",
+  "items", "minItems", "maxItems", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+  "enum", "const", "anyOf", "oneOf", "not",
 ]);
 
 /** Lists stay short (a few items over their minimum), so that most generated configs are small enough to synthesize fast. */
@@ -84,18 +87,39 @@ function baseArbitrary(schema: JsonSchema, at: string): fc.Arbitrary<unknown> {
       return fc.array(fromJsonSchema(schema.items ?? {}, `${at}/items`), { minLength: min, maxLength: Math.min(schema.maxItems ?? Infinity, min + EXTRA_ITEMS) });
     }
     case "string":
-      if (schema.pattern !== undefined) return fc.stringMatching(new RegExp(schema.pattern));
+      if (schema.pattern !== undefined) return stringMatching(schema.pattern);
       return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 24, 24), unit: "grapheme" });
     case "integer":
-      return fc.integer({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6 });
+      return fc.integer({
+        min: schema.minimum ?? (schema.exclusiveMinimum !== undefined ? Math.floor(schema.exclusiveMinimum) + 1 : -1e6),
+        max: schema.maximum ?? (schema.exclusiveMaximum !== undefined ? Math.ceil(schema.exclusiveMaximum) - 1 : 1e6),
+      });
     case "number":
-      return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: schema.minimum ?? schema.exclusiveMinimum ?? -1e6,
+        max: schema.maximum ?? schema.exclusiveMaximum ?? 1e6,
+        minExcluded: schema.minimum === undefined && schema.exclusiveMinimum !== undefined,
+        maxExcluded: schema.maximum === undefined && schema.exclusiveMaximum !== undefined,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case "boolean":
       return fc.boolean();
     default:
       // Zod writes {} where anything goes (the schema of a value it cannot express).
       return fc.jsonValue({ maxDepth: 2 });
   }
+}
+
+/**
+ * Strings that match a pattern. fast-check cannot generate from lookaheads (a length limit such as
+ * `^(?=.{1,253}$)...` for DNS names): those are left out of the generator and kept by a filter instead.
+ */
+function stringMatching(pattern: string): fc.Arbitrary<string> {
+  const whole = new RegExp(pattern);
+  const withoutLookaheads = pattern.replace(/\(\?[=!](?:[^()\\]|\\.|\([^()]*\))*\)/g, "");
+  if (withoutLookaheads === pattern) return fc.stringMatching(whole);
+  return fc.stringMatching(new RegExp(withoutLookaheads)).filter((v) => whole.test(v));
 }
 
 /** The committed JSON Schema, read as a user's editor reads it. */
@@ -128,6 +152,7 @@ type Loose = any;
 export function keepCrossFieldRules(generated: unknown): unknown {
   const config: Loose = structuredClone(generated);
   const stackNames = new Set<string>();
+  const dnsNames = new Set<string>();
   config.stacks.forEach((stack: Loose, s: number) => {
     if (stackNames.has(stack.name)) stack.name = `s${s}-${stack.name}`.slice(0, 63).replace(/-$/, "x");
     stackNames.add(stack.name);
@@ -135,6 +160,16 @@ export function keepCrossFieldRules(generated: unknown): unknown {
     if (stack.backend.lockfile === false && stack.backend.dynamodbTable === undefined) delete stack.backend.lockfile;
     if (stack.accelerator.ipAddresses !== undefined) stack.accelerator.ipAddresses = stack.accelerator.ipAddresses.map((_: string, i: number) => `198.51.100.${i + 1}`);
     const dualStack = stack.accelerator.ipAddressType === "DUAL_STACK";
+    if (stack.dns !== undefined) {
+      // One of zone and zoneId; every name inside the zone (a label of it, or the zone itself) and named once in the config.
+      if (stack.dns.zone !== undefined) delete stack.dns.zoneId;
+      else if (stack.dns.zoneId === undefined) stack.dns.zone = "example.com";
+      const zone: string | undefined = stack.dns.zone;
+      stack.dns.names = stack.dns.names
+        .map((name: string, i: number) => (zone === undefined ? name : name.toLowerCase() === zone.toLowerCase() || name.toLowerCase().endsWith(`.${zone.toLowerCase()}`) ? name : `n${i}.${zone}`.slice(-253).replace(/^[.-]+/, "")))
+        .filter((name: string) => !dnsNames.has(name.toLowerCase()) && dnsNames.add(name.toLowerCase()));
+      if (stack.dns.names.length === 0) delete stack.dns;
+    }
     const listenerNames = new Set<string>();
     const taken: { protocol: string; from: number; to: number }[] = [];
     stack.listeners.forEach((listener: Loose, l: number) => {
@@ -159,6 +194,8 @@ export function keepCrossFieldRules(generated: unknown): unknown {
     stack.listeners.forEach((listener: Loose) => {
       const regions = new Set<string>();
       listener.endpointGroups = listener.endpointGroups.filter((g: Loose) => !regions.has(g.region) && regions.add(g.region));
+      // A capacity on every group of the listener, or on none.
+      if (listener.endpointGroups.some((g: Loose) => g.capacity === undefined)) for (const g of listener.endpointGroups) delete g.capacity;
       for (const group of listener.endpointGroups) {
         if (group.healthCheck?.path !== undefined && (group.healthCheck.protocol ?? "TCP") === "TCP") delete group.healthCheck.path;
         const listenerPorts = new Set<number>();
