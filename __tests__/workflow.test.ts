@@ -117,9 +117,13 @@ describe("the three workflows together", () => {
     for (const [action, shas] of pins) expect([action, shas.size]).toEqual([action, 1]);
   });
 
-  it("run the tests once, in the plan workflow, not per stack", () => {
+  it("run the tests once, in the plan workflow, not per stack, and without the user's config named", () => {
     const testing = FILES.flatMap((file) => jobsOf(file).filter(([, job]) => job.steps.some((s: Step) => s.run === "npm test")).map(([id, job]) => [file, id, job.strategy]));
     expect(testing).toEqual([["terraform-plan.yml", "test", undefined]]);
+    // The tests pick their own configs; an inherited SMART_ROUTING_CONFIG (empty when unset) would change them.
+    const plan = parse(text["terraform-plan.yml"]);
+    expect([plan.env?.SMART_ROUTING_CONFIG, plan.jobs.test.env]).toEqual([undefined, undefined]);
+    for (const id of ["stacks", "plan"]) expect(plan.jobs[id].env.SMART_ROUTING_CONFIG).toBe("${{ vars.SMART_ROUTING_CONFIG }}");
   });
 
   it("plan on pull requests, apply on pushes to main and by hand (a stack input), check drift daily and by hand", () => {

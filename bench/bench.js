@@ -384,8 +384,7 @@ const { renderPlanPath } = require("./plan-path");
 
 function benchPlanPath(args) {
   process.stderr.write("measuring the plan path (bench/plan-path.js)...\n");
-  const runs = args.runs === 7 ? 5 : args.runs; // each run of each arm plans for real: 5 by default
-  const result = spawnSync(process.execPath, [path.join(__dirname, "plan-path.js"), "--runs", String(runs), "--json"], { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, [path.join(__dirname, "plan-path.js"), "--runs", String(args.runs), "--json"], { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
   if (result.status !== 0) throw new Error(`the plan path bench failed (exit ${result.status})`);
   return JSON.parse(result.stdout);
 }

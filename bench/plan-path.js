@@ -29,11 +29,13 @@ const { terraformAvailability, terraformEnv } = require("../scripts/lib/terrafor
 const { startS3Server } = require("../scripts/lib/moto-server");
 const { seedStack } = require("../scripts/lib/moto-fixtures");
 const { loadCliApi } = require("../scripts/lib/run-bundle");
+const { stringify } = require("yaml");
 
 const ROOT = path.join(__dirname, "..");
 const WORKFLOW = path.join(ROOT, ".github", "workflows", "terraform-plan.yml");
 /** The plan job's steps that make the per-stack path (after checkout, install, synth and credentials). */
 const CI_STEPS = ["init", "plan", "gate", "summary"];
+const CONFIG_FILE = "smart-routing.yaml";
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -103,10 +105,11 @@ async function main() {
     /** @type {NodeJS.ProcessEnv} */
     const tfEnv = { ...cliConfig, ...awsEnv, SMART_ROUTING_CONFIG: undefined };
 
-    // A checkout where the plan job's earlier steps (install, synth) already ran.
+    // A checkout where the plan job's earlier steps (install, synth) already ran, with the default config
+    // as the user's config file (the workflows refuse to plan without one).
     const checkout = path.join(work, "checkout");
-    checkoutCopy(ROOT, checkout);
-    await run(process.execPath, ["scripts/synth.js"], { cwd: checkout, env: { ...process.env, SMART_ROUTING_CONFIG: undefined, CDKTF_OUTDIR: undefined } });
+    checkoutCopy(ROOT, checkout, { [CONFIG_FILE]: stringify(cli.DEFAULT_CONFIG) });
+    await run(process.execPath, ["scripts/synth.js"], { cwd: checkout, env: { ...process.env, SMART_ROUTING_CONFIG: CONFIG_FILE, CDKTF_OUTDIR: undefined } });
     const stackDir = path.join(checkout, "cdktf.out", "stacks", stack.name);
     const fresh = () => {
       for (const f of [".terraform", ".terraform.lock.hcl", "tfplan"]) fs.rmSync(path.join(stackDir, f), { recursive: true, force: true });
@@ -134,6 +137,7 @@ async function main() {
             root: ROOT,
             event: "pull_request",
             github: { event: { pull_request: { number: 1, head: { sha: "0".repeat(40) } } } },
+            vars: { SMART_ROUTING_CONFIG: CONFIG_FILE },
             env: { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: cliConfig.TF_CLI_CONFIG_FILE, ...awsEnv },
             jobId: "plan",
             matrix: { stack: stack.name },
@@ -159,7 +163,7 @@ async function main() {
             'terraform -chdir="$dir" show -json tfplan > plan.json',
             `npm run --silent plan-gate -- plan.json --stack ${stack.name} --markdown summary.md`,
           ].join("\n");
-          return run("bash", ["-eo", "pipefail", "-c", script], { cwd: checkout, env: { ...tfEnv, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" } });
+          return run("bash", ["-eo", "pipefail", "-c", script], { cwd: checkout, env: { ...tfEnv, SMART_ROUTING_CONFIG: CONFIG_FILE, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" } });
         },
       },
       planLocal: {

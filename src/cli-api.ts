@@ -15,3 +15,4 @@ export { checkIamArguments, iamOptionsFor } from "./iam/options";
 export { localRehearsalFiles, localEndpointEnvironment, BACKEND_CONFIG_FILE } from "./local-aws/terraform-overrides";
 export { startGlobalAcceleratorApi } from "./local-aws/global-accelerator";
 export { main as globalAcceleratorApiMain } from "./local-aws/global-accelerator";
+export { DEFAULT_CONFIG } from "./config/default-config";
