@@ -7,7 +7,7 @@ import { toModel } from "../src/model/model";
 import { parseConfig } from "../src/validation/validate";
 import { operationOf, signingScope, startAwsRecorder, type WireCall } from "./support/aws-recorder";
 import { evaluate, wildcardMatch, type AuthorizationRequest } from "./support/iam-evaluator";
-import { kmsKey, neededAuthorizations, type AwsCall } from "./support/iam-requests";
+import { changeBatchContext, kmsKey, neededAuthorizations, normalizedRecordName, shieldTagTracker, type AwsCall } from "./support/iam-requests";
 import { validConfig } from "./support/configs";
 import { operationDifferences, operationsByPhase } from "./support/recorded-run";
 
@@ -80,6 +80,41 @@ describe("the evaluator", () => {
     expect(evaluate(like, request("s3:GetObject", "arn:aws:s3:::bucket/state", { "s3:prefix": "env:/a" })).decision).toBe("allowed");
   });
 
+  const NAMES = "route53:ChangeResourceRecordSetsNormalizedRecordNames";
+  const TYPES = "route53:ChangeResourceRecordSetsRecordTypes";
+  const ZONE = "arn:aws:route53:::hostedzone/Z1";
+  const changes = (extra: Partial<Statement> = {}) =>
+    policy(allow({ Action: "route53:ChangeResourceRecordSets", Resource: ZONE, Condition: { "ForAllValues:StringEquals": { [NAMES]: ["api.example.com", "example.com"], [TYPES]: ["A"] } }, ...extra }));
+
+  it("applies ForAllValues:StringEquals to a multivalued key: every value of the request must be listed", () => {
+    const change = (names: string[], types: string[]) => request("route53:ChangeResourceRecordSets", ZONE, { [NAMES]: names, [TYPES]: types });
+    expect(evaluate(changes(), change(["example.com", "api.example.com"], ["A"])).decision).toBe("allowed");
+    expect(evaluate(changes(), change(["api.example.com", "www.example.com"], ["A"])).decision).toBe("implicitly denied");
+    expect(evaluate(changes(), change(["api.example.com"], ["A", "AAAA"])).decision).toBe("implicitly denied");
+  });
+
+  it("lets ForAllValues pass a request without the key, as AWS does, unless a Null condition requires it", () => {
+    const withoutNames = request("route53:ChangeResourceRecordSets", ZONE, { [TYPES]: ["A"] });
+    expect(evaluate(changes(), withoutNames).decision).toBe("allowed");
+    expect(evaluate(changes(), request("route53:ChangeResourceRecordSets", ZONE, { [NAMES]: [], [TYPES]: ["A"] })).decision).toBe("allowed");
+    const guarded = changes().Statement[0].Condition!;
+    const required = policy(allow({ Action: "route53:ChangeResourceRecordSets", Resource: ZONE, Condition: { ...guarded, Null: { [NAMES]: "false", [TYPES]: "false" } } }));
+    expect(evaluate(required, withoutNames).decision).toBe("implicitly denied");
+    expect(evaluate(required, request("route53:ChangeResourceRecordSets", ZONE, { [NAMES]: [], [TYPES]: ["A"] })).decision).toBe("implicitly denied");
+    expect(evaluate(required, request("route53:ChangeResourceRecordSets", ZONE, { [NAMES]: ["example.com"], [TYPES]: ["A"] })).decision).toBe("allowed");
+  });
+
+  it("applies Null: \"true\" holds when the key is missing, \"false\" when it is present", () => {
+    const absent = policy(allow({ Action: "shield:TagResource", Resource: "*", Condition: { Null: { "aws:ResourceTag/team": "true" } } }));
+    expect(evaluate(absent, request("shield:TagResource", "p")).decision).toBe("allowed");
+    expect(evaluate(absent, request("shield:TagResource", "p", { "aws:ResourceTag/team": "ml" })).decision).toBe("implicitly denied");
+    const present = policy(allow({ Action: "shield:TagResource", Resource: "*", Condition: { Null: { "aws:ResourceTag/team": "false" } } }));
+    expect(evaluate(present, request("shield:TagResource", "p", { "aws:ResourceTag/team": "ml" })).decision).toBe("allowed");
+    expect(evaluate(present, request("shield:TagResource", "p")).decision).toBe("implicitly denied");
+    const bad = policy(allow({ Action: "shield:TagResource", Resource: "*", Condition: { Null: { "aws:ResourceTag/team": "yes" } } }));
+    expect(() => evaluate(bad, request("shield:TagResource", "p"))).toThrow('Null on aws:ResourceTag/team takes "true" or "false", received ["yes"]');
+  });
+
   it("refuses what it does not know rather than guess", () => {
     const numeric = policy(allow({ Condition: { NumericLessThan: { "s3:max-keys": "10" } } }));
     expect(() => evaluate(numeric, request("s3:GetObject", "arn:aws:s3:::bucket/state"))).toThrow("the evaluator does not know the condition operator NumericLessThan");
@@ -102,11 +137,43 @@ describe("the evaluator", () => {
     expect(evaluate(applyRole, request("globalaccelerator:DeleteAccelerator", accelerator)).decision).toBe("explicitly denied");
     expect(evaluate(stackPolicies(stack, { ...options, breakGlass: true }).applyRole, request("globalaccelerator:DeleteAccelerator", accelerator)).decision).toBe("allowed");
   });
+
+  it("decides the custom domain's changes: the stack's own names and types, every key present", () => {
+    const config = validConfig();
+    config.stacks[0].dns = { zone: "example.com", names: ["api.example.com"] };
+    const { applyRole } = stackPolicies(toModel(parseConfig(config).config).stacks[0], { account: "123456789012", repository: "acme/smart-routing" });
+    const change = (context: AuthorizationRequest["context"]) => evaluate(applyRole, request("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z1", context)).decision;
+    const keys = { actions: "route53:ChangeResourceRecordSetsActions", names: "route53:ChangeResourceRecordSetsNormalizedRecordNames", types: "route53:ChangeResourceRecordSetsRecordTypes" };
+    expect(change({ [keys.actions]: ["UPSERT"], [keys.names]: ["api.example.com"], [keys.types]: ["A"] })).toBe("allowed");
+    expect(change({ [keys.actions]: ["DELETE", "CREATE"], [keys.names]: ["api.example.com", "example.com"], [keys.types]: ["A"] })).toBe("implicitly denied");
+    expect(change({ [keys.actions]: ["CREATE"], [keys.names]: ["api.example.com"], [keys.types]: ["TXT"] })).toBe("implicitly denied");
+    expect(change({ [keys.actions]: ["CREATE"], [keys.types]: ["A"] })).toBe("implicitly denied");
+  });
+
+  it("decides Shield by the stack's tag: the new protection is tagged whichever way AWS builds that check, another stack's never", () => {
+    const config = validConfig();
+    config.stacks[0].accelerator.shield = true;
+    const { applyRole, planRole } = stackPolicies(toModel(parseConfig(config).config).stacks[0], { account: "123456789012", repository: "acme/smart-routing" });
+    const protection = "arn:aws:shield::123456789012:protection/p1";
+    const own = { "aws:RequestTag/smart-routing:stack": "test", "aws:TagKeys": ["smart-routing:stack"] };
+    expect(evaluate(applyRole, request("shield:CreateProtection", "*", own)).decision).toBe("allowed");
+    expect(evaluate(applyRole, request("shield:CreateProtection", "*", { "aws:RequestTag/smart-routing:stack": "other", "aws:TagKeys": ["smart-routing:stack"] })).decision).toBe("implicitly denied");
+    expect(evaluate(applyRole, request("shield:CreateProtection", "*")).decision).toBe("implicitly denied");
+    // The create's dependent TagResource: without resource tags (the protection has none yet), or with the new ones.
+    expect(evaluate(applyRole, request("shield:TagResource", protection, own))).toEqual({ decision: "allowed", statements: ["TagTheNewProtection"] });
+    expect(evaluate(applyRole, request("shield:TagResource", protection, { ...own, "aws:ResourceTag/smart-routing:stack": "test" }))).toEqual({ decision: "allowed", statements: ["ChangeShieldProtection"] });
+    // Another stack's protection can be neither re-tagged to this stack nor deleted nor read.
+    const other = { "aws:ResourceTag/smart-routing:stack": "other" };
+    expect(evaluate(applyRole, request("shield:TagResource", protection, { ...own, ...other })).decision).toBe("implicitly denied");
+    expect(evaluate(applyRole, request("shield:DeleteProtection", protection, other)).decision).toBe("implicitly denied");
+    expect(evaluate(planRole, request("shield:DescribeProtection", protection, other)).decision).toBe("implicitly denied");
+    expect(evaluate(planRole, request("shield:DescribeProtection", protection, { "aws:ResourceTag/smart-routing:stack": "test" })).decision).toBe("allowed");
+  });
 });
 
 /** A wire call as the recorder keeps it, with what a test does not care about filled in. */
 function wire(call: Partial<WireCall> & Pick<WireCall, "service" | "operation">): AwsCall {
-  const full: WireCall = { region: "us-west-2", method: "GET", path: "/", query: {}, headers: {}, body: "", status: 200, responseHeaders: {}, ...call };
+  const full: WireCall = { region: "us-west-2", method: "GET", path: "/", query: {}, headers: {}, body: "", status: 200, responseHeaders: {}, responseBody: "", ...call };
   return { service: full.service, region: full.region, operation: full.operation, status: full.status, wire: full };
 }
 const ga = (operation: string, request: Record<string, unknown>, response: Record<string, unknown> = {}): AwsCall => ({ service: "globalaccelerator", region: "us-west-2", operation, status: 200, request, response });
@@ -180,11 +247,113 @@ describe("the authorizations a recorded call needs", () => {
     expect(summary(ga("UpdateAcceleratorAttributes", { AcceleratorArn: ACCELERATOR, FlowLogsEnabled: false }))).toEqual([update]);
   });
 
+  const route53 = (operation: string, method: string, path: string, body = ""): AwsCall => wire({ service: "route53", region: "us-east-1", operation, method, path, body });
+  const EAST = { "aws:RequestedRegion": "us-east-1" };
+  const batch = (...changes: [action: string, name: string, type: string][]) =>
+    `<ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>${changes
+      .map(([action, name, type]) => `<Change><Action>${action}</Action><ResourceRecordSet><AliasTarget><DNSName>a1.awsglobalaccelerator.com</DNSName><EvaluateTargetHealth>true</EvaluateTargetHealth><HostedZoneId>Z2BJ6XQ5FK7U4H</HostedZoneId></AliasTarget><Name>${name}</Name><Type>${type}</Type></ResourceRecordSet></Change>`)
+      .join("")}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`;
+
+  it("Route 53: listing zones on *, the zone's reads and changes on its ARN, GetChange on the change's, tags on the tagged resource's", () => {
+    expect(summary(route53("ListHostedZones", "GET", "/2013-04-01/hostedzone"))).toEqual([["route53:ListHostedZones", "*", EAST]]);
+    expect(summary(route53("GetHostedZone", "GET", "/2013-04-01/hostedzone/Z1"))).toEqual([["route53:GetHostedZone", "arn:aws:route53:::hostedzone/Z1", EAST]]);
+    expect(summary(route53("ListResourceRecordSets", "GET", "/2013-04-01/hostedzone/Z1/rrset"))).toEqual([["route53:ListResourceRecordSets", "arn:aws:route53:::hostedzone/Z1", EAST]]);
+    expect(summary(route53("GetChange", "GET", "/2013-04-01/change/C2682N5HXP0BZ4"))).toEqual([["route53:GetChange", "arn:aws:route53:::change/C2682N5HXP0BZ4", EAST]]);
+    expect(summary(route53("ListTagsForResource", "GET", "/2013-04-01/tags/hostedzone/Z1"))).toEqual([["route53:ListTagsForResource", "arn:aws:route53:::hostedzone/Z1", EAST]]);
+    expect(summary(route53("ChangeResourceRecordSets", "POST", "/2013-04-01/hostedzone/Z1/rrset", batch(["DELETE", "API.example.com.", "A"]))) ).toEqual([
+      [
+        "route53:ChangeResourceRecordSets",
+        "arn:aws:route53:::hostedzone/Z1",
+        { ...EAST, "route53:ChangeResourceRecordSetsActions": ["DELETE"], "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com"], "route53:ChangeResourceRecordSetsRecordTypes": ["A"] },
+      ],
+    ]);
+  });
+
+  it("ChangeResourceRecordSets: the actions, normalized names and types of every change in the batch, each once", () => {
+    expect(changeBatchContext(batch(["DELETE", "ds.example.com.", "A"], ["CREATE", "ds.example.com", "AAAA"], ["UPSERT", "Api.Example.com", "A"]))).toEqual({
+      "route53:ChangeResourceRecordSetsActions": ["DELETE", "CREATE", "UPSERT"],
+      "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["ds.example.com", "api.example.com"],
+      "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
+    });
+    expect(() => changeBatchContext("<ChangeResourceRecordSetsRequest/>")).toThrow("a ChangeResourceRecordSets request without changes: <ChangeResourceRecordSetsRequest/>");
+  });
+
+  it("normalizes a record name as Route 53 does: lower case, no trailing dot, other characters as octal escapes", () => {
+    expect(normalizedRecordName("API.Example.COM.")).toBe("api.example.com");
+    expect(normalizedRecordName("*.example.com")).toBe("\\052.example.com");
+    expect(normalizedRecordName("\\052.example.com")).toBe("\\052.example.com");
+    expect(normalizedRecordName("_dmarc.my-site.example.com")).toBe("_dmarc.my-site.example.com");
+    expect(normalizedRecordName("é.example.com")).toBe("\\303\\251.example.com");
+  });
+
+  const PROTECTION = "arn:aws:shield::123456789012:protection/p1";
+  const shieldCall = (operation: string, body: Record<string, unknown>, answer: Record<string, unknown> = {}, resourceTags?: Record<string, string>): AwsCall => ({
+    ...wire({ service: "shield", region: "us-east-1", operation, method: "POST", body: JSON.stringify(body), responseBody: JSON.stringify(answer) }),
+    ...(resourceTags !== undefined && { resourceTags }),
+  });
+  const TAGS = [
+    { Key: "team", Value: "ml" },
+    { Key: "smart-routing:stack", Value: "prod" },
+  ];
+
+  it("Shield: CreateProtection on * with the request's tags, and the dependent TagResource on the new protection", () => {
+    const requestTags = { ...EAST, "aws:RequestTag/team": "ml", "aws:RequestTag/smart-routing:stack": "prod", "aws:TagKeys": ["team", "smart-routing:stack"] };
+    expect(summary(shieldCall("CreateProtection", { Name: "prod-accelerator", ResourceArn: ACCELERATOR, Tags: TAGS }, { ProtectionId: "p1" }))).toEqual([
+      ["shield:CreateProtection", "*", requestTags],
+      ["shield:TagResource", PROTECTION, requestTags],
+    ]);
+    expect(summary(shieldCall("CreateProtection", { Name: "prod-accelerator", ResourceArn: ACCELERATOR }, { ProtectionId: "p1" }))).toEqual([["shield:CreateProtection", "*", EAST]]);
+    const refused = { ...shieldCall("CreateProtection", { Name: "prod-accelerator", ResourceArn: ACCELERATOR, Tags: TAGS }, { __type: "AccessDeniedException" }), status: 400 };
+    expect(summary(refused).map(([action, resource]) => [action, resource])).toEqual([
+      ["shield:CreateProtection", "*"],
+      ["shield:TagResource", "arn:aws:shield::123456789012:protection/<not created>"],
+    ]);
+  });
+
+  it("Shield: the protection's own actions on its ARN, with the tags it has as aws:ResourceTag", () => {
+    const held = { team: "ml", "smart-routing:stack": "prod" };
+    const resourceTags = { "aws:ResourceTag/team": "ml", "aws:ResourceTag/smart-routing:stack": "prod" };
+    expect(summary(shieldCall("DescribeProtection", { ProtectionId: "p1" }, {}, held))).toEqual([["shield:DescribeProtection", PROTECTION, { ...EAST, ...resourceTags }]]);
+    expect(summary(shieldCall("DescribeProtection", { ResourceArn: ACCELERATOR }, { Protection: { Id: "p1" } }, held))).toEqual([["shield:DescribeProtection", PROTECTION, { ...EAST, ...resourceTags }]]);
+    expect(summary(shieldCall("DeleteProtection", { ProtectionId: "p1" }, {}, held))).toEqual([["shield:DeleteProtection", PROTECTION, { ...EAST, ...resourceTags }]]);
+    expect(summary(shieldCall("ListTagsForResource", { ResourceARN: PROTECTION }, {}, held))).toEqual([["shield:ListTagsForResource", PROTECTION, { ...EAST, ...resourceTags }]]);
+    expect(summary(shieldCall("UntagResource", { ResourceARN: PROTECTION, TagKeys: ["team"] }, {}, held))).toEqual([["shield:UntagResource", PROTECTION, { ...EAST, ...resourceTags, "aws:TagKeys": ["team"] }]]);
+    expect(summary(shieldCall("TagResource", { ResourceARN: PROTECTION, Tags: [{ Key: "team", Value: "ai" }] }, {}, held))).toEqual([
+      ["shield:TagResource", PROTECTION, { ...EAST, ...resourceTags, "aws:RequestTag/team": "ai", "aws:TagKeys": ["team"] }],
+    ]);
+    expect(() => summary(shieldCall("DescribeProtection", { ResourceArn: ACCELERATOR }, { __type: "ResourceNotFoundException" }))).toThrow(
+      `a Shield DescribeProtection that names no protection: {"ResourceArn":"${ACCELERATOR}"}`,
+    );
+  });
+
+  it("follows each protection's tags through a lane's calls, and fails when Shield answers other tags", () => {
+    const track = shieldTagTracker();
+    const tagsOf = (call: AwsCall) => track(call).resourceTags;
+    expect(tagsOf(shieldCall("CreateProtection", { Name: "n", ResourceArn: ACCELERATOR, Tags: TAGS }, { ProtectionId: "p1" }))).toBeUndefined();
+    expect(tagsOf(shieldCall("DescribeProtection", { ProtectionId: "p1" }))).toEqual({ team: "ml", "smart-routing:stack": "prod" });
+    expect(tagsOf(shieldCall("UntagResource", { ResourceARN: PROTECTION, TagKeys: ["team"] }))).toEqual({ team: "ml", "smart-routing:stack": "prod" });
+    expect(tagsOf(shieldCall("TagResource", { ResourceARN: PROTECTION, Tags: [{ Key: "owner", Value: "ai" }] }))).toEqual({ "smart-routing:stack": "prod" });
+    expect(tagsOf(shieldCall("ListTagsForResource", { ResourceARN: PROTECTION }, { Tags: [{ Key: "owner", Value: "ai" }, { Key: "smart-routing:stack", Value: "prod" }] }))).toEqual({
+      "smart-routing:stack": "prod",
+      owner: "ai",
+    });
+    // A failed call changes nothing.
+    expect(tagsOf({ ...shieldCall("TagResource", { ResourceARN: PROTECTION, Tags: [{ Key: "x", Value: "y" }] }), status: 400 })).toEqual({ "smart-routing:stack": "prod", owner: "ai" });
+    expect(() => track(shieldCall("ListTagsForResource", { ResourceARN: PROTECTION }, { Tags: [] }))).toThrow(
+      'Shield protection p1: the recorded calls left the tags {"owner":"ai","smart-routing:stack":"prod"}, ListTagsForResource answered {}',
+    );
+    expect(tagsOf(shieldCall("DeleteProtection", { ProtectionId: "p1" }))).toEqual({ "smart-routing:stack": "prod", owner: "ai" });
+    expect(tagsOf(shieldCall("DescribeProtection", { ProtectionId: "p1" }))).toEqual({});
+    expect(track(wire({ service: "s3", operation: "GetObject" })).resourceTags).toBeUndefined();
+  });
+
   it("fails, naming it, on a call nobody mapped", () => {
     expect(() => summary(ga("ListCustomRoutingListeners", {}))).toThrow("no IAM mapping for the Global Accelerator operation ListCustomRoutingListeners");
     expect(() => summary(wire({ service: "s3", operation: "CopyObject", method: "PUT", path: "/b/k" }))).toThrow("no IAM mapping for the S3 call CopyObject (PUT /b/k)");
     expect(() => summary(wire({ service: "sts", operation: "AssumeRole" }))).toThrow("no IAM mapping for the STS call AssumeRole");
     expect(() => summary(wire({ service: "ec2", operation: "DescribeRegions" }))).toThrow("no IAM mapping for ec2 DescribeRegions");
+    expect(() => summary(route53("GetDNSSEC", "GET", "/2013-04-01/hostedzone/Z1/dnssec"))).toThrow("no IAM mapping for the Route 53 call GetDNSSEC (GET /2013-04-01/hostedzone/Z1/dnssec)");
+    expect(() => summary(shieldCall("ListProtections", {}))).toThrow("no IAM mapping for the Shield call ListProtections");
   });
 });
 
@@ -197,12 +366,27 @@ describe("the recording proxy", () => {
     expect(operationOf("s3", "PUT", "/b/k", { "x-id": "PutObject" }, {}, "")).toBe("PutObject");
     expect(operationOf("s3", "PUT", "/b/k", {}, { "x-amz-copy-source": "/b/j" }, "")).toBe("CopyObject");
     expect(operationOf("s3", "DELETE", "/b/k", {}, {}, "")).toBe("DeleteObject");
+    expect(operationOf("shield", "POST", "/", {}, { "x-amz-target": "AWSShield_20160616.CreateProtection" }, "{}")).toBe("CreateProtection");
     expect(() => operationOf("s3", "GET", "/b", { policy: "" }, {}, "")).toThrow("an S3 bucket sub-resource nobody mapped: GET /b?policy");
     expect(signingScope("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/elasticloadbalancing/aws4_request, SignedHeaders=host")).toEqual({ region: "us-east-1", service: "elasticloadbalancing" });
     expect(signingScope(undefined)).toBeUndefined();
   });
 
-  it("forwards each request unchanged and records it with its scope, operation and the answer's headers", async () => {
+  it("names a Route 53 operation from the method and the path, and a path nobody mapped by itself", () => {
+    const route53 = (method: string, path: string) => operationOf("route53", method, path, {}, {}, "");
+    expect(route53("GET", "/2013-04-01/hostedzone")).toBe("ListHostedZones");
+    expect(route53("GET", "/2013-04-01/hostedzonesbyname")).toBe("ListHostedZonesByName");
+    expect(route53("GET", "/2013-04-01/hostedzone/Z1")).toBe("GetHostedZone");
+    expect(route53("GET", "/2013-04-01/hostedzone/Z1/rrset")).toBe("ListResourceRecordSets");
+    expect(route53("POST", "/2013-04-01/hostedzone/Z1/rrset/")).toBe("ChangeResourceRecordSets");
+    expect(route53("GET", "/2013-04-01/change/C1")).toBe("GetChange");
+    expect(route53("GET", "/2013-04-01/tags/hostedzone/Z1")).toBe("ListTagsForResource");
+    expect(route53("POST", "/2013-04-01/tags/hostedzone/Z1")).toBe("ChangeTagsForResource");
+    expect(() => route53("GET", "/2013-04-01/healthcheck")).toThrow("a Route 53 request nobody mapped: GET /2013-04-01/healthcheck");
+    expect(() => route53("PUT", "/2013-04-01/hostedzone/Z1")).toThrow("a Route 53 request nobody mapped: PUT /2013-04-01/hostedzone/Z1");
+  });
+
+  it("forwards each request unchanged and records it with its scope, operation and the answer's headers and body", async () => {
     const seen: { method?: string; url?: string; body: string }[] = [];
     const upstream = http.createServer((req, res) => {
       let body = "";
@@ -221,7 +405,16 @@ describe("the recording proxy", () => {
       expect([answer.status, await answer.text()]).toEqual([404, "<Error><Code>NotFound</Code></Error>"]);
       expect(seen).toEqual([{ method: "GET", url: "/state-bucket/k/s.tfstate?x-id=GetObject", body: "" }]);
       expect(recorder.calls()).toEqual([
-        expect.objectContaining({ service: "s3", region: "us-west-2", operation: "GetObject", path: "/state-bucket/k/s.tfstate", query: { "x-id": "GetObject" }, status: 404, responseHeaders: expect.objectContaining({ "x-amz-request-id": "r1" }) }),
+        expect.objectContaining({
+          service: "s3",
+          region: "us-west-2",
+          operation: "GetObject",
+          path: "/state-bucket/k/s.tfstate",
+          query: { "x-id": "GetObject" },
+          status: 404,
+          responseHeaders: expect.objectContaining({ "x-amz-request-id": "r1" }),
+          responseBody: "<Error><Code>NotFound</Code></Error>",
+        }),
       ]);
       // A request nobody mapped is still forwarded; its operation says why it has no name.
       expect((await fetch(`${recorder.endpoint}/state-bucket?policy`, { headers })).status).toBe(404);

@@ -118,7 +118,7 @@ describe("the custom domain's permissions", () => {
     expect(actions(planRole).filter((a) => a.startsWith("route53:Change"))).toEqual([]);
   });
 
-  it("let the apply role change only the stack's names, A records only, and wait for the changes", () => {
+  it("let the apply role change only the stack's names, A records only, with both keys required, and wait for the changes", () => {
     const { applyRole } = withDns({ zone: "example.com", names: ["API.example.com", "example.com"] });
     expect(bySid(applyRole, "ChangeDnsRecords")).toEqual({
       Sid: "ChangeDnsRecords",
@@ -130,6 +130,8 @@ describe("the custom domain's permissions", () => {
           "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.example.com", "example.com"],
           "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
         },
+        // ForAllValues alone would also hold for a request without the keys.
+        Null: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false", "route53:ChangeResourceRecordSetsRecordTypes": "false" },
       },
     });
     expect(bySid(applyRole, "WaitForDnsChanges")).toMatchObject({ Action: "route53:GetChange", Resource: "arn:aws:route53:::change/*" });
@@ -161,7 +163,7 @@ describe("the Shield permissions", () => {
     return stackPolicies(stackOf(config), OPTIONS);
   };
 
-  it("let the apply role create a protection only tagged with its stack, and change only protections tagged so", () => {
+  it("let the apply role create a protection only tagged with its stack, tag it so, and change only protections tagged so", () => {
     const { applyRole } = shielded();
     expect(bySid(applyRole, "ProtectTheAccelerator")).toEqual({
       Sid: "ProtectTheAccelerator",
@@ -169,6 +171,14 @@ describe("the Shield permissions", () => {
       Action: "shield:CreateProtection",
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestTag/smart-routing:stack": "test" } },
+    });
+    // CreateProtection's dependent TagResource, on a protection that has no stack tag yet.
+    expect(bySid(applyRole, "TagTheNewProtection")).toEqual({
+      Sid: "TagTheNewProtection",
+      Effect: "Allow",
+      Action: "shield:TagResource",
+      Resource: "arn:aws:shield::123456789012:protection/*",
+      Condition: { StringEquals: { "aws:RequestTag/smart-routing:stack": "test" }, Null: { "aws:ResourceTag/smart-routing:stack": "true" } },
     });
     expect(bySid(applyRole, "ChangeShieldProtection")).toEqual({
       Sid: "ChangeShieldProtection",

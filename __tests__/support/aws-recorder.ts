@@ -13,7 +13,7 @@ export interface WireCall {
   /** The SigV4 signing service (s3, dynamodb, sts, elasticloadbalancing, ec2, kms, iam, ...). */
   readonly service: string;
   readonly region: string;
-  /** The API operation: X-Amz-Target's, the Query protocol's Action, or the S3 REST operation. */
+  /** The API operation: X-Amz-Target's, the Query protocol's Action, or the Route 53 or S3 REST operation. */
   readonly operation: string;
   readonly method: string;
   /** The path as sent (path-style S3: /bucket/key), without the query string. */
@@ -25,6 +25,8 @@ export interface WireCall {
   readonly status: number;
   /** Answer headers, lower-case names. */
   readonly responseHeaders: Readonly<Record<string, string>>;
+  /** The answer's body (what a call's created resource is named by: a Shield protection's ID, a Route 53 change's). */
+  readonly responseBody: string;
 }
 
 export interface AwsRecorder {
@@ -43,17 +45,42 @@ export function signingScope(authorization: string | undefined): { region: strin
   return scope === null ? undefined : { region: scope[1], service: scope[2] };
 }
 
+// Route 53 is REST-XML: the method and the path name the operation (Route 53 API reference, version
+// 2013-04-01; botocore's route53 service model has the same method and request URI per operation). Only the
+// hosted-zone, record, change and tag operations: any other Route 53 request is unmapped, naming its path.
+const ROUTE53: readonly (readonly [method: string, path: RegExp, operation: string])[] = [
+  ["GET", /^\/2013-04-01\/hostedzone$/, "ListHostedZones"],
+  ["POST", /^\/2013-04-01\/hostedzone$/, "CreateHostedZone"],
+  ["GET", /^\/2013-04-01\/hostedzonesbyname$/, "ListHostedZonesByName"],
+  ["GET", /^\/2013-04-01\/hostedzonecount$/, "GetHostedZoneCount"],
+  ["GET", /^\/2013-04-01\/hostedzone\/[^/]+$/, "GetHostedZone"],
+  ["POST", /^\/2013-04-01\/hostedzone\/[^/]+$/, "UpdateHostedZoneComment"],
+  ["DELETE", /^\/2013-04-01\/hostedzone\/[^/]+$/, "DeleteHostedZone"],
+  ["GET", /^\/2013-04-01\/hostedzone\/[^/]+\/rrset\/?$/, "ListResourceRecordSets"],
+  ["POST", /^\/2013-04-01\/hostedzone\/[^/]+\/rrset\/?$/, "ChangeResourceRecordSets"],
+  ["GET", /^\/2013-04-01\/hostedzone\/[^/]+\/dnssec$/, "GetDNSSEC"],
+  ["GET", /^\/2013-04-01\/change\/[^/]+$/, "GetChange"],
+  ["GET", /^\/2013-04-01\/tags\/[^/]+\/[^/]+$/, "ListTagsForResource"],
+  ["POST", /^\/2013-04-01\/tags\/[^/]+\/[^/]+$/, "ChangeTagsForResource"],
+  ["POST", /^\/2013-04-01\/tags\/[^/]+$/, "ListTagsForResources"],
+];
+
 // S3 sub-resources that name an operation of their own (GET /bucket?versioning is GetBucketVersioning).
 const S3_SUBRESOURCES = ["acl", "cors", "encryption", "lifecycle", "location", "logging", "policy", "tagging", "uploads", "versioning", "versions", "website"];
 
 /**
- * The operation a request calls: X-Amz-Target for the JSON protocols (DynamoDB, KMS), Action for the
- * Query protocol (STS, EC2, ELBv2, IAM), and for S3 the REST operation its method, path and query make.
- * Throws on an S3 request it cannot name, so a call nobody mapped cannot pass unnoticed.
+ * The operation a request calls: X-Amz-Target for the JSON protocols (DynamoDB, KMS, Shield), Action for the
+ * Query protocol (STS, EC2, ELBv2, IAM), and for Route 53 and S3 the REST operation their method, path
+ * (and S3's query) make. Throws on a request it cannot name, so a call nobody mapped cannot pass unnoticed.
  */
 export function operationOf(service: string, method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: string): string {
   const target = headers["x-amz-target"];
   if (target !== undefined) return target.slice(target.lastIndexOf(".") + 1);
+  if (service === "route53") {
+    const found = ROUTE53.find(([m, p]) => m === method && p.test(path));
+    if (found === undefined) throw new Error(`a Route 53 request nobody mapped: ${method} ${path}`);
+    return found[2];
+  }
   if (service !== "s3") {
     const action = new URLSearchParams(body).get("Action") ?? query.Action;
     if (action) return action;
@@ -128,6 +155,7 @@ export async function startAwsRecorder(target: string): Promise<AwsRecorder> {
               body: text,
               status: answer.statusCode ?? 0,
               responseHeaders: lowerCaseHeaders(answer.headers),
+              responseBody: Buffer.concat(answerChunks).toString("utf8"),
             });
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(Buffer.concat(answerChunks));

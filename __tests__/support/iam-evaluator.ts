@@ -1,7 +1,8 @@
 // A small IAM policy evaluator for the tests: does one identity-based policy document allow one request
 // (an action on a resource, with its condition context)? Allow and Deny statements, `*` and `?` in
-// actions (case-insensitive) and resources, the string condition operators the project's policies use,
-// and an explicit Deny winning over every Allow, as AWS's evaluation logic has it. Anything else
+// actions (case-insensitive) and resources, the string condition operators the project's policies use
+// (with ForAnyValue:/ForAllValues: for multivalued keys, IfExists) and Null, and an explicit Deny winning
+// over every Allow, as AWS's evaluation logic has it. Anything else
 // (NotAction, NotResource, an operator it does not know) is refused with an error rather than guessed.
 import type { PolicyDocument, Statement } from "../../src/iam/policies";
 
@@ -48,8 +49,18 @@ function compare(operator: Operator, policyValue: string, value: string): boolea
   }
 }
 
-/** One condition block entry: `[ForAnyValue:|ForAllValues:]<operator>[IfExists]` on one key. */
+/**
+ * One condition block entry: `[ForAnyValue:|ForAllValues:]<operator>[IfExists]` or `Null` on one key.
+ * As the IAM user guide has it: ForAllValues holds when every value of the request's set matches one of
+ * the policy's, and also when the key is missing or empty (so an Allow needs a Null guard); ForAnyValue
+ * needs one value that matches; Null "true" holds when the key is missing, "false" when it is present.
+ */
 export function conditionHolds(operatorName: string, key: string, policyValues: readonly string[], context: RequestContext): boolean {
+  if (operatorName === "Null") {
+    if (policyValues.length !== 1 || !["true", "false"].includes(policyValues[0])) throw new Error(`Null on ${key} takes "true" or "false", received ${JSON.stringify(policyValues)}`);
+    const missing = context[key] === undefined || list(context[key]).length === 0;
+    return missing === (policyValues[0] === "true");
+  }
   const [qualifier, rest] = operatorName.includes(":") ? (operatorName.split(":") as [string, string]) : [undefined, operatorName];
   const ifExists = rest.endsWith("IfExists");
   const operator = (ifExists ? rest.slice(0, -"IfExists".length) : rest) as Operator;

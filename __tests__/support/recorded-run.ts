@@ -1,8 +1,9 @@
 // A stack's life in CI, rehearsed with real Terraform and the real provider, with every AWS call it
-// makes recorded per phase: plan (init, a plan of the new stack, a plan of the deployed one), apply (the
-// saved plans applied: the create, then a change) and destroy. Global Accelerator calls come from the local API's own record (it
-// keeps the signing scope), the rest (S3 state and lock, DynamoDB lock, STS, ELB lookups) from a
-// recording proxy in front of moto. The backend asks STS for the account as CI's does: the rehearsal
+// makes recorded per phase: plan (init, a plan of the new stack, a plan of the deployed one with its
+// change, a plan of its destroy), apply (the saved plans applied: the create, then the change) and destroy
+// (the saved destroy plan applied). Global Accelerator calls come from the local API's own record (it
+// keeps the signing scope), the rest (S3 state and lock, DynamoDB lock, STS, ELB lookups, Route 53,
+// Shield) from a recording proxy in front of moto. The backend asks STS for the account as CI's does: the rehearsal
 // files skip that, which would hide calls a real run makes.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { BACKEND_CONFIG_FILE } from "../../src/local-aws/terraform-overrides";
 import type { StackModel } from "../../src/model/model";
 import { startAwsRecorder } from "./aws-recorder";
 import { defaultConfigNamed, prepare, terraform, type Deployment, type LocalAws } from "./deploy";
-import { fromGlobalAccelerator, fromWire, type AwsCall } from "./iam-requests";
+import { fromGlobalAccelerator, fromWire, shieldTagTracker, type AwsCall } from "./iam-requests";
 import { ROOT } from "./run";
 
 export const PHASES = ["plan", "apply", "destroy"] as const;
@@ -69,6 +70,8 @@ export async function recordLane(moto: string, spec: LaneSpec, loadBalancers: Ma
   const aws: LocalAws = { s3: recorder.endpoint, ga, loadBalancers, stop: async () => {} };
   const calls: Record<Phase, AwsCall[]> = { plan: [], apply: [], destroy: [] };
   const steps: { phase: Phase; command: string; ms: number }[] = [];
+  // Shield's aws:ResourceTag: the tags each protection has, followed through the lane's calls in order.
+  const withTags = shieldTagTracker();
   try {
     const original = configOf(spec);
     let d = likeCi(await prepare(aws, original, spec.stack));
@@ -78,7 +81,7 @@ export async function recordLane(moto: string, spec: LaneSpec, loadBalancers: Ma
       const result = await terraform(d, [command, "-input=false", "-no-color", ...args]);
       if (result.status !== 0) throw new Error(`terraform ${command} of ${spec.stack} failed:\n${result.stdout}${result.stderr}`);
       steps.push({ phase, command: `terraform ${[command, ...args].join(" ")}`, ms: Date.now() - started });
-      calls[phase].push(...recorder.calls().slice(wire).map(fromWire), ...ga.calls().slice(accelerator).map(fromGlobalAccelerator));
+      calls[phase].push(...recorder.calls().slice(wire).map((c) => withTags(fromWire(c))), ...ga.calls().slice(accelerator).map(fromGlobalAccelerator));
     };
     // As CI runs them: a saved plan is applied, so an apply's own calls are those of its apply walk (a
     // `terraform apply` without a plan file first makes the calls of a plan, which the plan phase has).
@@ -88,10 +91,15 @@ export async function recordLane(moto: string, spec: LaneSpec, loadBalancers: Ma
     const changed = spec.change === undefined ? original : edited(original, spec.stack, spec.change);
     // prevent_destroy is Terraform's own: turning it off for the destroy calls nothing.
     d = likeCi(await prepare(aws, edited(changed, spec.stack, (s) => (s.accelerator.protectFromDestroy = false)), spec.stack, d.outdir));
-    // The plan of the deployed stack reads every resource back; with a change, it plans that change.
-    await step("plan", ["plan", "-lock-timeout=5m", "-out=tfplan"]);
-    if (spec.change !== undefined) await step("apply", ["apply", "tfplan"]);
-    await step("destroy", ["destroy", "-auto-approve"]);
+    // A plan of the deployed stack reads every resource back: with a change, it plans that change.
+    if (spec.change !== undefined) {
+      await step("plan", ["plan", "-lock-timeout=5m", "-out=tfplan"]);
+      await step("apply", ["apply", "tfplan"]);
+    }
+    // The destroy as CI would run it: planned (which reads every resource back too, so a lane without a
+    // change needs no plan of its own for that), then the saved plan applied.
+    await step("plan", ["plan", "-destroy", "-lock-timeout=5m", "-out=tfplan"]);
+    await step("destroy", ["apply", "tfplan"]);
     return { model, changedModel: d.model, calls, steps };
   } finally {
     await ga.stop();

@@ -65,13 +65,14 @@ const GA_WRITE = [
 const LOOKUP_READ = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"];
 /** Where the S3 backend keeps non-default workspaces (workspace_key_prefix, which the config leaves at its default). */
 const WORKSPACE_PREFIX = "env:/";
-// What the provider reads for a record (record.go: the zone, then the record sets) and, when the zone is
-// found by name, for the data source (zone_data_source.go: ListHostedZones, which takes no resource ARN).
+// What the provider was recorded reading for a record (the zone, then the record set by name and type) and,
+// when the zone is found by name, for the data source (ListHostedZones, which has no resource type, then the
+// zone and its tags).
 const DNS_READ = ["route53:GetHostedZone", "route53:ListResourceRecordSets"];
 const ZONE_LOOKUP = ["route53:GetHostedZone", "route53:ListTagsForResource"];
-// protection.go reads the protection and its tags; Shield's Describe, Delete and tag actions take a protection
-// ARN and aws:ResourceTag, CreateProtection takes no resource at all, only aws:RequestTag (Service Authorization
-// Reference, AWS Shield): the stack's tag on the protection is what keeps each role to its own.
+// The provider reads a protection and its tags, retags and deletes it; Shield's Describe, Delete and tag actions
+// take a protection ARN and aws:ResourceTag, CreateProtection takes no resource at all, only aws:RequestTag
+// (Service Authorization Reference, AWS Shield): the stack's tag on the protection keeps each role to its own.
 const SHIELD_READ = ["shield:DescribeProtection", "shield:ListTagsForResource"];
 const SHIELD_WRITE = ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"];
 
@@ -179,15 +180,18 @@ function dnsReads(dns: DnsModel): Statement[] {
 function dnsChanges(dns: DnsModel): Statement[] {
   const names = [...new Set(dns.records.map((r) => r.name))];
   const types = [...new Set(dns.records.map((r) => r.type))];
+  const keys = { names: "route53:ChangeResourceRecordSetsNormalizedRecordNames", types: "route53:ChangeResourceRecordSetsRecordTypes" } as const;
   return [
     {
       Sid: "ChangeDnsRecords",
       Effect: "Allow",
       Action: "route53:ChangeResourceRecordSets",
       Resource: hostedZoneArn(dns),
-      // Every change in a batch must be one of these names (lower case, no trailing dot: Route 53's normal form) and types.
+      // Every change in a batch must be one of these names (lower case, no trailing dot: Route 53's normal
+      // form) and types. ForAllValues also holds when a key is missing, so Null "false" requires both.
       Condition: {
-        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types },
+        "ForAllValues:StringEquals": { [keys.names]: names, [keys.types]: types },
+        Null: { [keys.names]: "false", [keys.types]: "false" },
       },
     },
     // The provider waits for each change to be INSYNC; change IDs are not known in advance.
@@ -198,6 +202,15 @@ function dnsChanges(dns: DnsModel): Statement[] {
 function shieldChanges(stack: string, account: string): Statement[] {
   return [
     { Sid: "ProtectTheAccelerator", Effect: "Allow", Action: "shield:CreateProtection", Resource: "*", Condition: stackTag("RequestTag", stack) },
+    {
+      // CreateProtection's dependent TagResource puts the tags on the new protection, which has none yet:
+      // only with the stack's tag in the request, and only on a protection without one.
+      Sid: "TagTheNewProtection",
+      Effect: "Allow",
+      Action: "shield:TagResource",
+      Resource: shieldProtections(account),
+      Condition: { ...stackTag("RequestTag", stack), Null: { [`aws:ResourceTag/${SHIELD.tagKey}`]: "true" } },
+    },
     { Sid: "ChangeShieldProtection", Effect: "Allow", Action: SHIELD_WRITE, Resource: shieldProtections(account), Condition: stackTag("ResourceTag", stack) },
   ];
 }
