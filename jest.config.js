@@ -1,6 +1,7 @@
 // Tests run TypeScript through swc (no type-check here: `tsc --noEmit` runs once before jest).
-// Files named *.terraform.test.ts run real Terraform (and moto_server, a local S3 API). In CI a missing
-// part fails the run; on a machine without them those files are left out with the reason printed.
+// Files named *.terraform.test.ts run real Terraform (and moto_server, a local AWS API); the provider comes
+// from a filesystem mirror when one is found or named, else from the registry (scripts/lib/terraform.js).
+// In CI a missing part fails the run; on a machine without them those files are left out with the reason.
 const { cpus } = require("node:os");
 const { terraformAvailability } = require("./scripts/lib/terraform");
 const { motoAvailability } = require("./scripts/lib/moto-server");

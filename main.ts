@@ -1,6 +1,7 @@
 // Composition root: load the config, build the stacks, synthesize.
-import { mkdirSync } from "node:fs";
-import { buildApp, loadModelReporting, synthesisApp } from "./src/app";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { buildApp, loadModelReporting, staleStackFolders, synthesisApp } from "./src/app";
 
 function main(): number {
   const model = loadModelReporting(process.env);
@@ -8,8 +9,24 @@ function main(): number {
   // cdktf creates only the last folder of its output path; a nested CDKTF_OUTDIR needs its parents.
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   mkdirSync(outdir, { recursive: true });
+  const previous = readManifest(join(outdir, "manifest.json"));
   buildApp(model, synthesisApp(outdir)).synth();
+  // A stack renamed or removed from the config leaves its folder; only the manifest says it is stale.
+  for (const folder of staleStackFolders(previous, model.stacks.map((s) => s.name))) {
+    rmSync(join(outdir, folder), { recursive: true, force: true });
+    process.stdout.write(`removed ${join(outdir, folder)}: its stack is no longer in the config\n`);
+  }
   return 0;
+}
+
+/** The previous synth's manifest, or undefined when there is none (or it is not JSON). */
+function readManifest(file: string): unknown {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 process.exitCode = main();

@@ -204,19 +204,20 @@ describe("the Shield permissions", () => {
 describe("the OIDC trust policies", () => {
   const claims = (doc: PolicyDocument) => doc.Statement[0].Condition?.StringEquals;
 
-  it("check both the audience and the subject, with StringEquals", () => {
-    const { planTrust, applyTrust } = stackPolicies(stackOf(), OPTIONS);
+  it("check both the audience and the subject, with StringEquals: the plan role trusts pull requests and the default branch's scheduled runs", () => {
+    const { planTrust } = stackPolicies(stackOf(), OPTIONS);
     expect(planTrust.Statement[0].Principal).toEqual({ Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" });
     expect(claims(planTrust)).toEqual({
       "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-      "token.actions.githubusercontent.com:sub": "repo:acme/smart-routing:pull_request",
+      "token.actions.githubusercontent.com:sub": ["repo:acme/smart-routing:pull_request", "repo:acme/smart-routing:ref:refs/heads/main"],
     });
-    expect(claims(applyTrust)?.["token.actions.githubusercontent.com:sub"]).toBe("repo:acme/smart-routing:ref:refs/heads/main");
+    const { planTrust: trunk } = stackPolicies(stackOf(), { ...OPTIONS, branch: "trunk" });
+    expect(claims(trunk)?.["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/smart-routing:pull_request", "repo:acme/smart-routing:ref:refs/heads/trunk"]);
   });
 
-  it("trust a GitHub environment for applies when one is given", () => {
-    const { applyTrust } = stackPolicies(stackOf(), { ...OPTIONS, environment: "production" });
-    expect(claims(applyTrust)?.["token.actions.githubusercontent.com:sub"]).toBe("repo:acme/smart-routing:environment:production");
+  it("let the apply role be assumed only by a job in the stack's GitHub environment, on whatever branch", () => {
+    const { applyTrust } = stackPolicies(stackOf(), { ...OPTIONS, branch: "trunk" });
+    expect(claims(applyTrust)).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:acme/smart-routing:environment:test" });
   });
 });
 
@@ -228,18 +229,17 @@ describe("the options of npm run iam-policy", () => {
     expect(checkIamArguments({ repo: "acme" }, {})).toEqual({ error: '--repo must be owner/name, received "acme"' });
   });
 
-  it("accept a 12-digit account and either a branch or an environment, not both", () => {
+  it("accept a 12-digit account and a branch", () => {
     expect(checkIamArguments({ repo: "a/b", account: "123456789012", branch: "main" }, {})).toEqual({ repository: "a/b" });
     expect(checkIamArguments({ repo: "a/b", account: "12345678901" }, {})).toEqual({ error: '--account must be a 12-digit AWS account ID, received "12345678901"' });
-    expect(checkIamArguments({ repo: "a/b", branch: "main", environment: "prod" }, {})).toEqual({ error: "give --branch or --environment for the apply role, not both" });
   });
 
   it("use --account, else the stack's only allowed account, else refuse for that stack", () => {
     const single = validConfig();
     single.stacks[0].allowedAccountIds = ["210987654321"];
     expect(iamOptionsFor(stackOf(single), {}, "a/b")).toEqual({ options: { account: "210987654321", repository: "a/b", breakGlass: false } });
-    expect(iamOptionsFor(stackOf(single), { account: "123456789012", environment: "prod", breakGlass: true }, "a/b")).toEqual({
-      options: { account: "123456789012", repository: "a/b", breakGlass: true, environment: "prod" },
+    expect(iamOptionsFor(stackOf(single), { account: "123456789012", branch: "trunk", breakGlass: true }, "a/b")).toEqual({
+      options: { account: "123456789012", repository: "a/b", breakGlass: true, branch: "trunk" },
     });
     const two = validConfig();
     two.stacks[0].allowedAccountIds = ["210987654321", "123456789012"];

@@ -173,6 +173,20 @@ describe("npm run plan-gate", () => {
     expect(run.stdout).toContain("delete  aws_globalaccelerator_listener.inference-v1");
   });
 
+  it("reads the plan from standard input with -, as the workflows pipe terraform show -json into it", () => {
+    const run = spawnSync(process.execPath, ["scripts/plan-gate.js", "-"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      input: readFileSync(fixture("replace-accelerator"), "utf8"),
+      env: { ...process.env, SMART_ROUTING_CONFIG: undefined },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("aws_globalaccelerator_accelerator.accelerator: replace:");
+    const empty = spawnSync(process.execPath, ["scripts/plan-gate.js", "-"], { cwd: ROOT, encoding: "utf8", input: "", env: { ...process.env, SMART_ROUTING_CONFIG: undefined } });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/^plan-gate: standard input/);
+  });
+
   it.each([
     ["no plan file", [], "plan-gate: expected one plan JSON file, received 0"],
     ["a missing file", ["nope.json"], "plan-gate: cannot read nope.json: no such file"],

@@ -1,8 +1,8 @@
 // `npm run plan:local` end to end, as a user runs it: the default config and examples/full.yaml are
 // synthesized, planned against a versioned S3 backend with use_lockfile on a local AWS API, and gated.
-// The JSON Terraform reads is byte for byte what synth wrote; lookups resolve in their own regions; DNS
-// records plan in the hosted zone the local API holds, with the Shield protection; Ctrl-C stops the server
-// it started.
+// The JSON Terraform reads is byte for byte what synth wrote (the local endpoints come from the
+// environment, fake keys from an override file); lookups resolve in their own regions; DNS records plan in
+// the hosted zone the local API holds, with the Shield protection; Ctrl-C stops the server it started.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -73,13 +73,17 @@ describe.each<[string, string | undefined, Record<string, string>, Lookup[], Edg
     expect(run.stdout).toContain(`plan:local: ${Object.keys(buckets).length} stack(s) planned, gate passed`);
   });
 
-  it("gives Terraform the synthesized cdk.tf.json byte for byte; test settings live only in override and backend-config files", () => {
+  it("gives Terraform the synthesized cdk.tf.json byte for byte; test settings live only in the override file (fake keys), the backend-config file and the environment", () => {
     const reference = runSynth({ SMART_ROUTING_CONFIG: config });
     for (const stack of Object.keys(buckets)) {
       const planned = readFileSync(join(run.planDir, stack, "cdk.tf.json"), "utf8");
       expect(planned).toBe(reference.stackJson(stack));
       expect(planned).not.toContain("127.0.0.1");
-      expect(readFileSync(join(run.planDir, stack, "smart_routing_local_override.tf.json"), "utf8")).toContain("127.0.0.1");
+      // The providers' endpoints come from AWS_ENDPOINT_URL, never from an endpoints block (seconds per plan).
+      const override = readFileSync(join(run.planDir, stack, "smart_routing_local_override.tf.json"), "utf8");
+      expect(override).toContain('"access_key": "test"');
+      expect(override).not.toContain("endpoints");
+      expect(readFileSync(join(run.planDir, stack, "local-backend.tfbackend"), "utf8")).toContain(server.endpoint);
       // init -lockfile=readonly left the committed lock file as it was
       expect(readFileSync(join(run.planDir, stack, ".terraform.lock.hcl"), "utf8")).toBe(readFileSync(join(ROOT, "terraform", ".terraform.lock.hcl"), "utf8"));
     }

@@ -1,6 +1,6 @@
 // The files a local rehearsal writes beside an unchanged cdk.tf.json: every provider, default and
 // aliased, pointed at the local servers with fake keys; the backend at the local S3 API.
-import { BACKEND_CONFIG_FILE, backendConfig, localRehearsalFiles, OVERRIDE_FILE, providerOverride } from "../src/local-aws/terraform-overrides";
+import { BACKEND_CONFIG_FILE, backendConfig, localEndpointEnvironment, localRehearsalFiles, OVERRIDE_FILE, providerKeysOverride, providerOverride } from "../src/local-aws/terraform-overrides";
 
 const STACK = { provider: { aws: [{}, { alias: "us-east-1" }, { alias: "eu-west-1" }] } };
 const LOCAL = "http://127.0.0.1:5000";
@@ -43,5 +43,31 @@ describe("localRehearsalFiles", () => {
     expect(OVERRIDE_FILE).toMatch(/_override\.tf\.json$/);
     expect(JSON.parse(files[OVERRIDE_FILE])).toEqual(providerOverride(STACK, LOCAL));
     expect(files[BACKEND_CONFIG_FILE]).toBe(`${backendConfig(LOCAL)}\n`);
+  });
+});
+
+describe("endpoints from the environment (an endpoints block costs the provider seconds per plan)", () => {
+  it("leave the override file only the fake keys and the metadata skip, for every provider", () => {
+    expect(providerKeysOverride(STACK)).toEqual({
+      provider: {
+        aws: [
+          { access_key: "test", secret_key: "test", skip_metadata_api_check: true },
+          { alias: "us-east-1", access_key: "test", secret_key: "test", skip_metadata_api_check: true },
+          { alias: "eu-west-1", access_key: "test", secret_key: "test", skip_metadata_api_check: true },
+        ],
+      },
+    });
+    expect(JSON.parse(localRehearsalFiles(STACK, LOCAL, {}, "environment")[OVERRIDE_FILE])).toEqual(providerKeysOverride(STACK));
+  });
+
+  it("set AWS_ENDPOINT_URL for every service, AWS_ENDPOINT_URL_<SERVICE> for those sent elsewhere, and clear any other", () => {
+    const env = localEndpointEnvironment({ PATH: "/bin", AWS_ENDPOINT_URL_S3: "https://s3.example", AWS_ENDPOINT_URL: "https://elsewhere" }, LOCAL, { globalaccelerator: "http://127.0.0.1:6000" });
+    expect(env).toEqual({
+      PATH: "/bin",
+      AWS_ENDPOINT_URL: LOCAL,
+      AWS_ENDPOINT_URL_S3: undefined,
+      AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: "http://127.0.0.1:6000",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
   });
 });

@@ -9,6 +9,9 @@
 //   npm run bench -- --deploy           the deploy rehearsal: npm run deploy:local of the default against
 //                                       a bare terraform init + apply of the same folder, same servers
 //   npm run bench -- --runs 7           repetitions per arm after one warm-up (the usual arm: 3)
+//   npm run bench -- --plan             the CI plan path instead: terraform-plan.yml's per-stack steps and
+//                                       npm run plan:local against bare terraform init + plan (see
+//                                       bench/plan-path.js; needs terraform and moto_server)
 //
 // Every arm writes its output to a folder of its own; before any time is reported, each arm's
 // cdk.tf.json files must equal the reference's (cdktf's "//" metadata aside), or the bench fails.
@@ -30,7 +33,7 @@ delete ENV.SMART_ROUTING_CONFIG;
 delete ENV.SMART_ROUTING_STRICT;
 
 function parseArgs(argv) {
-  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, deploy: false, config: undefined };
+  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, deploy: false, config: undefined, plan: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -43,7 +46,8 @@ function parseArgs(argv) {
     else if (flag === "--tests") args.tests = true;
     else if (flag === "--deploy") args.deploy = true;
     else if (flag === "--config") args.config = path.resolve(value());
-    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --deploy, --config FILE)`);
+    else if (flag === "--plan") args.plan = true;
+    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --deploy, --config FILE, --plan)`);
   }
   return args;
 }
@@ -381,6 +385,18 @@ function benchTests(args) {
   return { unit: measure(unit, Math.min(args.runs, 3)), all: measure(all, 1) };
 }
 
+// ---- The CI plan path (--plan): its own module, run in a child process (it is asynchronous and starts
+// servers); its arms are interleaved and checked there. ----
+
+const { renderPlanPath } = require("./plan-path");
+
+function benchPlanPath(args) {
+  process.stderr.write("measuring the plan path (bench/plan-path.js)...\n");
+  const result = spawnSync(process.execPath, [path.join(__dirname, "plan-path.js"), "--runs", String(args.runs), "--json"], { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`the plan path bench failed (exit ${result.status})`);
+  return JSON.parse(result.stdout);
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "smart-routing-bench-"));
@@ -388,6 +404,7 @@ async function main() {
   try {
     if (args.stacks) report.scaling = benchStacks(args, work);
     else if (args.deploy) report.deploy = await benchDeploy(args, work);
+    else if (args.plan) report.plan = benchPlanPath(args);
     else report.synth = benchSynth(args, work);
     if (args.tests) report.tests = benchTests(args);
   } finally {
@@ -406,6 +423,7 @@ async function main() {
     lines.push(table(s.series, [["stacks", (r) => r.stacks], ["synth median", (r) => fmt(r.synth.medianSeconds)], ["synth / 1st", (r) => (r.synth.medianSeconds / s.series[0].synth.medianSeconds).toFixed(2)], ["plain script", (r) => fmt(r.plain.medianSeconds)], ["peak RSS", (r) => `${r.synth.peakRssMb.toFixed(0)} MB`]]), "");
     lines.push(`slope: ${s.slopeMsPerStack.toFixed(2)} ms per stack; last / first: ${s.ratioLastToFirst.toFixed(2)}x`, "");
   }
+  if (report.plan) lines.push(renderPlanPath(report.plan));
   if (report.deploy) {
     const d = report.deploy;
     lines.push(table(Object.values(d.results), [["arm", (r) => r.name], ["median", (r) => fmt(r.medianSeconds)], ["min-max", (r) => `${fmt(r.minSeconds)}-${fmt(r.maxSeconds)}`], ["peak RSS", (r) => `${r.peakRssMb.toFixed(0)} MB`], ["runs", (r) => r.runs]]), "");
@@ -417,7 +435,7 @@ async function main() {
 
   const resultsDir = path.join(ROOT, "bench", "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : ""}.json`);
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : args.plan ? "-plan" : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, file)}\n`);
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm run iam-policy -- [stack ...] --repo owner/name [--account 123456789012] [--branch main |
-// --environment production] [--break-glass] [--out dir]`
+// `npm run iam-policy -- [stack ...] --repo owner/name [--account 123456789012] [--branch main]
+// [--break-glass] [--out dir]`
 // Writes, per stack, the least-privilege policies of the CI roles and their GitHub OIDC trust policies:
 // <out>/<stack>/{plan-role-policy,apply-role-policy,plan-role-trust,apply-role-trust}.json (out: cdktf.out/iam).
 // The account defaults to the stack's only allowedAccountIds entry, the repository to GITHUB_REPOSITORY.
+// The trust policies admit exactly the OIDC subjects of the workflows' jobs: the plan role pull requests
+// and the default branch (--branch, default main: scheduled drift runs), the apply role the job in the
+// stack's GitHub environment (terraform-apply.yml), `repo:<owner>/<name>:environment:<stack>`.
 // Exit 2: bad arguments; exit 1: a config that cannot be read or is invalid (`error: ...` lines).
 "use strict";
 const { mkdirSync, writeFileSync } = require("node:fs");
@@ -13,7 +16,7 @@ const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE =
-  "usage: npm run iam-policy -- [stack ...] --repo owner/name [--account <12 digits>] [--branch <name> | --environment <name>] [--break-glass] [--out <dir>]";
+  "usage: npm run iam-policy -- [stack ...] --repo owner/name [--account <12 digits>] [--branch <default branch>] [--break-glass] [--out <dir>]";
 const FILES = /** @type {const} */ ({ planRole: "plan-role-policy.json", applyRole: "apply-role-policy.json", planTrust: "plan-role-trust.json", applyTrust: "apply-role-trust.json" });
 
 const fail = failer("iam-policy");
@@ -21,7 +24,6 @@ const OPTIONS = /** @type {const} */ ({
   repo: { type: "string" },
   account: { type: "string" },
   branch: { type: "string" },
-  environment: { type: "string" },
   "break-glass": { type: "boolean" },
   out: { type: "string" },
 });
@@ -31,7 +33,7 @@ function main(argv) {
   const { args, error } = parseCommandLine(argv, OPTIONS, USAGE);
   if (args === undefined) return fail(error);
   const v = args.values;
-  const given = { repo: v.repo, account: v.account, branch: v.branch, environment: v.environment, breakGlass: v["break-glass"] };
+  const given = { repo: v.repo, account: v.account, branch: v.branch, breakGlass: v["break-glass"] };
   const cli = loadCliApi();
   const checked = cli.checkIamArguments(given, process.env);
   if (checked.error !== undefined) return fail(`${checked.error}\n${USAGE}`);

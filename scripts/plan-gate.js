@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm run plan-gate -- <plan.json> [--stack <name>] [--markdown <file>] [--capacity-strict]`
-// Reads `terraform show -json <planfile>` output, prints every change, and exits 1 when the plan deletes or
-// replaces the accelerator, or a listener or endpoint group the stack's allowDestroy does not allow. The
-// stack's policy comes from the config (SMART_ROUTING_CONFIG, or the embedded default). When the stack has
+// `npm run plan-gate -- <plan.json | -> [--stack <name>] [--markdown <file>] [--capacity-strict]`
+// Reads `terraform show -json <planfile>` output (from a file, or `-`: standard input), prints every
+// change, and exits 1 when the plan deletes or replaces the accelerator, or a listener or endpoint group
+// the stack's allowDestroy does not allow. The stack's policy comes from the config (SMART_ROUTING_CONFIG, or the embedded default). When the stack has
 // demand and capacity, it also prints the regions the plan's dials and weights would overload; with
 // --capacity-strict an overload exits 1 too. Exit 2: bad arguments or plan input. A config that cannot be
 // read or is invalid is reported as every command reports it (`error: ...` lines) and exits 1.
@@ -12,7 +12,7 @@ const { readFileSync, writeFileSync } = require("node:fs");
 const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
 
-const USAGE = "usage: npm run plan-gate -- <plan.json> [--stack <name>] [--markdown <file>] [--capacity-strict]";
+const USAGE = "usage: npm run plan-gate -- <plan.json | -> [--stack <name>] [--markdown <file>] [--capacity-strict]";
 
 const fail = failer("plan-gate");
 
@@ -24,7 +24,8 @@ function main(argv) {
   const file = args.positionals[0];
   let text;
   try {
-    text = readFileSync(file, "utf8");
+    // `-`: standard input, so the gate can start while `terraform show -json` is still writing.
+    text = readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (err) {
     const code = /** @type {NodeJS.ErrnoException} */ (err).code;
     return fail(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : String(err)}`);
@@ -37,7 +38,7 @@ function main(argv) {
   const { stack } = selected;
   let plan;
   try {
-    plan = cli.readPlan(text, file);
+    plan = cli.readPlan(text, file === "-" ? "standard input" : file);
   } catch (err) {
     if (err instanceof cli.PlanFormatError) return fail(err.message);
     throw err;

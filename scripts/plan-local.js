@@ -3,12 +3,12 @@
 // `npm run plan:local -- [stack ...]`: the CI plan, rehearsed on this machine against a local AWS API.
 // Synthesizes the config (SMART_ROUTING_CONFIG or the embedded default), starts moto_server on a free
 // loopback port (or uses SMART_ROUTING_S3_ENDPOINT), creates each stack's versioned state bucket, lock table,
-// looked-up load balancers and hosted zone there, then per stack: terraform init (S3 backend with use_lockfile, provider
-// from the mirror, committed lock file read-only), validate, plan -out, show -json and the plan gate.
+// looked-up load balancers and hosted zone there, then per stack the CI's steps: terraform init (S3 backend
+// with use_lockfile, committed lock file read-only), plan -out, show -json and the plan gate. The server
+// starts first and the config is read and synthesized meanwhile; stacks are planned side by side.
 // Results go to .plan-local/<stack>/ (plan.json, summary.md). The server it started is stopped at the end,
 // on failure and on Ctrl-C.
 "use strict";
-const { spawnSync } = require("node:child_process");
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 const { terraformAvailability, terraformEnv } = require("./lib/terraform");
@@ -25,17 +25,17 @@ const planDir = resolve(process.env.SMART_ROUTING_PLAN_DIR || join(ROOT, ".plan-
 /** @param {string} text */
 const say = (text) => process.stdout.write(`${text}\n`);
 
-/** @returns {{ name: string, dir: string }[]} every stack synthesized, with its folder */
-function synthesize() {
+/**
+ * Synthesizes the model here, as npm run synth does (the same app, the same bytes), into .plan-local/synth.
+ * @param {CliApi} cli
+ * @param {import("../src/model/model").RoutingModel} model
+ * @returns {{ name: string, dir: string }[]} every stack synthesized, with its folder
+ */
+function synthesize(cli, model) {
   const outdir = join(planDir, "synth");
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(planDir, { recursive: true });
-  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "synth.js")], {
-    cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (result.status !== 0) throw new Error("synth failed (see the messages above); nothing was planned");
+  cli.synthInto(model, outdir);
   /** @type {{ stacks: Record<string, { name: string, workingDirectory: string }> }} */
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
@@ -56,20 +56,59 @@ async function planStack(stack, workdir, { env, cli, signal }) {
   return { name: stack.name, text: cli.renderText(review, stack.name, capacity), passed: cli.gatePassed(review, capacity) };
 }
 
-/** @param {string[]} wanted */
-async function main(wanted) {
+/**
+ * Reads the config (errors and warnings as every command reports them), selects the stacks and synthesizes
+ * them; undefined when the config is invalid.
+ * @param {string[]} wanted
+ */
+function prepare(wanted) {
   const cli = loadCliApi();
-  // Errors as every command reports them; warnings are left to the synth below, which prints them.
-  const model = cli.loadModelReporting(process.env, (text) => (text.startsWith("warning: ") ? true : process.stderr.write(text)));
-  if (model === undefined) return 1;
+  const model = cli.loadModelReporting(process.env);
+  if (model === undefined) return undefined;
   const availability = terraformAvailability();
   if (!availability.ok) throw new Error(availability.reason);
   const selected = cli.selectStacks(model, wanted);
   if (selected.error !== undefined) throw new Error(selected.error);
-  const dirs = new Map(synthesize().map((s) => [s.name, s.dir]));
+  return { cli, availability, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
+}
+
+/**
+ * moto_server, started without waiting for it: `spawned` settles once its process runs (or it failed,
+ * which `ready` then reports), `stop` ends it whether or not it became ready.
+ */
+function startInBackground() {
+  /** @type {() => void} */
+  let onSpawn = () => {};
+  const running = new Promise((/** @type {(value?: unknown) => void} */ resolve) => (onSpawn = resolve));
+  const ready = startS3Server(process.env, { onSpawn: () => onSpawn() });
+  const settled = ready.then(
+    () => {},
+    () => {},
+  );
+  return { spawned: Promise.race([running, settled]), ready, stop: async () => (await ready.catch(() => undefined))?.stop() };
+}
+
+/** @param {string[]} wanted */
+async function main(wanted) {
+  // moto takes about a second to start: it starts first, and the config is read and synthesized meanwhile.
+  const moto = startInBackground();
+  await moto.spawned;
+  /** @type {ReturnType<typeof prepare>} */
+  let prepared;
+  try {
+    prepared = prepare(wanted);
+  } catch (err) {
+    await moto.stop();
+    throw err;
+  }
+  if (prepared === undefined) {
+    await moto.stop();
+    return 1;
+  }
+  const { cli, availability, dirs, stacks } = prepared;
 
   const controller = new AbortController();
-  const server = await startS3Server();
+  const server = await moto.ready;
   say(`local AWS API (moto) at ${server.endpoint}`);
   /** @param {string} signalName */
   const stop = async (signalName) => {
@@ -81,21 +120,22 @@ async function main(wanted) {
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
   try {
-    const env = { ...terraformEnv(availability.mirror), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined };
+    // The providers' endpoints from the environment: an endpoints block would cost each provider seconds.
+    const env = cli.localEndpointEnvironment({ ...terraformEnv(availability.mirror), AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined }, server.endpoint);
     // Seeding one stack after another (two stacks may look up one load balancer); the Terraform runs overlap.
     const made = new Map();
     /** @type {string[]} */
     const workdirs = [];
-    for (const stack of selected.stacks) {
+    for (const stack of stacks) {
       const workdir = join(planDir, stack.name);
-      prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint));
+      prepareWorkdir(/** @type {string} */ (dirs.get(stack.name)), workdir, (json) => cli.localRehearsalFiles(json, server.endpoint, {}, "environment"));
       const seeded = await seedStack(server.endpoint, stack, made);
       for (const lb of seeded.loadBalancers) say(`[${stack.name}] load balancer ${lb.name} in ${lb.region}: ${lb.arn}`);
       if (seeded.zone !== undefined) say(`[${stack.name}] hosted zone ${seeded.zone.name}: ${seeded.zone.id}`);
       workdirs.push(workdir);
     }
     const context = { env, cli, signal: controller.signal };
-    const results = await Promise.all(selected.stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
+    const results = await Promise.all(stacks.map((stack, i) => planStack(stack, workdirs[i], context)));
     for (const result of results) say(result.text.trimEnd());
     const failed = results.filter((r) => !r.passed).map((r) => r.name);
     say(failed.length === 0 ? `plan:local: ${results.length} stack(s) planned, gate passed; see ${planDir}/<stack>/` : `plan:local: the gate failed for ${failed.join(", ")}`);

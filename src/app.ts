@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG } from "./config/default-config";
 import { ConfigFileError, loadConfigFile, type LoadedConfig } from "./config/load";
 import { toModel, type RoutingModel, type StackModel } from "./model/model";
 import { formatPath } from "./config/show";
+import { STACK_NAME } from "./config/limits";
 import { RoutingStack } from "./stacks/routing-stack";
 import { validateConfig, type ConfigIssue } from "./validation/validate";
 
@@ -112,4 +113,21 @@ export function synthesisApp(outdir?: string): App {
 export function buildApp(model: RoutingModel, app: App = synthesisApp()): App {
   for (const stack of model.stacks) new RoutingStack(app, stack);
   return app;
+}
+
+/**
+ * The stack folders a synth leaves behind from the previous one (`cdktf.out/stacks/<name>`, relative to
+ * the output folder): those the previous manifest listed whose stack the config no longer has (renamed
+ * or removed). cdktf writes live stacks and the manifest, and deletes nothing, so without this a loop
+ * over the stack folders would plan a ghost. Only folders a manifest of ours listed, in the one shape
+ * cdktf writes, are named: anything else in the folder is never touched.
+ */
+export function staleStackFolders(previousManifest: unknown, liveStacks: readonly string[]): string[] {
+  const stacks = (previousManifest as { stacks?: unknown } | undefined)?.stacks;
+  if (stacks === null || typeof stacks !== "object") return [];
+  return Object.values(stacks as Record<string, unknown>).flatMap((entry) => {
+    const { name, workingDirectory } = (entry ?? {}) as { name?: unknown; workingDirectory?: unknown };
+    if (typeof name !== "string" || !STACK_NAME.test(name) || liveStacks.includes(name)) return [];
+    return workingDirectory === `stacks/${name}` ? [workingDirectory] : [];
+  });
 }

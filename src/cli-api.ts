@@ -12,6 +12,7 @@ export * from "./handoff";
 export { configJsonSchemaText } from "./validation/json-schema";
 export { selectStack } from "./app";
 export { checkIamArguments, iamOptionsFor } from "./iam/options";
-export { localRehearsalFiles, BACKEND_CONFIG_FILE } from "./local-aws/terraform-overrides";
+export { localRehearsalFiles, localEndpointEnvironment, BACKEND_CONFIG_FILE } from "./local-aws/terraform-overrides";
 export { startGlobalAcceleratorApi } from "./local-aws/global-accelerator";
 export { main as globalAcceleratorApiMain } from "./local-aws/global-accelerator";
+export { DEFAULT_CONFIG } from "./config/default-config";

@@ -43,7 +43,9 @@ class TerraformStepError extends Error {
 }
 
 /**
- * init (backend from the given -backend-config file, lock file read-only), validate, plan -out, show -json.
+ * The CI's steps: init (backend from the given -backend-config file, lock file read-only), plan -out and
+ * show -json. No separate `terraform validate`: plan validates the configuration first (Terraform's local
+ * backend runs Validate before every plan), so it would only load the provider once more.
  * Resolves { planJson, planText }; rejects with a TerraformStepError naming the failed step.
  * @param {string} workdir
  * @param {NodeJS.ProcessEnv} env
@@ -57,7 +59,6 @@ async function initAndPlan(workdir, env, { backendConfigFile, signal, planArgs =
     return result;
   };
   await run("init", ["init", "-input=false", "-no-color", "-lockfile=readonly", `-backend-config=${backendConfigFile}`]);
-  await run("validate", ["validate", "-no-color"]);
   const plan = await run("plan", ["plan", "-input=false", "-no-color", "-out=tfplan", ...planArgs]);
   const show = await run("show", ["show", "-json", "-no-color", "tfplan"]);
   writeFileSync(join(workdir, "plan.json"), show.stdout);

@@ -73,9 +73,12 @@ function motoAvailability() {
 /**
  * Starts moto_server on a free loopback port, or uses SMART_ROUTING_S3_ENDPOINT.
  * Resolves { endpoint, stop }: stop() ends the server it started (and is a no-op for one it did not).
+ * `onSpawn` is called once the process runs (before it is ready), for callers with other work meanwhile.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {{ onSpawn?: () => void }} options
  * @returns {Promise<{ endpoint: string, stop: () => Promise<void> }>}
  */
-async function startS3Server(env = process.env) {
+async function startS3Server(env = process.env, { onSpawn } = {}) {
   if (env.SMART_ROUTING_S3_ENDPOINT) {
     const endpoint = env.SMART_ROUTING_S3_ENDPOINT.replace(/\/$/, "");
     await waitUntilReady(endpoint, undefined, 5000);
@@ -83,6 +86,7 @@ async function startS3Server(env = process.env) {
   }
   const port = await freePort();
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], detached: false });
+  onSpawn?.();
   let stderr = "";
   child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
   const kill = () => child.exitCode === null && child.kill("SIGTERM");

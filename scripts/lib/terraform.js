@@ -1,6 +1,9 @@
-// Running real Terraform offline: find the hashicorp/aws provider mirror, write a CLI config that installs
-// from it through a shared plugin cache (so each `terraform init` links the 700 MB provider instead of
-// copying it), and run terraform with checkpoint calls off. Used by the tests and the npm scripts.
+// Running real Terraform: decide where the hashicorp/aws provider comes from, write a CLI config that
+// installs it through a shared plugin cache (so each `terraform init` links the 700 MB provider instead
+// of copying it), and run terraform with checkpoint calls off. Used by the tests and the npm scripts.
+// The normal case is a machine with internet: Terraform installs the provider from the registry,
+// checked against the committed lock file. A filesystem mirror (offline machines, this project's CI) is
+// used when one is found in the usual places or named by SMART_ROUTING_PROVIDER_MIRROR.
 // @ts-check
 "use strict";
 const { spawnSync, spawn } = require("node:child_process");
@@ -11,23 +14,16 @@ const { join } = require("node:path");
 const PROVIDER = "registry.terraform.io/hashicorp/aws";
 const PROVIDER_VERSION = "5.100.0";
 
-/**
- * Where a filesystem mirror of hashicorp/aws 5.100.0 may be; SMART_ROUTING_PROVIDER_MIRROR wins.
- * @returns {string[]}
- */
-function mirrorCandidates(env = process.env) {
-  return [
-    env.SMART_ROUTING_PROVIDER_MIRROR,
-    "/opt/tf-plugins",
-    join(homedir(), ".terraform.d", "plugins"),
-    "/usr/share/terraform/plugins",
-    "/usr/local/share/terraform/plugins",
-  ].filter(/** @returns {dir is string} */ (dir) => typeof dir === "string" && dir !== "");
-}
+/** The folders searched for a filesystem mirror when SMART_ROUTING_PROVIDER_MIRROR names none. */
+const MIRROR_FOLDERS = [
+  "/opt/tf-plugins",
+  join(homedir(), ".terraform.d", "plugins"),
+  "/usr/share/terraform/plugins",
+  "/usr/local/share/terraform/plugins",
+];
 
-function findMirror(env = process.env) {
-  return mirrorCandidates(env).find((dir) => existsSync(join(dir, PROVIDER, PROVIDER_VERSION)));
-}
+/** @param {string} dir */
+const holdsProvider = (dir) => existsSync(join(dir, PROVIDER, PROVIDER_VERSION));
 
 function terraformVersion(env = process.env) {
   const result = spawnSync(env.TERRAFORM_BINARY_NAME || "terraform", ["version"], {
@@ -38,35 +34,50 @@ function terraformVersion(env = process.env) {
 }
 
 /**
- * Whether real Terraform can run here: { ok: true, mirror, version } or { ok: false, reason }.
- * Without a mirror, Terraform could still download the provider on a machine with internet access,
- * so SMART_ROUTING_PROVIDER_MIRROR=none accepts that.
- * @returns {{ ok: true, mirror: string | undefined, version: string, reason?: undefined } | { ok: false, reason: string, mirror?: undefined }}
+ * Where the provider comes from: { mirror } for a filesystem mirror, { mirror: undefined } for the
+ * registry (Terraform's own installation), or { error } when SMART_ROUTING_PROVIDER_MIRROR names a folder
+ * without the provider (a typo must not silently turn into a download). `none` there means the registry
+ * even where a mirror would be found.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {readonly string[]} folders searched when the variable is unset
+ * @returns {{ mirror: string | undefined, error?: undefined } | { error: string, mirror?: undefined }}
  */
-function terraformAvailability(env = process.env) {
-  const version = terraformVersion(env);
-  if (version === undefined) return { ok: false, reason: "terraform is not on PATH (install Terraform >= 1.10)" };
-  if (env.SMART_ROUTING_PROVIDER_MIRROR === "none") return { ok: true, mirror: undefined, version };
-  const mirror = findMirror(env);
-  if (mirror === undefined) {
+function providerSource(env = process.env, folders = MIRROR_FOLDERS) {
+  const named = env.SMART_ROUTING_PROVIDER_MIRROR;
+  if (named === "none") return { mirror: undefined };
+  if (named !== undefined && named !== "") {
+    if (holdsProvider(named)) return { mirror: named };
     return {
-      ok: false,
-      reason: `no filesystem mirror of ${PROVIDER} ${PROVIDER_VERSION} in ${mirrorCandidates(env).join(", ")} ` +
-        "(set SMART_ROUTING_PROVIDER_MIRROR to its folder, or to none to download from the registry)",
+      error:
+        `SMART_ROUTING_PROVIDER_MIRROR=${named} holds no ${PROVIDER} ${PROVIDER_VERSION} ` +
+        `(expected ${join(named, PROVIDER, PROVIDER_VERSION)}/<os>_<arch>/); unset it to install the provider from the registry`,
     };
   }
-  return { ok: true, mirror, version };
+  return { mirror: folders.find(holdsProvider) };
 }
 
 /**
- * Writes a Terraform CLI config for the mirror and the shared plugin cache; returns the environment to run with.
- * @param {string | undefined} mirror
- * @returns {NodeJS.ProcessEnv}
+ * Whether real Terraform can run here: { ok: true, mirror, version } (mirror undefined: the registry) or
+ * { ok: false, reason }. Only a missing terraform, or a named mirror that is not there, makes it not ok.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {readonly string[]} folders
+ * @returns {{ ok: true, mirror: string | undefined, version: string, reason?: undefined } | { ok: false, reason: string, mirror?: undefined }}
  */
-function terraformEnv(mirror, env = process.env) {
-  const base = { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-  const cache = env.SMART_ROUTING_PLUGIN_CACHE || join(tmpdir(), "smart-routing-terraform-plugin-cache");
-  mkdirSync(cache, { recursive: true });
+function terraformAvailability(env = process.env, folders = MIRROR_FOLDERS) {
+  const version = terraformVersion(env);
+  if (version === undefined) return { ok: false, reason: "terraform is not on PATH (install Terraform >= 1.10)" };
+  const source = providerSource(env, folders);
+  if (source.error !== undefined) return { ok: false, reason: source.error };
+  return { ok: true, mirror: source.mirror, version };
+}
+
+/**
+ * The Terraform CLI config: the shared plugin cache, and with a mirror, installation of hashicorp/aws from
+ * it (and of nothing else from the registry). Without one, Terraform's default installation: the registry.
+ * @param {string | undefined} mirror
+ * @param {string} cache
+ */
+function cliConfigText(mirror, cache) {
   const lines = [
     `plugin_cache_dir = ${JSON.stringify(cache)}`,
     // The cache may serve a provider before a lock file records it; the lock file is still written.
@@ -80,8 +91,21 @@ function terraformEnv(mirror, env = process.env) {
       "}",
     );
   }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Writes the CLI config for the mirror (undefined: the registry) and the shared plugin cache; returns the
+ * environment to run terraform with.
+ * @param {string | undefined} mirror
+ * @returns {NodeJS.ProcessEnv}
+ */
+function terraformEnv(mirror, env = process.env) {
+  const base = { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  const cache = env.SMART_ROUTING_PLUGIN_CACHE || join(tmpdir(), "smart-routing-terraform-plugin-cache");
+  mkdirSync(cache, { recursive: true });
   const configFile = join(cache, `cli-${mirror ? Buffer.from(mirror).toString("hex").slice(0, 16) : "direct"}.tfrc`);
-  writeFileSync(configFile, `${lines.join("\n")}\n`);
+  writeFileSync(configFile, cliConfigText(mirror, cache));
   return { ...base, TF_CLI_CONFIG_FILE: configFile };
 }
 
@@ -124,4 +148,4 @@ function terraformAsync(args, { cwd, env, signal, onOutput }) {
   });
 }
 
-module.exports = { PROVIDER, PROVIDER_VERSION, findMirror, terraformAvailability, terraformEnv, terraform, terraformAsync };
+module.exports = { PROVIDER, PROVIDER_VERSION, MIRROR_FOLDERS, providerSource, terraformAvailability, terraformEnv, cliConfigText, terraform, terraformAsync };

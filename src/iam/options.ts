@@ -1,5 +1,5 @@
 // The options of `npm run iam-policy`, checked and resolved per stack: the repository, the account and
-// the subject the apply role trusts. A bad value is an error message, never a document for the wrong
+// the default branch (whose scheduled drift runs the plan role trusts). A bad value is an error message, never a document for the wrong
 // account or repository.
 import { ACCOUNT_ID } from "../config/limits";
 import type { StackModel } from "../model/model";
@@ -10,7 +10,6 @@ export interface IamArguments {
   readonly repo?: string;
   readonly account?: string;
   readonly branch?: string;
-  readonly environment?: string;
   readonly breakGlass?: boolean;
 }
 
@@ -22,7 +21,6 @@ export function checkIamArguments(args: IamArguments, env: NodeJS.ProcessEnv): {
   const repository = args.repo ?? env.GITHUB_REPOSITORY;
   if (repository === undefined) return { error: "--repo is required (the GitHub repository whose workflows assume the roles, owner/name)" };
   if (!REPOSITORY.test(repository)) return { error: `--repo must be owner/name, received ${JSON.stringify(repository)}` };
-  if (args.branch !== undefined && args.environment !== undefined) return { error: "give --branch or --environment for the apply role, not both" };
   if (args.account !== undefined && !ACCOUNT_ID.test(args.account)) {
     return { error: `--account must be a 12-digit AWS account ID, received ${JSON.stringify(args.account)}` };
   }
@@ -39,7 +37,6 @@ export function iamOptionsFor(stack: StackModel, args: IamArguments, repository:
       repository,
       breakGlass: args.breakGlass === true,
       ...(args.branch !== undefined && { branch: args.branch }),
-      ...(args.environment !== undefined && { environment: args.environment }),
     },
   };
 }

@@ -1,7 +1,8 @@
 // Least-privilege IAM documents for the CI roles of one stack, derived from its model: a plan role for
-// pull requests (read Global Accelerator, read the stack's state, write only its lock), an apply role for
-// the main branch or a protected environment (which cannot delete the accelerator unless break-glass is
-// asked for), and the GitHub OIDC trust policy of each, which checks both the audience and the subject.
+// pull requests and the scheduled drift check (read Global Accelerator, read the stack's state, write only
+// its lock), an apply role for the apply workflow's job in the stack's GitHub environment (which cannot
+// delete the accelerator unless break-glass is asked for), and the GitHub OIDC trust policy of each, which
+// checks both the audience and the subject: exactly the subjects the workflows' jobs present.
 // Each grant is needed by a call Terraform or the provider was recorded making, or by a dependent action
 // AWS documents for one (__tests__/iam-calls.terraform.test.ts proves both ways).
 import { SHIELD } from "../model/contract";
@@ -26,10 +27,8 @@ export interface IamOptions {
   readonly account: string;
   /** GitHub repository, owner/name. */
   readonly repository: string;
-  /** Branch the apply role trusts. @default "main" */
+  /** The default branch, whose scheduled drift runs assume the plan role. @default "main" */
   readonly branch?: string;
-  /** GitHub environment the apply role trusts instead of a branch. @default - the branch */
-  readonly environment?: string;
   /** Allow DeleteAccelerator in the apply role (a break-glass role only). @default false */
   readonly breakGlass?: boolean;
 }
@@ -101,12 +100,11 @@ export function stackPolicies(stack: StackModel, options: IamOptions): StackPoli
   const denyDelete: Statement[] = options.breakGlass
     ? []
     : [{ Sid: "NeverDeleteTheAccelerator", Effect: "Deny", Action: "globalaccelerator:DeleteAccelerator", Resource: "*" }];
-  const applySubject = options.environment !== undefined ? `environment:${options.environment}` : `ref:refs/heads/${options.branch ?? "main"}`;
   return {
     planRole: document(plan),
     applyRole: document([...plan, ...applyExtra, ...denyDelete]),
-    planTrust: trust(options, "pull_request"),
-    applyTrust: trust(options, applySubject),
+    planTrust: trust(options, planSubjects(options.branch ?? "main")),
+    applyTrust: trust(options, [applySubject(stack.name)]),
   };
 }
 
@@ -237,7 +235,21 @@ function kmsKey(keyId: string, region: string, account: string): Pick<Statement,
   return { Resource: keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${region}:${account}:key/${keyId}` };
 }
 
-function trust(options: IamOptions, subject: string): PolicyDocument {
+/**
+ * The OIDC subjects (after `repo:<owner>/<name>:`) of the jobs that assume the plan role: terraform-plan.yml
+ * on pull requests, and terraform-drift.yml, whose scheduled runs present the default branch's ref.
+ */
+export function planSubjects(defaultBranch: string): string[] {
+  return ["pull_request", `ref:refs/heads/${defaultBranch}`];
+}
+
+/** A job in a GitHub environment presents the environment, not the ref: terraform-apply.yml's job runs in the stack's. */
+export function applySubject(stack: string): string {
+  return `environment:${stack}`;
+}
+
+function trust(options: IamOptions, subjects: readonly string[]): PolicyDocument {
+  const sub = subjects.map((s) => `repo:${options.repository}:${s}`);
   return document([
     {
       Sid: "GitHubActionsOidc",
@@ -245,7 +257,8 @@ function trust(options: IamOptions, subject: string): PolicyDocument {
       Principal: { Federated: `arn:aws:iam::${options.account}:oidc-provider/${GITHUB_OIDC}` },
       Action: "sts:AssumeRoleWithWebIdentity",
       // StringEquals on both claims: an audience check alone would trust every repository on GitHub.
-      Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC}:sub`]: `repo:${options.repository}:${subject}` } },
+      // Several subjects: StringEquals matches any of them (the claim has one value).
+      Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC}:sub`]: sub.length === 1 ? sub[0] : sub } },
     },
   ]);
 }
