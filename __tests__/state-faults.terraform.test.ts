@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { passed, reviewPlan } from "../src/plan-gate/review";
 import { readPlan } from "../src/plan-gate/plan-json";
-import { initWorkdir, objectVersions, planJson, putObject, request, startS3Server, synthStack, terraformAsync, tf, env } from "./support/local-aws";
+import { envFor, initWorkdir, objectVersions, planJson, putObject, request, startS3Server, synthStack, terraformAsync, tf } from "./support/local-aws";
 import { accelerator, endpointGroup, listener, stateWith } from "./support/tfstate";
 
 const BUCKET = "smart-routing-terraform-state";
@@ -100,7 +100,7 @@ describe("a plan while another run holds the lock", () => {
     // race it (a lock that vanished before the read would end the run instead of retrying).
     const plan = await terraformAsync(["plan", "-input=false", "-no-color", "-refresh=false", "-lock-timeout=300s"], {
       cwd: workdir,
-      env: { ...env, TF_LOG: "DEBUG" },
+      env: { ...envFor(workdir), TF_LOG: "DEBUG" },
       onOutput: (text: string) => {
         const refused = text.indexOf("StatusCode: 412");
         if (released !== undefined || refused === -1 || !LOCK_READ.test(text.slice(refused))) return;

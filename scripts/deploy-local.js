@@ -171,19 +171,24 @@ async function deployStack(stack, { cli, env, outdir, s3, ga, mirror, destroy, s
   const name = stack.name;
   const dir = join(outdir, "stacks", name);
   const stackJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
-  for (const [file, text] of Object.entries(cli.localRehearsalFiles(stackJson, s3, { globalaccelerator: ga }))) writeFileSync(join(dir, file), text);
+  // Fake keys in the override file; the endpoints in the environment (an endpoints block costs the provider
+  // seconds per configured provider in every command), so cdk.tf.json stays as users get it.
+  for (const [file, text] of Object.entries(cli.localRehearsalFiles(stackJson, s3, {}, "environment"))) writeFileSync(join(dir, file), text);
   copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
   await seedStack(s3, stack);
 
   // cdktf runs `terraform init` with no -backend-config of its own; Terraform's TF_CLI_ARGS_init adds it.
-  const tfEnv = {
-    ...terraformEnv(mirror, env),
-    DISABLE_VERSION_CHECK: "true",
-    TF_CLI_ARGS_init: `-backend-config=${join(dir, cli.BACKEND_CONFIG_FILE)}`,
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
+  const tfEnv = cli.localEndpointEnvironment(
+    {
+      ...terraformEnv(mirror, env),
+      DISABLE_VERSION_CHECK: "true",
+      TF_CLI_ARGS_init: `-backend-config=${join(dir, cli.BACKEND_CONFIG_FILE)}`,
+      AWS_PROFILE: undefined,
+      AWS_SESSION_TOKEN: undefined,
+    },
+    s3,
+    { globalaccelerator: ga },
+  );
   const outputsFile = join(dir, "outputs.json");
   const cdktf = (/** @type {string} */ command, /** @type {string[]} */ ...extra) =>
     run(process.execPath, [CDKTF, command, name, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--output", outdir, "--no-color", ...extra], { cwd: ROOT, env: tfEnv, signal });

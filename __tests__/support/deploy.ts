@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadModel } from "../../src/app";
 import { DEFAULT_CONFIG } from "../../src/config/default-config";
-import { BACKEND_CONFIG_FILE, localRehearsalFiles } from "../../src/local-aws/terraform-overrides";
+import { BACKEND_CONFIG_FILE, localEndpointEnvironment, localRehearsalFiles } from "../../src/local-aws/terraform-overrides";
 import { startGlobalAcceleratorApi, type GlobalAcceleratorApi, type StateView } from "../../src/local-aws/global-accelerator";
 import type { StackModel } from "../../src/model/model";
 import { ROOT } from "./run";
@@ -81,17 +81,21 @@ export async function prepare(aws: LocalAws, config: unknown, stack: string, out
   if (model === undefined) throw new Error(`the config has no stack ${stack}`);
   const dir = join(outdir, "stacks", stack);
   const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
-  for (const [name, text] of Object.entries(localRehearsalFiles(json, aws.s3, { globalaccelerator: aws.ga.endpoint }))) writeFileSync(join(dir, name), text);
+  // As deploy:local does: fake keys in the files, the local endpoints in the environment.
+  for (const [name, text] of Object.entries(localRehearsalFiles(json, aws.s3, {}, "environment"))) writeFileSync(join(dir, name), text);
   copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
   for (const lb of (await seedStack(aws.s3, model, aws.loadBalancers)).loadBalancers) aws.loadBalancers.set(`${lb.region}/${lb.name}`, lb.arn);
-  const env = {
-    ...terraformEnv(terraformAvailability().mirror),
-    DISABLE_VERSION_CHECK: "true",
-    TF_CLI_ARGS_init: `-backend-config=${join(dir, BACKEND_CONFIG_FILE)}`,
-    AWS_PROFILE: undefined,
-    AWS_EC2_METADATA_DISABLED: "true",
-    SMART_ROUTING_CONFIG: undefined,
-  };
+  const env = localEndpointEnvironment(
+    {
+      ...terraformEnv(terraformAvailability().mirror),
+      DISABLE_VERSION_CHECK: "true",
+      TF_CLI_ARGS_init: `-backend-config=${join(dir, BACKEND_CONFIG_FILE)}`,
+      AWS_PROFILE: undefined,
+      SMART_ROUTING_CONFIG: undefined,
+    },
+    aws.s3,
+    { globalaccelerator: aws.ga.endpoint },
+  );
   return { stack, outdir, dir, model, env };
 }
 

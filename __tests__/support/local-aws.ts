@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadModel } from "../../src/app";
-import { BACKEND_CONFIG_FILE, localRehearsalFiles } from "../../src/local-aws/terraform-overrides";
+import { BACKEND_CONFIG_FILE, localEndpointEnvironment, localRehearsalFiles } from "../../src/local-aws/terraform-overrides";
 import type { StackModel } from "../../src/model/model";
 import { runSynth } from "./run";
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -24,8 +24,16 @@ export interface Result {
   readonly stderr: string;
 }
 
+/** Each working folder's environment: the local endpoints come from it, not from an endpoints block (see initWorkdir). */
+const folderEnvironments = new Map<string, NodeJS.ProcessEnv>();
+
+/** The environment terraform runs with in a folder initWorkdir made (else the plain one). */
+export function envFor(dir: string): NodeJS.ProcessEnv {
+  return folderEnvironments.get(dir) ?? env;
+}
+
 export function tf(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Result {
-  return terraform(args, { cwd: dir, env: { ...env, ...extraEnv } });
+  return terraform(args, { cwd: dir, env: { ...envFor(dir), ...extraEnv } });
 }
 
 export interface SynthesizedStack {
@@ -51,7 +59,10 @@ export function synthStack(stack: string, config?: unknown): SynthesizedStack {
 /** A working folder for a synthesized stack against the server, seeded and initialized; returns it. */
 export async function initWorkdir(stack: SynthesizedStack, endpoint: string): Promise<string> {
   const workdir = join(mkdtempSync(join(tmpdir(), "smart-routing-plan-")), "stack");
-  prepareWorkdir(stack.dir, workdir, (json: Parameters<typeof localRehearsalFiles>[0]) => localRehearsalFiles(json, endpoint));
+  // As plan:local does: fake keys in the files, the endpoint in the environment (an endpoints block costs the
+  // provider seconds per configured provider in every command).
+  prepareWorkdir(stack.dir, workdir, (json: Parameters<typeof localRehearsalFiles>[0]) => localRehearsalFiles(json, endpoint, {}, "environment"));
+  folderEnvironments.set(workdir, localEndpointEnvironment(env, endpoint));
   await seedStack(endpoint, stack.model);
   const init = tf(workdir, ["init", "-input=false", "-no-color", "-lockfile=readonly", `-backend-config=${BACKEND_CONFIG_FILE}`]);
   if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stdout}${init.stderr}`);
