@@ -324,7 +324,8 @@ async function benchDeploy(args, work) {
       fs.mkdirSync(bareDir, { recursive: true });
       for (const file of ["cdk.tf.json", ".terraform.lock.hcl", "smart_routing_local_override.tf.json", "local-backend.tfbackend"]) fs.copyFileSync(path.join(stackDir, file), path.join(bareDir, file));
     };
-    const tfEnv = terraformEnv(terraformAvailability().mirror, ENV);
+    // The same local endpoints deploy:local gives its commands (in the environment, as it does).
+    const tfEnv = require("../scripts/lib/run-bundle").loadCliApi().localEndpointEnvironment(terraformEnv(terraformAvailability().mirror, ENV), moto.endpoint, { globalaccelerator: ga.endpoint });
     const sh = (script) => ["bash", "-c", `set -e; ${script}`];
     const init = "terraform init -input=false -no-color -lockfile=readonly -backend-config=local-backend.tfbackend >/dev/null";
     const apply = "terraform apply -auto-approve -input=false -no-color >/dev/null";

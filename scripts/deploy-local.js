@@ -13,14 +13,14 @@
 // (SMART_ROUTING_DEPLOY_DIR elsewhere). Ctrl-C stops both servers. Exit 0: every stack deployed (and
 // destroyed, with --destroy) with an empty second plan; 1: a step failed; 2: bad input.
 "use strict";
-const { spawn, spawnSync } = require("node:child_process");
+const { spawn } = require("node:child_process");
 const { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const http = require("node:http");
 const { dirname, join, resolve } = require("node:path");
 const { failer, parseCommandLine } = require("./lib/command-line");
 const { LOCK_FILE } = require("./lib/local-plan");
 const { seedStack } = require("./lib/moto-fixtures");
-const { startS3Server } = require("./lib/moto-server");
+const { startS3ServerInBackground } = require("./lib/moto-server");
 const { loadCliApi } = require("./lib/run-bundle");
 const { terraformAvailability, terraformAsync, terraformEnv } = require("./lib/terraform");
 
@@ -34,17 +34,6 @@ const CDKTF = join(dirname(require.resolve("cdktf-cli/package.json")), "bundle",
 const fail = failer("deploy:local");
 /** @param {string} text */
 const say = (text) => process.stdout.write(`${text}\n`);
-
-/** @param {string} outdir */
-function synthesize(outdir) {
-  rmSync(outdir, { recursive: true, force: true });
-  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "synth.js")], {
-    cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (result.status !== 0) throw new Error("synth failed (see the messages above); nothing was deployed");
-}
 
 /**
  * Runs a command without blocking this process (the Global Accelerator API may be served from it).
@@ -118,19 +107,26 @@ async function main(argv, env) {
   if (args === undefined) return fail(error);
   const availability = terraformAvailability(env);
   if (!availability.ok) return fail(availability.reason);
+  // moto takes about a second to start: it starts first, and the config is read and synthesized meanwhile.
+  const moto = startS3ServerInBackground(env);
+  await moto.spawned;
   const cli = loadCliApi();
   const model = cli.loadModelReporting(env);
-  if (model === undefined) return 1;
-  const selected = cli.selectStacks(model, args.positionals);
-  if (selected.error !== undefined) return fail(selected.error);
+  const selected = model === undefined ? undefined : cli.selectStacks(model, args.positionals);
+  if (model === undefined || selected === undefined || selected.error !== undefined) {
+    await moto.stop();
+    return selected?.error !== undefined ? fail(selected.error) : 1;
+  }
 
   const workdir = resolve(env.SMART_ROUTING_DEPLOY_DIR || join(ROOT, ".deploy-local"));
   const outdir = join(workdir, "cdktf.out");
   mkdirSync(workdir, { recursive: true });
-  synthesize(outdir);
+  // In this process, from the model already read: the same app and bytes as npm run synth.
+  rmSync(outdir, { recursive: true, force: true });
+  cli.synthInto(model, outdir);
 
   const controller = new AbortController();
-  const s3 = await startS3Server(env);
+  const s3 = await moto.ready;
   const ownGa = env.SMART_ROUTING_GA_ENDPOINT ? undefined : await cli.startGlobalAcceleratorApi({ deployDelayMs: Number(env.SMART_ROUTING_GA_DEPLOY_DELAY_MS ?? 100) });
   const ga = (env.SMART_ROUTING_GA_ENDPOINT ?? ownGa?.endpoint ?? "").replace(/\/$/, "");
   say(`local AWS API (moto) at ${s3.endpoint}; local Global Accelerator API at ${ga}`);

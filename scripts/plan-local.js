@@ -12,7 +12,7 @@
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 const { terraformAvailability, terraformEnv } = require("./lib/terraform");
-const { startS3Server } = require("./lib/moto-server");
+const { startS3ServerInBackground } = require("./lib/moto-server");
 const { seedStack } = require("./lib/moto-fixtures");
 const { prepareWorkdir, initAndPlan } = require("./lib/local-plan");
 const { loadCliApi } = require("./lib/run-bundle");
@@ -72,26 +72,10 @@ function prepare(wanted) {
   return { cli, availability, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
 }
 
-/**
- * moto_server, started without waiting for it: `spawned` settles once its process runs (or it failed,
- * which `ready` then reports), `stop` ends it whether or not it became ready.
- */
-function startInBackground() {
-  /** @type {() => void} */
-  let onSpawn = () => {};
-  const running = new Promise((/** @type {(value?: unknown) => void} */ resolve) => (onSpawn = resolve));
-  const ready = startS3Server(process.env, { onSpawn: () => onSpawn() });
-  const settled = ready.then(
-    () => {},
-    () => {},
-  );
-  return { spawned: Promise.race([running, settled]), ready, stop: async () => (await ready.catch(() => undefined))?.stop() };
-}
-
 /** @param {string[]} wanted */
 async function main(wanted) {
   // moto takes about a second to start: it starts first, and the config is read and synthesized meanwhile.
-  const moto = startInBackground();
+  const moto = startS3ServerInBackground(process.env);
   await moto.spawned;
   /** @type {ReturnType<typeof prepare>} */
   let prepared;

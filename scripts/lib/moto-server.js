@@ -110,6 +110,24 @@ async function startS3Server(env = process.env, { onSpawn } = {}) {
 }
 
 /**
+ * moto_server, started without waiting for it, for a command with other work meanwhile (reading and
+ * synthesizing the config): `spawned` settles once its process runs (or it failed, which `ready` then
+ * reports), `stop` ends it whether or not it became ready.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function startS3ServerInBackground(env) {
+  /** @type {() => void} */
+  let onSpawn = () => {};
+  const running = new Promise((/** @type {(value?: unknown) => void} */ resolve) => (onSpawn = resolve));
+  const ready = startS3Server(env, { onSpawn: () => onSpawn() });
+  const settled = ready.then(
+    () => {},
+    () => {},
+  );
+  return { spawned: Promise.race([running, settled]), ready, stop: async () => (await ready.catch(() => undefined))?.stop() };
+}
+
+/**
  * Creates a bucket (if missing) with versioning on, as a state bucket should have.
  * @param {string} endpoint @param {string} bucket
  */
@@ -131,4 +149,4 @@ async function createStateBucket(endpoint, bucket, region = "us-west-2") {
   if (versioning.status !== 200) throw new Error(`enabling versioning on ${bucket} failed: ${versioning.status} ${versioning.body}`);
 }
 
-module.exports = { startS3Server, createStateBucket, request, motoAvailability, freePort };
+module.exports = { startS3Server, startS3ServerInBackground, createStateBucket, request, motoAvailability, freePort };
