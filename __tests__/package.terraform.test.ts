@@ -2,14 +2,15 @@
 // node_modules, its checksums verified, then `terraform init` against a local S3 API (moto) with the
 // team's own -backend-config and -lockfile=readonly, `validate`, and `plan` with and without operator
 // overrides, read back with `terraform show -json`. The only file the test adds is an override file
-// that points the providers at moto with test credentials (Terraform merges *_override.tf.json files).
+// with test credentials (Terraform merges *_override.tf.json files); the providers reach moto through
+// AWS_ENDPOINT_URL in the environment.
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadModel } from "../src/app";
 import type { StackModel } from "../src/model/model";
 import { endpointWeightKey, trafficDialKey } from "../src/model/contract";
-import { backendConfig, providerOverride } from "../src/local-aws/terraform-overrides";
+import { backendConfig, localEndpointEnvironment, providerKeysOverride } from "../src/local-aws/terraform-overrides";
 import { checksumProblems, filesOf, runPackage } from "./support/packages";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { terraformAvailability, terraformEnv, terraformAsync } = require("../scripts/lib/terraform");
@@ -88,11 +89,13 @@ function addTeamFiles(dir: string, configFile: string, key: string): void {
   };
   const teamLines = Object.entries(team).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
   writeFileSync(join(dir, "backend.hcl"), [...teamLines, backendConfig(s3.endpoint)].join("\n"));
-  writeFileSync(join(dir, "moto_override.tf.json"), JSON.stringify(providerOverride(stack, s3.endpoint)));
+  writeFileSync(join(dir, "moto_override.tf.json"), JSON.stringify(providerKeysOverride(stack)));
 }
 
+// The providers reach moto through AWS_ENDPOINT_URL: an endpoints block in the override would cost each
+// configured provider seconds in every command.
 async function tf(dir: string, ...args: string[]) {
-  return terraformAsync([...args, "-no-color"], { cwd: dir, env });
+  return terraformAsync([...args, "-no-color"], { cwd: dir, env: localEndpointEnvironment(env, s3.endpoint) });
 }
 
 /** Plans (with the given -var arguments) and returns the planned resources by address, sets sorted. */
