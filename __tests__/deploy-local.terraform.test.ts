@@ -11,6 +11,8 @@ import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { loadModel } from "../src/app";
 import { configuredShape, lookedUpArns, run, shapeFromModel, staticIps, startLocalAws, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { recordSets, shieldProtectedArns } = require("../scripts/lib/moto-fixtures");
 import { ROOT, runSynth } from "./support/run";
 
 // Real deploys on a busy 2-core machine: minutes, not the default three.
@@ -92,6 +94,25 @@ describe.each([
       expect(configuredShape(held[0])).toEqual(shapeFromModel(stack, await lookedUpArns(aws, stack)));
       if (stack.accelerator.ipAddresses.length > 0) expect(staticIps(held[0]).slice(0, 2)).toEqual(stack.accelerator.ipAddresses);
       if (stack.accelerator.ipAddressType === "DUAL_STACK") expect(staticIps(held[0]).filter((ip) => ip.includes(":"))).toHaveLength(2);
+    }
+  });
+
+  it("leaves in Route 53 an alias record per name to the accelerator (A, and AAAA for dual-stack), and Shield protecting it", async () => {
+    const model = loadModel({ SMART_ROUTING_CONFIG: config }).model!;
+    const protectedArns: string[] = await shieldProtectedArns(aws.s3);
+    for (const stack of model.stacks) {
+      const held = result.api.ga.state().accelerators.find((a) => a.Name === stack.accelerator.name)!;
+      expect(protectedArns.includes(held.AcceleratorArn as string)).toBe(stack.accelerator.shield);
+      if (stack.dns?.zone === undefined) continue;
+      // From the API's own answer, not the model: the A records of an IPv4 accelerator point at its DNS name,
+      // both records of a dual-stack one at its dual-stack name.
+      const dualStack = stack.accelerator.ipAddressType === "DUAL_STACK";
+      const target = String(dualStack ? held.DualStackDnsName : held.DnsName);
+      type Record = { name: string; type: string; aliasTarget?: string };
+      const byNameAndType = (x: Record, y: Record) => `${x.name} ${x.type}`.localeCompare(`${y.name} ${y.type}`);
+      const records: Record[] = await recordSets(aws.s3, stack.dns.zone);
+      const expected = stack.dns.records.map((r) => ({ name: r.name, type: r.type, aliasTarget: target }));
+      expect(records.filter((r) => r.aliasTarget === target).sort(byNameAndType)).toEqual(expected.sort(byNameAndType));
     }
   });
 

@@ -141,6 +141,33 @@ async function createHostedZone(endpoint, name) {
   return id.replace(/^\/hostedzone\//, "");
 }
 
+/**
+ * The record sets of the hosted zone named `zone`: name (no trailing dot), type and alias target.
+ * @param {string} endpoint @param {string} zone
+ * @returns {Promise<{ name: string, type: string, aliasTarget?: string }[]>}
+ */
+async function recordSets(endpoint, zone) {
+  const id = await createHostedZone(endpoint, zone);
+  const listed = await route53(endpoint, "GET", `hostedzone/${id}/rrset`);
+  if (listed.status !== 200) throw new Error(`listing the records of ${zone} failed: ${listed.status} ${listed.body}`);
+  return [...listed.body.matchAll(/<ResourceRecordSet>([\s\S]*?)<\/ResourceRecordSet>/g)].map((m) => {
+    const alias = /<AliasTarget>([\s\S]*?)<\/AliasTarget>/.exec(m[1])?.[1];
+    const target = alias === undefined ? undefined : xmlValue(alias, "DNSName")?.replace(/\.$/, "");
+    return { name: (xmlValue(m[1], "Name") ?? "").replace(/\.$/, ""), type: xmlValue(m[1], "Type") ?? "", ...(target !== undefined && { aliasTarget: target }) };
+  });
+}
+
+/**
+ * The ARNs of the resources Shield protects.
+ * @param {string} endpoint
+ * @returns {Promise<string[]>}
+ */
+async function shieldProtectedArns(endpoint) {
+  const listed = await awsCall(endpoint, "shield", "us-east-1", "{}", { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSShield_20160616.ListProtections" });
+  if (listed.status !== 200) throw new Error(`listing Shield protections failed: ${listed.status} ${listed.body}`);
+  return JSON.parse(listed.body).Protections.map((/** @type {{ ResourceArn: string }} */ p) => p.ResourceArn);
+}
+
 const LOAD_BALANCER_TYPE = /** @type {const} */ ({ alb: "application", nlb: "network" });
 
 /**
@@ -183,4 +210,4 @@ async function seedStack(endpoint, stack, made = new Map()) {
   return { loadBalancers: created, zone: { name: zone, id: await once(made, `zone:${zone}`, () => createHostedZone(endpoint, zone)) } };
 }
 
-module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, createHostedZone, awsCall };
+module.exports = { seedStack, createLoadBalancer, loadBalancerArn, createLockTable, createKmsKey, createHostedZone, recordSets, shieldProtectedArns, awsCall };
