@@ -576,8 +576,7 @@ describe("endpoint groups", () => {
 
   test("every field sent is echoed back", async () => {
     const { lis } = await tcpListener(api);
-    const g = await group(api, lis.ListenerArn, {
-      EndpointConfigurations: [{ EndpointId: ALB_WEST, Weight: 100, ClientIPPreservationEnabled: true }, { EndpointId: EC2, Weight: 0 }],
+    const settings = {
       TrafficDialPercentage: 12.5,
       HealthCheckPort: 8080,
       HealthCheckProtocol: "HTTPS",
@@ -585,19 +584,18 @@ describe("endpoint groups", () => {
       HealthCheckIntervalSeconds: 10,
       ThresholdCount: 5,
       PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }],
+    };
+    const g = await group(api, lis.ListenerArn, {
+      EndpointConfigurations: [{ EndpointId: ALB_WEST, Weight: 100, ClientIPPreservationEnabled: true }, { EndpointId: EC2, Weight: 0 }],
+      ...settings,
     });
     expect(g).toMatchObject({
       EndpointDescriptions: [
         { EndpointId: ALB_WEST, Weight: 100, ClientIPPreservationEnabled: true },
+        // Not sent, answered as the API's default: false.
         { EndpointId: EC2, Weight: 0, ClientIPPreservationEnabled: false },
       ],
-      TrafficDialPercentage: 12.5,
-      HealthCheckPort: 8080,
-      HealthCheckProtocol: "HTTPS",
-      HealthCheckPath: "/ping",
-      HealthCheckIntervalSeconds: 10,
-      ThresholdCount: 5,
-      PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }],
+      ...settings,
     });
   });
 

@@ -78,7 +78,12 @@ function runOnce(arm, prepare) {
 function measure(arm, runs) {
   const prepare = () => arm.outdir && fs.rmSync(arm.outdir, { recursive: true, force: true });
   runOnce(arm, prepare);
-  const samples = Array.from({ length: runs }, () => runOnce(arm, prepare));
+  return summarize(arm, Array.from({ length: runs }, () => runOnce(arm, prepare)));
+}
+
+/** An arm's timed runs: the median wall time, the range, and the highest peak RSS. */
+function summarize(arm, samples) {
+  const runs = samples.length;
   return {
     name: arm.name,
     command: arm.command.join(" "),
@@ -356,15 +361,7 @@ async function benchDeploy(args, work) {
         const sample = runOnce(arm);
         if (i > 0) samples.push(sample); // the first is a warm-up
       }
-      results[key] = {
-        name: arm.name,
-        command: arm.command.join(" "),
-        runs,
-        medianSeconds: median(samples.map((x) => x.seconds)),
-        minSeconds: Math.min(...samples.map((x) => x.seconds)),
-        maxSeconds: Math.max(...samples.map((x) => x.seconds)),
-        peakRssMb: Math.max(...samples.map((x) => x.rssMb)),
-      };
+      results[key] = summarize(arm, samples);
     }
     const t = (k) => results[k].medianSeconds;
     const ratios = {

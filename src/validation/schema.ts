@@ -78,13 +78,17 @@ function oneOf(values: readonly unknown[]): string {
 export const ATTACHED_RULES = new Set<string>();
 
 /** Attaches a cross-field rule: each finding becomes an error at its own path. */
-function check<T>(rule: Rule<T>) {
-  const name = Object.entries(rules).find(([, r]) => r === rule)?.[0];
-  if (name === undefined) throw new Error("check() takes a rule exported by rules.ts");
-  ATTACHED_RULES.add(name);
+function check<T>(...attached: Rule<T>[]) {
+  for (const rule of attached) {
+    const name = Object.entries(rules).find(([, r]) => r === rule)?.[0];
+    if (name === undefined) throw new Error("check() takes rules exported by rules.ts");
+    ATTACHED_RULES.add(name);
+  }
   return (value: T, ctx: z.RefinementCtx) => {
-    for (const finding of rule(value)) {
-      ctx.addIssue({ code: "custom", message: finding.message, path: [...finding.path], input: finding.received });
+    for (const rule of attached) {
+      for (const finding of rule(value)) {
+        ctx.addIssue({ code: "custom", message: finding.message, path: [...finding.path], input: finding.received });
+      }
     }
   };
 }
@@ -264,10 +268,7 @@ export const endpointGroupSchema = z
       .optional()
       .describe("What this group can serve, in the unit of the stack's demand (requests/s, GPUs, tokens/s): npm run explain and the plan gate flag a scenario that sends it more."),
   })
-  .superRefine(check(rules.healthCheckPathNeedsHttp))
-  .superRefine(check(rules.loadBalancerArnInGroupRegion))
-  .superRefine(check(rules.uniqueEndpoints))
-  .superRefine(check(rules.uniquePortOverrides));
+  .superRefine(check(rules.healthCheckPathNeedsHttp, rules.loadBalancerArnInGroupRegion, rules.uniqueEndpoints, rules.uniquePortOverrides));
 
 export const listenerSchema = z
   .strictObject({
@@ -280,10 +281,7 @@ export const listenerSchema = z
       .optional()
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
-  .superRefine(check(rules.oneEndpointGroupPerRegion))
-  .superRefine(check(rules.albNotOnUdpListener))
-  .superRefine(check(rules.overrideListenerPortInListener))
-  .superRefine(check(rules.capacityOnEveryGroup));
+  .superRefine(check(rules.oneEndpointGroupPerRegion, rules.albNotOnUdpListener, rules.overrideListenerPortInListener, rules.capacityOnEveryGroup));
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
@@ -330,8 +328,7 @@ export const dnsSchema = z
     evaluateTargetHealth: z.boolean().optional().meta({ default: DEFAULTS.dns.evaluateTargetHealth }),
   })
   .describe("A custom domain: Route 53 alias records to the accelerator.")
-  .superRefine(check(rules.dnsZoneOrZoneId))
-  .superRefine(check(rules.dnsNamesInZone));
+  .superRefine(check(rules.dnsZoneOrZoneId, rules.dnsNamesInZone));
 
 const demandShape = Object.fromEntries(GEOGRAPHIES.map((g) => [g, quantity(true).optional()])) as {
   [G in Geography]: z.ZodOptional<ReturnType<typeof quantity>>;
@@ -371,12 +368,7 @@ export const stackSchema = z
     dns: dnsSchema.optional(),
     demand: demandSchema.optional(),
   })
-  .superRefine(check(rules.uniqueListenerNames))
-  .superRefine(check(rules.renamedFromAFormerName))
-  .superRefine(check(rules.endpointGroupQuota))
-  .superRefine(check(rules.noOverlappingPortRanges))
-  .superRefine(check(rules.overrideEndpointPortOutsideListeners))
-  .superRefine(check(rules.dualStackWithoutElasticIps));
+  .superRefine(check(rules.uniqueListenerNames, rules.renamedFromAFormerName, rules.endpointGroupQuota, rules.noOverlappingPortRanges, rules.overrideEndpointPortOutsideListeners, rules.dualStackWithoutElasticIps));
 
 export const configSchema = z
   .strictObject({
@@ -384,9 +376,7 @@ export const configSchema = z
     version: z.literal(1),
     stacks: z.array(stackSchema).min(1, { error: "must list at least one stack" }),
   })
-  .superRefine(check(rules.uniqueStackNames))
-  .superRefine(check(rules.uniqueStateKeys))
-  .superRefine(check(rules.uniqueDnsNames));
+  .superRefine(check(rules.uniqueStackNames, rules.uniqueStateKeys, rules.uniqueDnsNames));
 
 // The schema's output and the hand-written types must agree both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
