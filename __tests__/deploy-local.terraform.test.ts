@@ -7,9 +7,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { loadModel } from "../src/app";
-import { configuredShape, lookedUpArns, run, shapeFromModel, staticIps, startLocalAws, type LocalAws } from "./support/deploy";
+import { acceleratorsNamed, configuredShape, defaultConfigNamed, lookedUpArns, run, shapeFromModel, staticIps, startLocalAws, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { recordSets, shieldProtectedArns } = require("../scripts/lib/moto-fixtures");
@@ -23,21 +22,23 @@ const apis: LocalAws[] = [];
 type Run = Awaited<ReturnType<typeof deployLocal>>;
 const runs = new Map<string, Run>();
 
-/** A copy of the default config whose stack may be destroyed (its own stack, state key and accelerator name). */
-function destroyableConfig(): string {
+/** The default config under another name (its own stack, state key and accelerator), written to a file. */
+function defaultNamedFile(name: string, protectFromDestroy: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), "smart-routing-destroy-config-"));
-  const config = JSON.parse(JSON.stringify(DEFAULT_CONFIG));
-  Object.assign(config.stacks[0], { name: "destroyable" });
-  Object.assign(config.stacks[0].accelerator, { name: "destroyable", protectFromDestroy: false });
-  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+  writeFileSync(join(dir, "config.json"), JSON.stringify(defaultConfigNamed(name, (stack) => (stack.accelerator.protectFromDestroy = protectFromDestroy))));
   return join(dir, "config.json");
 }
 
-// The three runs are independent stacks against the same servers, so they run at once.
+// The four runs are independent stacks against the same servers, so they run at once.
 beforeAll(async () => {
   aws = await startLocalAws(0);
-  const [byDefault, full, destroyed] = await Promise.all([deployLocal(undefined), deployLocal("examples/full.yaml"), deployLocal(destroyableConfig(), ["--destroy"])]);
-  runs.set("the embedded default", byDefault).set("examples/full.yaml", full).set("destroy", destroyed);
+  const [byDefault, full, destroyed, refused] = await Promise.all([
+    deployLocal(undefined),
+    deployLocal("examples/full.yaml"),
+    deployLocal(defaultNamedFile("destroyable", false), ["--destroy"]),
+    deployLocal(defaultNamedFile("protected", true), ["--destroy"]),
+  ]);
+  runs.set("the embedded default", byDefault).set("examples/full.yaml", full).set("destroy", destroyed).set("destroy refused", refused);
 });
 afterAll(async () => {
   for (const api of apis) await api.stop();
@@ -136,6 +137,20 @@ describe("npm run destroy:local", () => {
     expect(result.stdout).toContain("[destroyable] cdktf destroy: Destroy complete! Resources: 4 destroyed. Changes, in order: DeleteEndpointGroup -> DeleteEndpointGroup -> DeleteListener -> UpdateAccelerator -> DeleteAccelerator");
     expect(result.api.ga.state().accelerators).toEqual([]);
     expect(result.api.ga.calls().filter((c) => c.operation === "CreateAccelerator")).toHaveLength(1);
+    expect(result.stdout).toContain("destroy:local: 1 stack(s) deployed and destroyed; servers stopped");
+  });
+
+  it("is refused while prevent_destroy is on: exit 1, the reason and the fix, and the accelerator untouched", () => {
+    const result = runs.get("destroy refused")!;
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      "[protected] cdktf destroy refused: the accelerator has prevent_destroy (its static IPs would be lost for ever); set accelerator.protectFromDestroy: false to allow it. Nothing was deleted (no delete or update call).",
+    );
+    expect(result.stdout).toContain("destroy:local: not destroyed: protected (see above); servers stopped");
+    const accelerators = acceleratorsNamed(result.api, "protected");
+    expect(accelerators).toHaveLength(1);
+    expect(accelerators[0]).toMatchObject({ Enabled: true });
+    expect(result.api.ga.calls().filter((c) => /^(Delete|Update)/.test(c.operation ?? "") && c.operation !== "UpdateAcceleratorAttributes")).toEqual([]);
   });
 });
 

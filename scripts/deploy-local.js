@@ -153,7 +153,11 @@ async function main(argv, env) {
   } finally {
     await stopServers();
   }
-  say(failed.length === 0 ? `deploy:local: ${selected.stacks.length} stack(s) ${args.values.destroy ? "deployed and destroyed" : "deployed"}; servers stopped` : `deploy:local: failed for ${failed.join(", ")}; servers stopped`);
+  if (args.values.destroy) {
+    say(failed.length === 0 ? `destroy:local: ${selected.stacks.length} stack(s) deployed and destroyed; servers stopped` : `destroy:local: not destroyed: ${failed.join(", ")} (see above); servers stopped`);
+  } else {
+    say(failed.length === 0 ? `deploy:local: ${selected.stacks.length} stack(s) deployed; servers stopped` : `deploy:local: failed for ${failed.join(", ")}; servers stopped`);
+  }
   return failed.length === 0 ? 0 : 1;
 }
 
