@@ -53,8 +53,8 @@ describe("throttling and HTTP 500s on some calls", () => {
     expect(applied.stdout).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
     const calls = aws.ga.calls().slice(before);
     expect(calls.filter((c) => c.fault !== undefined).map((c) => `${c.operation} ${c.errorType}`).sort()).toEqual([
-      "CreateEndpointGroup InternalServiceErrorException",
-      "CreateEndpointGroup InternalServiceErrorException",
+      "CreateEndpointGroup InternalFailure",
+      "CreateEndpointGroup InternalFailure",
       "CreateListener ThrottlingException",
       "CreateListener ThrottlingException",
       "DescribeAccelerator ThrottlingException",

@@ -592,17 +592,25 @@ describe("endpoint groups", () => {
     expect(g).toMatchObject({
       EndpointDescriptions: [
         { EndpointId: ALB_WEST, Weight: 100, ClientIPPreservationEnabled: true },
-        // Not sent, answered as the API's default: false.
-        { EndpointId: EC2, Weight: 0, ClientIPPreservationEnabled: false },
+        // Not sent: an EC2 instance always preserves the client IP.
+        { EndpointId: EC2, Weight: 0, ClientIPPreservationEnabled: true },
       ],
       ...settings,
     });
   });
 
-  test("client IP preservation defaults to true for an ALB, false otherwise", async () => {
+  test("client IP preservation defaults to true for an ALB, false for an NLB and an Elastic IP", async () => {
     const { lis } = await tcpListener(api);
-    const g = await group(api, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: ALB_WEST }, { EndpointId: NLB_WEST }, { EndpointId: EC2 }] });
+    const g = await group(api, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: ALB_WEST }, { EndpointId: NLB_WEST }, { EndpointId: EIP(1) }] });
     expect(g.EndpointDescriptions.map((e: Json) => e.ClientIPPreservationEnabled)).toEqual([true, false, false]);
+  });
+
+  test("an EC2 instance always preserves the client IP: false (what the provider sends when unset) reads back true", async () => {
+    const { lis } = await tcpListener(api);
+    const g = await group(api, lis.ListenerArn, {
+      EndpointConfigurations: [{ EndpointId: EC2, ClientIPPreservationEnabled: false }, { EndpointId: NLB_WEST, ClientIPPreservationEnabled: false }],
+    });
+    expect(g.EndpointDescriptions.map((e: Json) => [e.EndpointId, e.ClientIPPreservationEnabled])).toEqual([[EC2, true], [NLB_WEST, false]]);
   });
 
   test("one endpoint group per Region per listener: EndpointGroupAlreadyExistsException", async () => {
@@ -757,11 +765,11 @@ describe("faults", () => {
     expect(api.state().accelerators).toHaveLength(1);
   });
 
-  test("internal-error N: HTTP 500 InternalServiceErrorException N times, through the control endpoint", async () => {
+  test("internal-error N: HTTP 500 InternalFailure N times, through the control endpoint", async () => {
     const set = await fetch(`${api.endpoint}/__control/faults`, { method: "POST", body: JSON.stringify({ operation: "ListAccelerators", kind: "internal-error", count: 1 }) });
     expect(set.status).toBe(200);
     const failed = await call(api, "ListAccelerators", {});
-    expect([failed.status, failed.body.__type]).toEqual([500, "InternalServiceErrorException"]);
+    expect([failed.status, failed.body.__type]).toEqual([500, "InternalFailure"]);
     expect((await call(api, "ListAccelerators", {})).status).toBe(200);
     expect(api.faults()).toEqual([]);
   });

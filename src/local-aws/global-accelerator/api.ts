@@ -136,8 +136,14 @@ export class UnknownOperationException extends GlobalAcceleratorError {
 export class ThrottlingException extends GlobalAcceleratorError {
   constructor(message = "Rate exceeded") { super("ThrottlingException", message); }
 }
-export class InternalServiceErrorException extends GlobalAcceleratorError {
-  constructor(message = "There was an internal error for Global Accelerator.") { super("InternalServiceErrorException", message, 500); }
+/**
+ * AWS's common error for a failure inside the service: HTTP 500, which the SDKs retry. Not Global
+ * Accelerator's own InternalServiceErrorException: the API model declares that one without the `fault`
+ * trait and the API reference gives it HTTP 400, so the SDKs do not retry it, and the fault this server
+ * injects is meant to be the 500 a real front end can answer.
+ */
+export class InternalFailure extends GlobalAcceleratorError {
+  constructor(message = "The request processing has failed because of an unknown error, exception or failure.") { super("InternalFailure", message, 500); }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -805,8 +811,10 @@ export class GlobalAcceleratorService {
       return {
         EndpointId: id,
         Weight: weight,
-        // API reference: "The default value is true for Application Load Balancers endpoints."
-        ClientIPPreservationEnabled: preserve ?? kind === "alb",
+        // API reference: "The default value is true for Application Load Balancers endpoints." Developer
+        // guide (preserve client IP): EC2 instances always have it, "You can't disable the option" (the
+        // provider sends false when the setting is unset; the answer is true all the same).
+        ClientIPPreservationEnabled: kind === "ec2" ? true : (preserve ?? kind === "alb"),
         ...(attachment !== undefined && { AttachmentArn: attachment }),
       };
     });

@@ -26,7 +26,7 @@ export {
   ENDPOINT_GROUP_REGIONS,
   GlobalAcceleratorError,
   GlobalAcceleratorService,
-  InternalServiceErrorException,
+  InternalFailure,
   InvalidArgumentException,
   InvalidNextTokenException,
   InvalidPortRangeException,

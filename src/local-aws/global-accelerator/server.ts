@@ -1,6 +1,6 @@
 // The Global Accelerator API on loopback, over the wire protocol the AWS SDKs speak (AWS JSON 1.1):
 // POST / with X-Amz-Target: GlobalAccelerator_V20180706.<Operation>, JSON in and out, errors as HTTP
-// 400 (500 for InternalServiceErrorException) with {"__type", "Message"} and X-Amzn-ErrorType. Around
+// 400 (500 for InternalFailure) with {"__type", "Message"} and X-Amzn-ErrorType. Around
 // the service (api.ts) it adds the caller's signing scope, a record of every call, faults injected on
 // request, control endpoints under /__control/ (a path no AWS JSON call uses) and, when asked,
 // persistence to a file so that a restarted server sees the same accelerators.
@@ -12,7 +12,7 @@ import { dirname } from "node:path";
 import {
   GlobalAcceleratorError,
   GlobalAcceleratorService,
-  InternalServiceErrorException,
+  InternalFailure,
   isOperation,
   MUTATIONS,
   SerializationException,
@@ -61,7 +61,7 @@ export interface RecordedCall {
 /**
  * A fault to inject. throttle: the next `count` calls of `operation` (every operation when omitted)
  * get ThrottlingException (HTTP 400, as AWS sends it; the SDKs retry it). internal-error: they get HTTP
- * 500 InternalServiceErrorException (retried too). slow-deploy: from now on a change stays IN_PROGRESS
+ * 500 InternalFailure (retried too). slow-deploy: from now on a change stays IN_PROGRESS
  * for `ms` milliseconds; with `operation`, only the next change that operation makes (one slow step in
  * an otherwise quick apply, e.g. to keep Terraform waiting on one resource).
  */
@@ -289,7 +289,7 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
     }
     const fault = takeFault(operation);
     if (fault) {
-      const e = fault === "throttle" ? new ThrottlingException() : new InternalServiceErrorException();
+      const e = fault === "throttle" ? new ThrottlingException() : new InternalFailure();
       return answer(e.status, undefined, { type: e.type, message: e.message }, fault);
     }
     try {
@@ -307,7 +307,7 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
       return answer(200, output);
     } catch (e) {
       if (e instanceof GlobalAcceleratorError) return answer(e.status, undefined, { type: e.type, message: e.message });
-      const internal = new InternalServiceErrorException(`The emulator failed: ${(e as Error).message}`);
+      const internal = new InternalFailure(`The emulator failed: ${(e as Error).message}`);
       return answer(internal.status, undefined, { type: internal.type, message: internal.message });
     }
   };
@@ -353,7 +353,7 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
     readBody(req)
       .then((body) => (url.pathname.startsWith("/__control/") ? control(req, res, url, body) : aws(req, res, url, body)))
       .catch((e: Error) => {
-        if (!res.headersSent) send(res, 500, { __type: "InternalServiceErrorException", Message: e.message });
+        if (!res.headersSent) send(res, 500, { __type: new InternalFailure().type, Message: e.message });
       });
   });
   await new Promise<void>((resolve, reject) => {
