@@ -346,6 +346,23 @@ describe("accelerators", () => {
     expect(await refused(api, "ListAccelerators", { NextToken: "garbage" })).toBe("InvalidNextTokenException");
     expect(await refused(api, "ListAccelerators", { MaxResults: 101 })).toBe("InvalidArgumentException");
   });
+
+  test("ListListeners and ListEndpointGroups page the same way; MaxResults 1 and 100 accepted, 0 refused", async () => {
+    const arn = (await accelerator(api)).AcceleratorArn;
+    const listeners = [];
+    for (const port of [80, 443, 8443]) listeners.push(await listener(api, arn, { PortRanges: [{ FromPort: port, ToPort: port }] }));
+    for (const region of ["us-west-2", "eu-west-1", "ap-northeast-1"]) await group(api, listeners[0].ListenerArn, { EndpointGroupRegion: region });
+    for (const [operation, input, key] of [
+      ["ListListeners", { AcceleratorArn: arn }, "Listeners"],
+      ["ListEndpointGroups", { ListenerArn: listeners[0].ListenerArn }, "EndpointGroups"],
+    ] as const) {
+      const first = await ok(api, operation, { ...input, MaxResults: 1 });
+      const rest = await ok(api, operation, { ...input, MaxResults: 100, NextToken: first.NextToken });
+      expect([first[key].length, rest[key].length, rest.NextToken]).toEqual([1, 2, undefined]);
+      expect(await refused(api, operation, { ...input, MaxResults: 0 })).toBe("InvalidArgumentException");
+      expect(await refused(api, operation, { ...input, NextToken: "garbage" })).toBe("InvalidNextTokenException");
+    }
+  });
 });
 
 describe("accelerator attributes and tags", () => {
@@ -471,6 +488,13 @@ describe("listeners", () => {
     expect(await refused(api, "CreateListener", overlapping)).toBe("InvalidPortRangeException");
     expect(await refused(api, "CreateListener", { ...overlapping, Protocol: "UDP", PortRanges: [{ FromPort: 443, ToPort: 444 }] })).toBe("InvalidPortRangeException");
     await listener(api, arn, { Protocol: "TCP", PortRanges: [{ FromPort: 451, ToPort: 460 }] });
+  });
+
+  test("ranges within one request may touch but not overlap: InvalidPortRangeException", async () => {
+    const arn = (await accelerator(api)).AcceleratorArn;
+    await listener(api, arn, { PortRanges: [{ FromPort: 100, ToPort: 199 }, { FromPort: 200, ToPort: 299 }] });
+    const overlapping = { AcceleratorArn: arn, Protocol: "UDP", PortRanges: [{ FromPort: 1000, ToPort: 1100 }, { FromPort: 1100, ToPort: 1200 }], IdempotencyToken: token() };
+    expect(await refused(api, "CreateListener", overlapping)).toBe("InvalidPortRangeException");
   });
 
   test("ports: 1 and 65535 accepted; 0, 65536 and FromPort > ToPort are InvalidPortRangeException", async () => {
