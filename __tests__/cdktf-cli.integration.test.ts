@@ -1,24 +1,38 @@
 // The cdktf CLI path: `cdktf synth` runs cdktf.json's app (scripts/synth.js) and must write what
 // `npm run synth` writes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, runSynth } from "./support/run";
+
+function cdktfSynth(outdir: string, config: string) {
+  return spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, SMART_ROUTING_CONFIG: config, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true", CI: "true" },
+  });
+}
 
 describe("cdktf synth (the CLI, through cdktf.json's app)", () => {
   it("writes the same bytes as npm run synth", () => {
     const direct = runSynth({ SMART_ROUTING_CONFIG: "examples/multi-stack.yaml" });
     const outdir = join(mkdtempSync(join(tmpdir(), "smart-routing-cli-")), "cdktf.out");
-    const cli = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, SMART_ROUTING_CONFIG: "examples/multi-stack.yaml", CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "true", CI: "true" },
-    });
+    const cli = cdktfSynth(outdir, "examples/multi-stack.yaml");
     expect(cli.status).toBe(0);
     for (const stack of ["llm-staging", "llm-prod"]) {
       expect(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).toBe(direct.stackJson(stack));
     }
     expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe(readFileSync(join(direct.outdir, "manifest.json"), "utf8"));
+  });
+
+  it("synthesizes over an older synth whose stacks the config no longer has, and no folder of theirs is left", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "smart-routing-cli-")), "cdktf.out");
+    expect(runSynth({ SMART_ROUTING_CONFIG: "examples/multi-stack.yaml", CDKTF_OUTDIR: outdir }).status).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["llm-prod", "llm-staging"]);
+    const cli = cdktfSynth(outdir, "examples/minimal.yaml");
+    expect(cli.stderr).not.toMatch(/ENOENT|Error:/);
+    expect(cli.status).toBe(0);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks));
   });
 });
