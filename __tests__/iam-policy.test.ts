@@ -1,7 +1,7 @@
 // The CI roles' IAM documents, derived from a stack: what each role may do, what it may never do, and
 // whom each trusts.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toModel } from "../src/model/model";
@@ -232,6 +232,10 @@ describe("the options of npm run iam-policy", () => {
   it("accept a 12-digit account and a branch", () => {
     expect(checkIamArguments({ repo: "a/b", account: "123456789012", branch: "main" }, {})).toEqual({ repository: "a/b" });
     expect(checkIamArguments({ repo: "a/b", account: "12345678901" }, {})).toEqual({ error: '--account must be a 12-digit AWS account ID, received "12345678901"' });
+    expect(checkIamArguments({ repo: "a/b", branch: "release/2026.11" }, {})).toEqual({ repository: "a/b" });
+    for (const branch of ["", "refs/heads/main", "a..b", "a b", "trunk/"]) {
+      expect(checkIamArguments({ repo: "a/b", branch }, {})).toEqual({ error: `--branch must be a branch name such as main (without refs/heads/), received ${JSON.stringify(branch)}` });
+    }
   });
 
   it("use --account, else the stack's only allowed account, else refuse for that stack", () => {
@@ -269,6 +273,14 @@ describe("npm run iam-policy", () => {
     const result = run(args);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it("exits 2 without a stack trace, and writes nothing, when --out cannot be written", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "iam-")), "a-file");
+    writeFileSync(file, "");
+    const result = run(["ai-models-prod", "--repo", "acme/smart-routing", "--out", file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`iam-policy: cannot write to ${file}: ENOTDIR; nothing was written\n`);
   });
 
   it("writes nothing when one stack has no account to use", () => {

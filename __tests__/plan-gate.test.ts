@@ -7,14 +7,15 @@ import { join } from "node:path";
 import { loadModel } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { reviewCapacity } from "../src/plan-gate/capacity";
-import { readPlan } from "../src/plan-gate/plan-json";
+import { planOfAnotherStack, readPlan } from "../src/plan-gate/plan-json";
 import { gatePassed, renderMarkdown, renderText } from "../src/plan-gate/render";
 import { passed, reviewPlan, type GatePolicy } from "../src/plan-gate/review";
 import { ROOT } from "./support/run";
 
 const FIXTURES = join(__dirname, "fixtures", "plans");
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
-const review = (name: string, policy: GatePolicy = { allowDestroy: [] }) => reviewPlan(readPlan(readFileSync(fixture(name), "utf8"), name), policy);
+const plan = (name: string) => readPlan(readFileSync(fixture(name), "utf8"), name);
+const review = (name: string, policy: GatePolicy = { allowDestroy: [] }) => reviewPlan(plan(name), policy);
 
 describe("the plan gate", () => {
   it("fails a plan that replaces the accelerator, whatever allowDestroy says", () => {
@@ -83,11 +84,23 @@ describe("the plan gate", () => {
 
   it.each([
     ["text that is not JSON", "{", /^p\.json: is not JSON/],
+    ["JSON without a format version", "{}", /^p\.json: has no format_version, so it is not the output of terraform show -json <planfile>$/],
+    ["JSON without planned values", JSON.stringify({ format_version: "1.2" }), /^p\.json: has no planned_values, not a plan; run terraform plan/],
     ["a state instead of a plan", JSON.stringify({ format_version: "1.0", values: {} }), /is a state \(terraform show -json without a plan file\), not a plan/],
     ["another format version", JSON.stringify({ format_version: "2.0", planned_values: {} }), /has format_version "2.0"; this gate reads format 1.x/],
     ["an action it does not know", JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", type: "a", mode: "managed", change: { actions: ["obliterate"] } }] }), /resource_changes\[0\] \(a\.b\) has action "obliterate", which this gate does not know/],
   ])("refuses %s with a message naming the file", (_name, text, message) => {
     expect(() => readPlan(text, "p.json")).toThrow(message);
+  });
+
+  it("tells a plan of the stack from a plan of another stack by the addresses its configuration declares", () => {
+    const byDefault = loadModel({}).model!.stacks[0];
+    const llm = loadModel({ SMART_ROUTING_CONFIG: "examples/llm-multi-region.yaml" }).model!.stacks[0];
+    expect(planOfAnotherStack(plan("traffic-update"), byDefault)).toBeUndefined();
+    expect(planOfAnotherStack(plan("llm-create"), llm)).toBeUndefined();
+    expect(planOfAnotherStack(plan("traffic-update"), llm)).toBe(
+      "is not a plan of stack llm-global: its configuration declares no aws_globalaccelerator_listener.chat, aws_globalaccelerator_endpoint_group.chat_us-east-1, aws_globalaccelerator_endpoint_group.chat_eu-west-1 and 2 more; check --stack and SMART_ROUTING_CONFIG",
+    );
   });
 
   it("fails a plan Terraform marked as errored", () => {
@@ -103,8 +116,6 @@ describe("the plan gate", () => {
 describe("the gate's capacity check", () => {
   // Plans of examples/llm-multi-region.yaml recorded against the local AWS API, with and without -var.
   const llm = loadModel({ SMART_ROUTING_CONFIG: "examples/llm-multi-region.yaml" }).model!.stacks[0];
-  const plan = (name: string) => readPlan(readFileSync(fixture(name), "utf8"), name);
-
   it("passes the plan of the config's own dials and weights: every region within its capacity", () => {
     expect(reviewCapacity(plan("llm-create"), llm)).toEqual({
       checked: true,
@@ -191,10 +202,14 @@ describe("npm run plan-gate", () => {
     ["no plan file", [], "plan-gate: expected one plan JSON file, received 0"],
     ["a missing file", ["nope.json"], "plan-gate: cannot read nope.json: no such file"],
     ["a stack the config does not have", [fixture("listener-moved"), "--stack", "prod"], 'plan-gate: no stack named "prod" in this config; its stacks are: smart-routing'],
-  ])("exits 2 on %s with a clear message", (_name, args, message) => {
+    ["a plan of another stack", [fixture("llm-create")], `plan-gate: ${fixture("llm-create")} is not a plan of stack smart-routing: its configuration declares no aws_globalaccelerator_listener.inference`],
+    ["a Markdown file it cannot write", [fixture("listener-moved"), "--markdown", "/nonexistent/summary.md"], "plan-gate: cannot write /nonexistent/summary.md: ENOENT"],
+  ])("exits 2 on %s with a clear message, and prints no verdict", (_name, args, message) => {
     const run = gate(args);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).not.toContain("plan-gate: passed");
   });
 
   it("prints the regions the plan would overload and passes; --capacity-strict fails it, in the Markdown too", () => {

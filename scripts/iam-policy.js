@@ -52,8 +52,13 @@ function main(argv) {
     written.push({ name: stack.name, policies: cli.stackPolicies(stack, resolved.options) });
   }
   const out = resolve(v.out ?? join("cdktf.out", "iam"));
+  // Every folder before any file, so that an --out that cannot be written leaves no document behind.
+  try {
+    for (const { name } of written) mkdirSync(join(out, name), { recursive: true });
+  } catch (err) {
+    return fail(`cannot write to ${out}: ${/** @type {NodeJS.ErrnoException} */ (err).code ?? String(err)}; nothing was written`);
+  }
   for (const { name, policies } of written) {
-    mkdirSync(join(out, name), { recursive: true });
     for (const [key, file] of /** @type {[keyof typeof FILES, string][]} */ (Object.entries(FILES))) {
       writeFileSync(join(out, name, file), `${JSON.stringify(policies[key], null, 2)}\n`);
     }

@@ -43,10 +43,19 @@ function main(argv) {
     if (err instanceof cli.PlanFormatError) return fail(err.message);
     throw err;
   }
+  const foreign = cli.planOfAnotherStack(plan, stack);
+  if (foreign !== undefined) return fail(`${file === "-" ? "standard input" : file} ${foreign}`);
   const review = cli.reviewPlan(plan, stack);
   const capacity = cli.reviewCapacity(plan, stack, args.values["capacity-strict"] === true);
+  // The summary first: a gate whose summary cannot be written has not done its job, whatever the plan.
+  if (args.values.markdown !== undefined) {
+    try {
+      writeFileSync(args.values.markdown, cli.renderMarkdown(review, stack.name, capacity));
+    } catch (err) {
+      return fail(`cannot write ${args.values.markdown}: ${/** @type {NodeJS.ErrnoException} */ (err).code ?? String(err)}`);
+    }
+  }
   process.stdout.write(cli.renderText(review, stack.name, capacity));
-  if (args.values.markdown !== undefined) writeFileSync(args.values.markdown, cli.renderMarkdown(review, stack.name, capacity));
   return cli.gatePassed(review, capacity) ? 0 : 1;
 }
 

@@ -3,7 +3,7 @@
 // source changes, and loaded by loadCliApi() in scripts/lib/run-bundle.js.
 export { loadModel, loadModelReporting, selectStacks } from "./app";
 export { explainSelection, explainStack, renderExplainMarkdown, renderExplainText } from "./explain";
-export { readPlan, PlanFormatError } from "./plan-gate/plan-json";
+export { planOfAnotherStack, readPlan, PlanFormatError } from "./plan-gate/plan-json";
 export { reviewPlan, passed } from "./plan-gate/review";
 export { renderText, renderMarkdown, gatePassed } from "./plan-gate/render";
 export { reviewCapacity } from "./plan-gate/capacity";

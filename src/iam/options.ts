@@ -15,6 +15,8 @@ export interface IamArguments {
 
 /** GitHub's owner/name. */
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** A branch's short name as it follows refs/heads/ in the OIDC subject (git's ref rules, simplified). */
+const BRANCH = /^(?!refs\/|\/|.*\/\/|.*\.\.|.*\/$)[A-Za-z0-9._\/-]+$/;
 
 /** Checks the options that do not depend on a stack; the repository falls back to GITHUB_REPOSITORY. */
 export function checkIamArguments(args: IamArguments, env: NodeJS.ProcessEnv): { repository: string; error?: undefined } | { error: string } {
@@ -23,6 +25,9 @@ export function checkIamArguments(args: IamArguments, env: NodeJS.ProcessEnv): {
   if (!REPOSITORY.test(repository)) return { error: `--repo must be owner/name, received ${JSON.stringify(repository)}` };
   if (args.account !== undefined && !ACCOUNT_ID.test(args.account)) {
     return { error: `--account must be a 12-digit AWS account ID, received ${JSON.stringify(args.account)}` };
+  }
+  if (args.branch !== undefined && !BRANCH.test(args.branch)) {
+    return { error: `--branch must be a branch name such as main (without refs/heads/), received ${JSON.stringify(args.branch)}` };
   }
   return { repository };
 }
