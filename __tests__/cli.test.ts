@@ -64,6 +64,17 @@ describe("npm run synth", () => {
     expect(strict.status).toBe(1);
     expect(strict.stderr).toMatch(/^error: stacks\[0\]\.accelerator\.flowLogs: flow logs are off; .* \[strict: SMART_ROUTING_STRICT=1\]\n/);
     expect(existsSync(strict.outdir)).toBe(false);
+    expect(runSynth({ SMART_ROUTING_CONFIG: file, SMART_ROUTING_STRICT: "true" }).status).toBe(1);
+    expect(runSynth({ SMART_ROUTING_CONFIG: file, SMART_ROUTING_STRICT: "0" }).status).toBe(0);
+  });
+
+  it("refuses a SMART_ROUTING_STRICT it cannot read rather than taking it as off", () => {
+    const run = runSynth({ SMART_ROUTING_STRICT: "yes" });
+    expect(run).toMatchObject({
+      status: 1,
+      stderr: 'error: SMART_ROUTING_STRICT must be 1 or true (warnings become errors), or 0, false or unset, received "yes"\n1 error(s); nothing was synthesized.\n',
+    });
+    expect(existsSync(run.outdir)).toBe(false);
   });
 
   it("reads JSON configs and reports their errors with lines too", () => {

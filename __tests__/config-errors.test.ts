@@ -1,6 +1,7 @@
 // Every command that reads the config refuses a config it cannot use in the same way: `error: ...` lines
 // naming the file, line and column (or the variable), exit 1, nothing written, never a stack trace.
 // GIVEN a config that cannot be read, parsed or synthesized, WHEN any command runs, THEN ...
+// The same commands refuse an option they do not know the same way too (exit 2).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,15 +11,15 @@ import { configFile, ONE_STACK_YAML, ROOT } from "./support/run";
 /** A command as users run it, with the place it would write to; `wrote()` says whether anything is there. */
 interface Command {
   readonly name: string;
-  run(env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; wrote: boolean };
+  run(env: NodeJS.ProcessEnv, extraArgs?: readonly string[]): { status: number | null; stdout: string; stderr: string; wrote: boolean };
 }
 
 function command(name: string, script: string, args: (out: string) => string[], outEnv: (out: string) => NodeJS.ProcessEnv = () => ({})): Command {
   return {
     name,
-    run(env) {
+    run(env, extraArgs = []) {
       const out = join(mkdtempSync(join(tmpdir(), "smart-routing-out-")), "out");
-      const result = spawnSync(process.execPath, [join("scripts", script), ...args(out)], {
+      const result = spawnSync(process.execPath, [join("scripts", script), ...args(out), ...extraArgs], {
         cwd: ROOT,
         encoding: "utf8",
         env: { ...process.env, SMART_ROUTING_CONFIG: undefined, SMART_ROUTING_STRICT: undefined, CHECKPOINT_DISABLE: "1", ...outEnv(out), ...env },
@@ -70,6 +71,17 @@ describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s", (_name, cmd) => {
     const run = cmd.run(env);
     expect(run.stderr).toBe(stderr);
     expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.wrote).toBe(false);
+  });
+});
+
+// An option a command does not know is a mistake to report, not a stack name to look for or a word to drop.
+describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s with an option it does not know", (_name, cmd) => {
+  it("refuses it with exit 2, names it, and writes nothing", () => {
+    const run = cmd.run({}, ["--bogus"]);
+    expect(run.stderr).toMatch(/^\S+: (Unknown option '--bogus'|takes no arguments .*, received --bogus)/);
+    expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.wrote).toBe(false);
   });

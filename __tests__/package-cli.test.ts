@@ -5,8 +5,8 @@ import { runPackage } from "./support/packages";
 describe("npm run package with bad input", () => {
   it("rejects an unknown stack name, lists the config's stacks and writes nothing", () => {
     const run = runPackage("examples/full.yaml", ["nosuch"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toBe('error: no stack named "nosuch" in this config; its stacks are: ai-models-prod, ai-models-dualstack; nothing was written.\n');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('package: no stack named "nosuch" in this config; its stacks are: ai-models-prod, ai-models-dualstack; nothing was written.\n');
     expect(existsSync(run.outdir)).toBe(false);
   });
 

@@ -46,7 +46,7 @@ describe("the provider's source", () => {
   it("is an error when the named folder holds no provider: a typo never silently turns into a download", () => {
     const empty = temp("empty-");
     expect(providerSource({ SMART_ROUTING_PROVIDER_MIRROR: empty }, [mirror()])).toEqual({
-      error: `SMART_ROUTING_PROVIDER_MIRROR=${empty} holds no registry.terraform.io/hashicorp/aws 5.100.0 (expected ${empty}/registry.terraform.io/hashicorp/aws/5.100.0/<os>_<arch>/); unset it to install the provider from the registry`,
+      error: `SMART_ROUTING_PROVIDER_MIRROR=${empty} holds no registry.terraform.io/hashicorp/aws 5.100.0 (expected ${empty}/registry.terraform.io/hashicorp/aws/5.100.0/<os>_<arch>/); unset it to use a mirror found in the usual folders, or set it to none to install the provider from the registry`,
     });
   });
 

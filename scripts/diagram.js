@@ -4,17 +4,19 @@
 // prints as plain Mermaid (pipe it to a renderer); several print as Markdown, one fenced diagram each.
 "use strict";
 const { loadCliApi } = require("./lib/run-bundle");
+const { failer, parseCommandLine } = require("./lib/command-line");
 
-/** @param {string[]} names */
-function main(names) {
+const fail = failer("diagram");
+
+/** @param {string[]} argv */
+function main(argv) {
+  const { args, error } = parseCommandLine(argv, {}, "usage: npm run diagram -- [stack ...]");
+  if (args === undefined) return fail(error);
   const cli = loadCliApi();
   const model = cli.loadModelReporting(process.env);
   if (model === undefined) return 1;
-  const selected = cli.selectStacks(model, names);
-  if (selected.error !== undefined) {
-    process.stderr.write(`error: ${selected.error}\n`);
-    return 1;
-  }
+  const selected = cli.selectStacks(model, args.positionals);
+  if (selected.error !== undefined) return fail(selected.error);
   const diagrams = selected.stacks.map((stack) => [stack.name, cli.routingDiagram(stack)]);
   process.stdout.write(
     diagrams.length === 1 ? diagrams[0][1] : diagrams.map(([name, d]) => `## ${name}\n\n\`\`\`mermaid\n${d}\`\`\`\n`).join("\n"),

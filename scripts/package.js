@@ -13,6 +13,9 @@ const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameS
 const { tmpdir } = require("node:os");
 const { basename, dirname, join, relative, resolve } = require("node:path");
 const { loadCliApi } = require("./lib/run-bundle");
+const { failer, parseCommandLine } = require("./lib/command-line");
+
+const fail = failer("package");
 const { PROVIDER_VERSION, terraformAvailability, terraformAsync, terraformEnv } = require("./lib/terraform");
 
 // The platforms whose checksums the lock file starts with: the mirror's. The README says how to add more.
@@ -23,18 +26,17 @@ const root = join(__dirname, "..");
 /** @typedef {ReturnType<typeof loadCliApi>} CliApi */
 
 /**
- * @param {string[]} names
+ * @param {string[]} argv
  * @param {NodeJS.ProcessEnv} env
  */
-async function main(names, env) {
+async function main(argv, env) {
+  const { args, error } = parseCommandLine(argv, {}, "usage: npm run package -- [stack ...]");
+  if (args === undefined) return fail(`${error}\nnothing was written.`);
   const handoff = loadCliApi();
   const model = handoff.loadModelReporting(env);
   if (model === undefined) return 1;
-  const selected = handoff.selectStacks(model, names);
-  if (selected.error !== undefined) {
-    process.stderr.write(`error: ${selected.error}; nothing was written.\n`);
-    return 1;
-  }
+  const selected = handoff.selectStacks(model, args.positionals);
+  if (selected.error !== undefined) return fail(`${selected.error}; nothing was written.`);
   const terraform = terraformAvailability(env);
   if (!terraform.ok) {
     process.stderr.write(`error: packaging needs Terraform for the lock file and the checks: ${terraform.reason}; nothing was written.\n`);

@@ -16,6 +16,10 @@ const { startS3ServerInBackground } = require("./lib/moto-server");
 const { seedStack } = require("./lib/moto-fixtures");
 const { prepareWorkdir, initAndPlan } = require("./lib/local-plan");
 const { loadCliApi } = require("./lib/run-bundle");
+const { failer, parseCommandLine } = require("./lib/command-line");
+
+const USAGE = "usage: npm run plan:local -- [stack ...]";
+const fail = failer("plan:local");
 
 /** @typedef {ReturnType<typeof loadCliApi>} CliApi */
 /** @typedef {import("../src/model/model").StackModel} StackModel */
@@ -72,8 +76,11 @@ function prepare(wanted) {
   return { cli, availability, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
 }
 
-/** @param {string[]} wanted */
-async function main(wanted) {
+/** @param {string[]} argv */
+async function main(argv) {
+  const { args, error } = parseCommandLine(argv, {}, USAGE);
+  if (args === undefined) return fail(error);
+  const wanted = args.positionals;
   // moto takes about a second to start: it starts first, and the config is read and synthesized meanwhile.
   const moto = startS3ServerInBackground(process.env);
   await moto.spawned;

@@ -5,6 +5,11 @@
 const { ensureBuiltSync, bundles } = require("./build");
 const { runBundle } = require("./lib/run-bundle");
 
+// It synthesizes every stack of the config; a word after it (a stack name, a flag) would be ignored.
+if (process.argv.length > 2) {
+  process.stderr.write(`synth: takes no arguments (it writes every stack of the config), received ${process.argv.slice(2).join(" ")}\n`);
+  process.exit(2);
+}
 try {
   ensureBuiltSync();
 } catch (err) {

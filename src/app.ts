@@ -32,8 +32,16 @@ function loadConfigOf(env: NodeJS.ProcessEnv): LoadedConfig | undefined {
  * file that cannot be read or parsed is one error in the report (it names the file, line and column).
  */
 export function loadModel(env: NodeJS.ProcessEnv): { model?: RoutingModel; report: Report } {
-  return modelFrom(() => loadConfigOf(env), env.SMART_ROUTING_STRICT === "1");
+  const strict = STRICT.get((env.SMART_ROUTING_STRICT ?? "").trim().toLowerCase());
+  if (strict === undefined) {
+    const error = `SMART_ROUTING_STRICT must be 1 or true (warnings become errors), or 0, false or unset, received ${JSON.stringify(env.SMART_ROUTING_STRICT)}`;
+    return { report: { errors: [error], warnings: [] } };
+  }
+  return modelFrom(() => loadConfigOf(env), strict);
 }
+
+/** A value of SMART_ROUTING_STRICT nobody would misread; any other is an error, not quietly "off". */
+const STRICT = new Map([["", false], ["0", false], ["false", false], ["1", true], ["true", true]]);
 
 /**
  * What loadModel does once it knows where the config comes from: `read` returns a loaded config (or

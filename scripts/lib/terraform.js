@@ -50,7 +50,7 @@ function providerSource(env = process.env, folders = MIRROR_FOLDERS) {
     return {
       error:
         `SMART_ROUTING_PROVIDER_MIRROR=${named} holds no ${PROVIDER} ${PROVIDER_VERSION} ` +
-        `(expected ${join(named, PROVIDER, PROVIDER_VERSION)}/<os>_<arch>/); unset it to install the provider from the registry`,
+        `(expected ${join(named, PROVIDER, PROVIDER_VERSION)}/<os>_<arch>/); unset it to use a mirror found in the usual folders, or set it to none to install the provider from the registry`,
     };
   }
   return { mirror: folders.find(holdsProvider) };
