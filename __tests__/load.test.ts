@@ -25,6 +25,7 @@ describe("parseConfigText", () => {
 
   it("rejects an empty file", () => {
     expect(() => parseConfigText("# nothing\n", "c.yaml", "yaml")).toThrow("c.yaml: the file is empty");
+    expect(() => parseConfigText(" \n", "c.json", "json")).toThrow("c.json: the file is empty");
   });
 
   it("reads JSON strictly and names the line of a JSON error", () => {

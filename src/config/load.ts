@@ -44,6 +44,8 @@ export function parseConfigText(text: string, source: string, format: "yaml" | "
     const { line, col } = lineCounter.linePos(offset);
     return `${source}:${line}:${col}`;
   };
+  // Only blanks (and, in YAML, comments): the same message in both formats, not JSON.parse's "end of input".
+  if (format === "json" && text.trim() === "") throw new ConfigFileError(`${source}: the file is empty`);
   if (format === "json") {
     // JSON.parse is the authority on what is JSON; the YAML document above only serves locations.
     try {
