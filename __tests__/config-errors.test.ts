@@ -80,10 +80,18 @@ describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s", (_name, cmd) => {
 describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s with an option it does not know", (_name, cmd) => {
   it("refuses it with exit 2, names it, and writes nothing", () => {
     const run = cmd.run({}, ["--bogus"]);
-    expect(run.stderr).toMatch(/^\S+: (Unknown option '--bogus'|takes no arguments .*, received --bogus)/);
+    expect(run.stderr).toMatch(/^\S+: (Unknown option '--bogus'\.\nusage: npm run |takes no arguments .*, received --bogus)/);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.wrote).toBe(false);
+  });
+});
+
+describe.each(COMMANDS.filter((c) => !c.name.startsWith("npm run synth")).map((c) => [c.name, c] as const))("%s --help", (_name, cmd) => {
+  it("prints the usage, exits 0, and runs nothing", () => {
+    const run = cmd.run({}, ["--help"]);
+    expect(run.stdout).toMatch(/^usage: npm run (-s )?[\w:-]+ -- .*\n\(see help, the command reference, and README\.md\)\n$/);
+    expect([run.status, run.stderr, run.wrote]).toEqual([0, "", false]);
   });
 });
 
