@@ -111,12 +111,12 @@ async function main(argv, env) {
   const moto = startS3ServerInBackground(env);
   await moto.spawned;
   const cli = loadCliApi();
-  const model = cli.loadModelReporting(env);
-  const selected = model === undefined ? undefined : cli.selectStacks(model, args.positionals);
-  if (model === undefined || selected === undefined || selected.error !== undefined) {
+  const selected = cli.loadStacksReporting(env, args.positionals);
+  if (selected.configError || selected.error !== undefined) {
     await moto.stop();
-    return selected?.error !== undefined ? fail(selected.error) : 1;
+    return selected.error !== undefined ? fail(selected.error) : 1;
   }
+  const { model } = selected;
 
   const workdir = resolve(env.SMART_ROUTING_DEPLOY_DIR || join(ROOT, ".deploy-local"));
   const outdir = join(workdir, "cdktf.out");

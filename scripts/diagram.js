@@ -13,9 +13,8 @@ function main(argv) {
   const { args, error } = parseCommandLine(argv, {}, "usage: npm run diagram -- [stack ...]");
   if (args === undefined) return fail(error);
   const cli = loadCliApi();
-  const model = cli.loadModelReporting(process.env);
-  if (model === undefined) return 1;
-  const selected = cli.selectStacks(model, args.positionals);
+  const selected = cli.loadStacksReporting(process.env, args.positionals);
+  if (selected.configError) return 1;
   if (selected.error !== undefined) return fail(selected.error);
   const diagrams = selected.stacks.map((stack) => [stack.name, cli.routingDiagram(stack)]);
   process.stdout.write(

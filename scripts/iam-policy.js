@@ -38,9 +38,8 @@ function main(argv) {
   const checked = cli.checkIamArguments(given, process.env);
   if (checked.error !== undefined) return fail(`${checked.error}\n${USAGE}`);
 
-  const model = cli.loadModelReporting(process.env);
-  if (model === undefined) return 1;
-  const selected = cli.selectStacks(model, args.positionals);
+  const selected = cli.loadStacksReporting(process.env, args.positionals);
+  if (selected.configError) return 1;
   if (selected.error !== undefined) return fail(selected.error);
 
   // Every stack's documents first, so that a missing account for one stack writes nothing at all.

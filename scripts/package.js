@@ -33,10 +33,10 @@ async function main(argv, env) {
   const { args, error } = parseCommandLine(argv, {}, "usage: npm run package -- [stack ...]");
   if (args === undefined) return fail(`${error}\nnothing was written.`);
   const handoff = loadCliApi();
-  const model = handoff.loadModelReporting(env);
-  if (model === undefined) return 1;
-  const selected = handoff.selectStacks(model, args.positionals);
+  const selected = handoff.loadStacksReporting(env, args.positionals);
+  if (selected.configError) return 1;
   if (selected.error !== undefined) return fail(`${selected.error}; nothing was written.`);
+  const { model } = selected;
   const terraform = terraformAvailability(env);
   if (!terraform.ok) {
     process.stderr.write(`error: packaging needs Terraform for the lock file and the checks: ${terraform.reason}; nothing was written.\n`);

@@ -67,13 +67,12 @@ async function planStack(stack, workdir, { env, cli, signal }) {
  */
 function prepare(wanted) {
   const cli = loadCliApi();
-  const model = cli.loadModelReporting(process.env);
-  if (model === undefined) return undefined;
+  const selected = cli.loadStacksReporting(process.env, wanted);
+  if (selected.configError) return undefined;
+  if (selected.error !== undefined) throw new Error(selected.error);
   const availability = terraformAvailability();
   if (!availability.ok) throw new Error(availability.reason);
-  const selected = cli.selectStacks(model, wanted);
-  if (selected.error !== undefined) throw new Error(selected.error);
-  return { cli, availability, stacks: selected.stacks, dirs: new Map(synthesize(cli, model).map((s) => [s.name, s.dir])) };
+  return { cli, availability, stacks: selected.stacks, dirs: new Map(synthesize(cli, selected.model).map((s) => [s.name, s.dir])) };
 }
 
 /** @param {string[]} argv */

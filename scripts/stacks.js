@@ -17,9 +17,8 @@ function main(argv) {
   const { args, error } = parseCommandLine(argv, { json: { type: "boolean" } }, USAGE);
   if (args === undefined) return fail(error);
   const cli = loadCliApi();
-  const model = cli.loadModelReporting(process.env);
-  if (model === undefined) return 1;
-  const selected = cli.selectStacks(model, args.positionals);
+  const selected = cli.loadStacksReporting(process.env, args.positionals);
+  if (selected.configError) return 1;
   if (selected.error !== undefined) return fail(selected.error);
   const names = selected.stacks.map((s) => s.name);
   process.stdout.write(args.values.json ? `${JSON.stringify(names)}\n` : names.map((n) => `${n}\n`).join(""));

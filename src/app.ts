@@ -74,7 +74,7 @@ export function modelFrom(read: () => LoadedConfig | undefined, strict: boolean)
  * loadModel for a command line: writes every warning and error to stderr as `warning: ...` /
  * `error: ...` lines and returns the model, or undefined when nothing may be built.
  */
-export function loadModelReporting(env: NodeJS.ProcessEnv, write = (text: string) => process.stderr.write(text)): RoutingModel | undefined {
+export function loadModelReporting(env: NodeJS.ProcessEnv, write: (text: string) => unknown = (text) => process.stderr.write(text)): RoutingModel | undefined {
   const loaded = loadModel(env);
   for (const w of loaded.report.warnings) write(`warning: ${w}\n`);
   for (const e of loaded.report.errors) write(`error: ${e}\n`);
@@ -96,6 +96,27 @@ export function selectStacks(model: RoutingModel, names: readonly string[]): { s
     return { error: `no stack named ${unknown.map((n) => JSON.stringify(n)).join(", ")} in this config; its stacks are: ${known.join(", ")}` };
   }
   return { stacks: names.length === 0 ? [...model.stacks] : model.stacks.filter((s) => names.includes(s.name)) };
+}
+
+type SelectedStacks =
+  | { model: RoutingModel; stacks: StackModel[]; error?: undefined; configError?: undefined }
+  | { configError: true; model?: undefined; stacks?: undefined; error?: undefined }
+  | { error: string; model?: undefined; stacks?: undefined; configError?: undefined };
+
+/**
+ * What every command that takes stack names starts with: loadModelReporting, then selectStacks. The
+ * model and the stacks; or `configError` when the config cannot be used (its errors are printed: exit 1);
+ * or the `error` of a name the config does not have (the command reports it: exit 2).
+ */
+export function loadStacksReporting(
+  env: NodeJS.ProcessEnv,
+  names: readonly string[],
+  write: (text: string) => unknown = (text) => process.stderr.write(text),
+): SelectedStacks {
+  const model = loadModelReporting(env, write);
+  if (model === undefined) return { configError: true };
+  const selected = selectStacks(model, names);
+  return selected.error !== undefined ? { error: selected.error } : { model, stacks: selected.stacks };
 }
 
 /** For commands that work on one stack: the one named (by `option`), or the config's only stack. */

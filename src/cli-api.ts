@@ -1,7 +1,7 @@
 // What the project's plain-node CLIs in scripts/ call in src/ (plan-gate, iam-policy, plan:local, package,
 // diagram, schema, explain): bundled with main.ts by scripts/build.js into dist/cli-api.js, rebuilt only when a
 // source changes, and loaded by loadCliApi() in scripts/lib/run-bundle.js.
-export { loadModel, loadModelReporting, selectStacks } from "./app";
+export { loadModel, loadModelReporting, loadStacksReporting } from "./app";
 export { explainSelection, explainStack, renderExplainMarkdown, renderExplainText } from "./explain";
 export { planOfAnotherStack, readPlan, PlanFormatError } from "./plan-gate/plan-json";
 export { reviewPlan, passed } from "./plan-gate/review";
