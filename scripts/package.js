@@ -14,9 +14,9 @@ const { tmpdir } = require("node:os");
 const { basename, dirname, join, relative, resolve } = require("node:path");
 const { loadCliApi } = require("./lib/run-bundle");
 const { failer, parseCommandLine } = require("./lib/command-line");
+const { PROVIDER_VERSION, terraformAvailability, terraformAsync, terraformEnv } = require("./lib/terraform");
 
 const fail = failer("package");
-const { PROVIDER_VERSION, terraformAvailability, terraformAsync, terraformEnv } = require("./lib/terraform");
 
 // The platforms whose checksums the lock file starts with: the mirror's. The README says how to add more.
 const LOCK_PLATFORMS = ["linux_amd64"];
