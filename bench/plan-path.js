@@ -20,7 +20,6 @@
 // of them alike; each arm's median is reported. Before any time is reported, every arm must have planned
 // the same changes. Exit 1 when an arm fails.
 "use strict";
-const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -29,6 +28,7 @@ const { terraformAvailability, terraformEnv } = require("../scripts/lib/terrafor
 const { startS3Server } = require("../scripts/lib/moto-server");
 const { seedStack } = require("../scripts/lib/moto-fixtures");
 const { loadCliApi } = require("../scripts/lib/run-bundle");
+const { runAsync } = require("../scripts/lib/run-async");
 const { stringify } = require("yaml");
 
 const ROOT = path.join(__dirname, "..");
@@ -54,15 +54,11 @@ function parseArgs(argv) {
  * @param {string} command @param {string[]} args @param {{ cwd: string, env: NodeJS.ProcessEnv }} options
  * @returns {Promise<string>}
  */
-function run(command, args, { cwd, env }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("error", reject);
-    child.on("close", (status) => (status === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} failed (exit ${status}):\n${output}`))));
-  });
+async function run(command, args, options) {
+  const result = await runAsync(command, args, options);
+  const output = result.stdout + result.stderr;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${output}`);
+  return output;
 }
 
 /** @param {() => Promise<string>} fn @returns {Promise<{ seconds: number, output: string }>} */

@@ -13,13 +13,13 @@
 // (SMART_ROUTING_DEPLOY_DIR elsewhere). Ctrl-C stops both servers. Exit 0: every stack deployed (and
 // destroyed, with --destroy) with an empty second plan; 1: a step failed; 2: bad input.
 "use strict";
-const { spawn } = require("node:child_process");
-const { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, rmSync } = require("node:fs");
 const http = require("node:http");
 const { dirname, join, resolve } = require("node:path");
 const { failer, parseCommandLine } = require("./lib/command-line");
-const { LOCK_FILE } = require("./lib/local-plan");
+const { addLocalFiles } = require("./lib/local-plan");
 const { seedStack } = require("./lib/moto-fixtures");
+const { runAsync } = require("./lib/run-async");
 const { startS3ServerInBackground } = require("./lib/moto-server");
 const { loadCliApi } = require("./lib/run-bundle");
 const { terraformAvailability, terraformAsync, terraformEnv } = require("./lib/terraform");
@@ -36,20 +36,16 @@ const fail = failer("deploy:local");
 const say = (text) => process.stdout.write(`${text}\n`);
 
 /**
- * Runs a command without blocking this process (the Global Accelerator API may be served from it).
- * @param {string} command @param {string[]} args
+ * Runs the cdktf CLI, which is stopped as Ctrl-C stops it (SIGINT: it tells Terraform to stop and release
+ * the lock); stopped that way it resolves with no status rather than failing the run's report.
+ * @param {string[]} args
  * @param {{ cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal }} options
  * @returns {Promise<Run>}
  */
-function run(command, args, { cwd, env, signal }) {
-  return new Promise((done, reject) => {
-    const child = spawn(command, args, { cwd, env, signal, killSignal: "SIGINT" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", (err) => (err.name === "AbortError" ? done({ status: null, stdout, stderr }) : reject(err)));
-    child.on("close", (status) => done({ status, stdout, stderr }));
+function runCdktf(args, options) {
+  return runAsync(process.execPath, [CDKTF, ...args], { ...options, killSignal: "SIGINT" }).catch((err) => {
+    if (err.name === "AbortError") return { status: null, stdout: "", stderr: "" };
+    throw err;
   });
 }
 
@@ -170,11 +166,9 @@ async function main(argv, env) {
 async function deployStack(stack, { cli, env, outdir, s3, ga, mirror, destroy, signal }) {
   const name = stack.name;
   const dir = join(outdir, "stacks", name);
-  const stackJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   // Fake keys in the override file; the endpoints in the environment (an endpoints block costs the provider
   // seconds per configured provider in every command), so cdk.tf.json stays as users get it.
-  for (const [file, text] of Object.entries(cli.localRehearsalFiles(stackJson, s3, {}, "environment"))) writeFileSync(join(dir, file), text);
-  copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
+  addLocalFiles(dir, (stackJson) => cli.localRehearsalFiles(stackJson, s3, {}, "environment"));
   await seedStack(s3, stack);
 
   // cdktf runs `terraform init` with no -backend-config of its own; Terraform's TF_CLI_ARGS_init adds it.
@@ -191,7 +185,7 @@ async function deployStack(stack, { cli, env, outdir, s3, ga, mirror, destroy, s
   );
   const outputsFile = join(dir, "outputs.json");
   const cdktf = (/** @type {string} */ command, /** @type {string[]} */ ...extra) =>
-    run(process.execPath, [CDKTF, command, name, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--output", outdir, "--no-color", ...extra], { cwd: ROOT, env: tfEnv, signal });
+    runCdktf([command, name, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--output", outdir, "--no-color", ...extra], { cwd: ROOT, env: tfEnv, signal });
 
   const before = (await recordedCalls(ga)).length;
   const started = Date.now();

@@ -4,7 +4,7 @@
 // jest process, so nothing here may block it). Also: the Global Accelerator objects a stack model says
 // should exist, in the API's own shape, to compare with what the API holds.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadModel } from "../../src/app";
@@ -17,7 +17,7 @@ import { ROOT } from "./run";
 const { terraformAvailability, terraformEnv } = require("../../scripts/lib/terraform");
 const { startS3Server } = require("../../scripts/lib/moto-server");
 const { seedStack, loadBalancerArn } = require("../../scripts/lib/moto-fixtures");
-const { LOCK_FILE } = require("../../scripts/lib/local-plan");
+const { addLocalFiles } = require("../../scripts/lib/local-plan");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface Result {
@@ -80,10 +80,8 @@ export async function prepare(aws: LocalAws, config: unknown, stack: string, out
   const model = loadModel({ SMART_ROUTING_CONFIG: file }).model?.stacks.find((s) => s.name === stack);
   if (model === undefined) throw new Error(`the config has no stack ${stack}`);
   const dir = join(outdir, "stacks", stack);
-  const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   // As deploy:local does: fake keys in the files, the local endpoints in the environment.
-  for (const [name, text] of Object.entries(localRehearsalFiles(json, aws.s3, {}, "environment"))) writeFileSync(join(dir, name), text);
-  copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
+  addLocalFiles(dir, (json: Parameters<typeof localRehearsalFiles>[0]) => localRehearsalFiles(json, aws.s3, {}, "environment"));
   for (const lb of (await seedStack(aws.s3, model, aws.loadBalancers)).loadBalancers) aws.loadBalancers.set(`${lb.region}/${lb.name}`, lb.arn);
   const env = localEndpointEnvironment(
     {

@@ -23,9 +23,20 @@ function prepareWorkdir(stackDir, workdir, localFiles) {
   rmSync(workdir, { recursive: true, force: true });
   mkdirSync(workdir, { recursive: true });
   copyFileSync(join(stackDir, "cdk.tf.json"), join(workdir, "cdk.tf.json"));
-  copyFileSync(LOCK_FILE, join(workdir, ".terraform.lock.hcl"));
-  const stackJson = JSON.parse(readFileSync(join(workdir, "cdk.tf.json"), "utf8"));
-  for (const [name, text] of Object.entries(localFiles(stackJson))) writeFileSync(join(workdir, name), text);
+  return addLocalFiles(workdir, localFiles);
+}
+
+/**
+ * Puts the committed lock file and the files `localFiles` returns beside the cdk.tf.json in `dir`, which
+ * stays as it is. Returns that JSON.
+ * @param {string} dir
+ * @param {(stackJson: any) => Record<string, string>} localFiles
+ * @returns {any}
+ */
+function addLocalFiles(dir, localFiles) {
+  copyFileSync(LOCK_FILE, join(dir, ".terraform.lock.hcl"));
+  const stackJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  for (const [name, text] of Object.entries(localFiles(stackJson))) writeFileSync(join(dir, name), text);
   return stackJson;
 }
 
@@ -65,4 +76,4 @@ async function initAndPlan(workdir, env, { backendConfigFile, signal, planArgs =
   return { planJson: show.stdout, planText: plan.stdout };
 }
 
-module.exports = { prepareWorkdir, initAndPlan, TerraformStepError, LOCK_FILE };
+module.exports = { prepareWorkdir, addLocalFiles, initAndPlan, TerraformStepError, LOCK_FILE };

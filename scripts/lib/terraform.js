@@ -6,10 +6,11 @@
 // used when one is found in the usual places or named by SMART_ROUTING_PROVIDER_MIRROR.
 // @ts-check
 "use strict";
-const { spawnSync, spawn } = require("node:child_process");
+const { spawnSync } = require("node:child_process");
 const { existsSync, mkdirSync, writeFileSync } = require("node:fs");
 const { tmpdir, homedir } = require("node:os");
 const { join } = require("node:path");
+const { runAsync } = require("./run-async");
 
 const PROVIDER = "registry.terraform.io/hashicorp/aws";
 const PROVIDER_VERSION = "5.100.0";
@@ -131,21 +132,7 @@ function terraform(args, { cwd, env }) {
  * @returns {Promise<TerraformResult>}
  */
 function terraformAsync(args, { cwd, env, signal, onOutput }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(env.TERRAFORM_BINARY_NAME || "terraform", args, { cwd, env, ...(signal && { signal }) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      if (onOutput) onOutput(stdout + stderr);
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-      if (onOutput) onOutput(stdout + stderr);
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runAsync(env.TERRAFORM_BINARY_NAME || "terraform", args, { cwd, env, signal, onOutput });
 }
 
 module.exports = { PROVIDER, PROVIDER_VERSION, MIRROR_FOLDERS, providerSource, terraformAvailability, terraformEnv, cliConfigText, terraform, terraformAsync };
