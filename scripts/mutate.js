@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run mutate [-- <stryker options>]`: mutation testing of the pure cores (src/validation, src/plan-gate,
+// src/explain) with StrykerJS and its jest runner (stryker.config.json), then the score of each folder
+// against the bar. Incremental: stryker/incremental.json (committed) holds the last run's results, so only
+// mutants in changed code, or covered by changed tests, run again; `-- --force` runs every mutant.
+// A mutant that no test can kill (it does not change behaviour) is marked where it is, with
+// `// Stryker disable next-line <mutator>: <why it is equivalent>`, so the reason is read beside the code.
+// Exit 0 when every folder scores at least the bar; 1 when one does not, or Stryker fails.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const { readFileSync } = require("node:fs");
+const { join, relative } = require("node:path");
+
+const ROOT = join(__dirname, "..");
+const REPORT = join(ROOT, "reports", "mutation", "mutation.json");
+/** The folders whose score is held to the bar. */
+const FOLDERS = ["src/validation", "src/plan-gate", "src/explain"];
+const BAR = 95;
+
+/** Stryker's statuses that count as detected, and those that count against the score. */
+const DETECTED = new Set(["Killed", "Timeout"]);
+const UNDETECTED = new Set(["Survived", "NoCoverage"]);
+
+/**
+ * Per folder: the mutants detected and undetected (ignored, static and compile errors do not count), the
+ * score, and the undetected ones as `file:line:col Mutator: replacement` lines.
+ * @param {{ files: Record<string, { mutants: { status: string, mutatorName: string, replacement?: string, location: { start: { line: number, column: number } } }[] }> }} report
+ * @param {readonly string[]} folders
+ */
+function scores(report, folders) {
+  return folders.map((folder) => {
+    let detected = 0;
+    /** @type {string[]} */
+    const survivors = [];
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      const path = relative(ROOT, join(ROOT, file));
+      if (!path.startsWith(`${folder}/`)) continue;
+      for (const m of mutants) {
+        if (DETECTED.has(m.status)) detected++;
+        else if (UNDETECTED.has(m.status)) {
+          survivors.push(`${path}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}: ${(m.replacement ?? "").replace(/\s+/g, " ").slice(0, 100)}`);
+        }
+      }
+    }
+    const total = detected + survivors.length;
+    return { folder, detected, total, score: total === 0 ? 100 : (100 * detected) / total, survivors };
+  });
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write("usage: npm run mutate [-- <stryker run options, e.g. --force or --mutate 'src/explain/**/*.ts'>]\n");
+    return 0;
+  }
+  const run = spawnSync(process.execPath, [join(ROOT, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", ...args], { cwd: ROOT, stdio: "inherit" });
+  if (run.status !== 0) {
+    process.stderr.write(`mutate: stryker exited with ${run.status ?? run.signal}\n`);
+    return 1;
+  }
+  const report = JSON.parse(readFileSync(REPORT, "utf8"));
+  const results = scores(report, FOLDERS);
+  let ok = true;
+  process.stdout.write(`\nmutation score by folder (bar: ${BAR}%)\n`);
+  for (const r of results) {
+    const passed = r.score >= BAR;
+    ok &&= passed;
+    process.stdout.write(`  ${r.folder.padEnd(16)} ${r.score.toFixed(2).padStart(6)}%  ${r.detected}/${r.total} detected  ${passed ? "ok" : "BELOW THE BAR"}\n`);
+    for (const s of r.survivors) process.stdout.write(`    ${s}\n`);
+  }
+  return ok ? 0 : 1;
+}
+
+module.exports = { scores };
+if (require.main === module) process.exitCode = main();
