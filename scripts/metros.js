@@ -284,8 +284,8 @@ function buildTable(geonames, countries) {
   for (const u of users) {
     const own = chosen.filter((c) => c.country === u.country);
     if (own.length === 0) {
-      const info_ = /** @type {{ latlng: number[] }} */ (info.get(u.country));
-      const from = citiesOf.get(u.country)?.[0] ?? { lat: info_.latlng[0], lon: info_.latlng[1] };
+      const centre = /** @type {{ latlng: number[] }} */ (info.get(u.country)).latlng;
+      const from = citiesOf.get(u.country)?.[0] ?? { lat: centre[0], lon: centre[1] };
       const target = nearest(from, chosen.filter((c) => geographyOfMetro(c) === u.geography));
       weight.set(target, /** @type {number} */ (weight.get(target)) + u.users);
       countedIn.set(u.country, [target]);
