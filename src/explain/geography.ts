@@ -46,14 +46,17 @@ export const REGION_POINTS: Readonly<Record<GaRegion, Point & { readonly city: s
 };
 
 const EARTH_RADIUS_KM = 6371;
-const radians = (degrees: number) => (degrees * Math.PI) / 180;
+// Bound once: every metro is measured to every group in every scenario, and a global lookup of Math is
+// slow inside a vm context (jest's, where the tests and the mutation runs measure it).
+const { asin, cos, min, PI, sin, sqrt } = Math;
+const radians = (degrees: number) => (degrees * PI) / 180;
 
 /** The great-circle (haversine) distance between two points, in km. */
 export function greatCircleKm(a: Point, b: Point): number {
   const dLat = radians(b.lat - a.lat);
   const dLon = radians(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  const h = sin(dLat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * asin(min(1, sqrt(h)));
 }
 
 /** The distance in km from a point to a region. */
@@ -63,6 +66,6 @@ export function kmToRegion(from: Point, region: string): number {
 
 /** The regions ordered from closest to farthest from a point (ties by name, so the order is stable). */
 export function byDistanceFrom<T extends { readonly region: string }>(from: Point, items: readonly T[]): T[] {
-  const distance = (region: string) => kmToRegion(from, region);
-  return [...items].sort((a, b) => distance(a.region) - distance(b.region) || a.region.localeCompare(b.region));
+  const measured = items.map((item) => ({ item, km: kmToRegion(from, item.region) }));
+  return measured.sort((a, b) => a.km - b.km || a.item.region.localeCompare(b.item.region)).map((m) => m.item);
 }
