@@ -6,7 +6,7 @@ import { METROS } from "../src/config/metros";
 import { parseClient, type Client } from "../src/explain/clients";
 import { greatCircleKm, kmToRegion } from "../src/explain/geography";
 import { clientJson, explainJson } from "../src/explain/json";
-import { clientRoutingText, clientTitle, LEGEND, NEAR_TIE_NOTE, PROXIMITY_NOTE, renderClientText, renderExplainMarkdown, renderExplainText, servedBy } from "../src/explain/render";
+import { clientRoutingText, clientTitle, LEGEND, NEAR_TIE_NOTE, nearTiesLine, PROXIMITY_NOTE, renderClientText, renderExplainMarkdown, renderExplainText, servedBy } from "../src/explain/render";
 import { route, routeGroups, type GroupState, type MetroTie } from "../src/explain/routing";
 import { explainClient, explainStack, groupState } from "../src/explain/scenarios";
 import { toModel } from "../src/model/model";
@@ -210,6 +210,26 @@ describe("a stack's scenarios", () => {
   });
 });
 
+describe("a line of near ties", () => {
+  const tie = (i: number): MetroTie => ({ metro: METROS[i], closest: { region: "us-east-1", km: 1000.4 + i }, second: { region: "us-west-2", km: 1050.6 + i } });
+  const named = (i: number) => `${METROS[i].name} (us-east-1 ${1000 + i} km / us-west-2 ${1051 + i} km)`;
+
+  it("names six, then counts the rest", () => {
+    const six = [0, 1, 2, 3, 4, 5];
+    expect(nearTiesLine(six.map(tie), [])).toBe(`${NEAR_TIE_NOTE}: ${six.map(named).join(", ")}`);
+    expect(nearTiesLine([...six, 6].map(tie), [])).toBe(`${NEAR_TIE_NOTE}: ${six.map(named).join(", ")}, and 1 more`);
+    expect(nearTiesLine([], [])).toBeUndefined();
+  });
+
+  it("leaves out the ties already named (same metro, same two regions), and says the rest come also", () => {
+    const swapped: MetroTie = { ...tie(1), closest: tie(1).second, second: tie(1).closest };
+    const otherSecond: MetroTie = { ...tie(2), second: { region: "eu-west-1", km: 1052.6 } };
+    expect(nearTiesLine([tie(0), tie(1), tie(2)], [tie(0), swapped, otherSecond])).toBe(`also ${NEAR_TIE_NOTE}: ${named(1)}, ${named(2)}`);
+    expect(nearTiesLine([tie(0)], [tie(0)])).toBeUndefined();
+    expect(nearTiesLine([tie(3)], [{ ...tie(3), metro: METROS[4] }])).toBe(`also ${NEAR_TIE_NOTE}: ${named(3)}`);
+  });
+});
+
 describe("one client's answer", () => {
   const stack = stackOf();
 
@@ -352,6 +372,18 @@ describe("the JSON document", () => {
     expect(tokyo.client).toEqual({ lat: 35.69, lon: 139.69, metro: "Tokyo", country: "JP", geography: "asia", nearestMetro: { name: "Tokyo", km: 0 } });
     expect(tokyo.scenario).toBeNull();
     expect(tokyo.listeners).toEqual([]);
+  });
+
+  it("rounds shares to six decimals and distances to whole km", () => {
+    // Without demand, North America's shares are of its metros' internet users: not round numbers.
+    const explanation = explainStack(stackOf());
+    const doc = JSON.parse(JSON.stringify(explainJson([explanation])));
+    const shares = explanation.listeners[0].scenarios[0].routing.routes["north-america"];
+    const east = shares.filter((s) => s.region === "us-east-1").reduce((sum, s) => sum + s.fraction, 0);
+    expect(east * 1e6 % 1).not.toBe(0);
+    expect(doc.listeners[0].scenarios[0].geographies[0].servedBy[0]).toEqual({ region: "us-east-1", share: Math.round(east * 1e6) / 1e6, ways: [{ via: "closest", share: Math.round(east * 1e6) / 1e6 }] });
+    const tie = explanation.listeners[0].scenarios[0].routing.nearTies[0];
+    expect(doc.listeners[0].scenarios[0].nearTies[0]).toEqual({ metro: tie.metro.name, closest: { region: tie.closest.region, km: Math.round(tie.closest.km) }, second: { region: tie.second.region, km: Math.round(tie.second.km) } });
   });
 
   it("of a near tie names both regions", () => {

@@ -382,6 +382,8 @@ describe("--client", () => {
     ["Gotham", `--client "Gotham" is not a metro area of the table; ${accepted}`],
     ["san jose", `--client "san jose" is not a metro area of the table (it begins "San Jose, United States", "San José, Costa Rica": give more of the name); ${accepted}`],
     ["47.61;-122.33", `--client "47.61;-122.33" is not a metro area of the table; ${accepted}`],
+    ["near 47.61,-122.33", `--client "near 47.61,-122.33" is not a metro area of the table; ${accepted}`],
+    ["47.61,-122.33 west", `--client "47.61,-122.33 west" is not a metro area of the table; ${accepted}`],
   ])("refuses %j, saying what is accepted", (text, error) => {
     expect(parseClient(text)).toEqual({ error });
   });

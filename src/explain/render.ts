@@ -107,7 +107,7 @@ const NEAR_TIES_SHOWN = 6;
  * "nearly as close to two regions (...): Denver (us-west-2 1582 km / us-east-1 1690 km), ... and 3 more",
  * most users first; after the first scenario of a listener, only the ties it did not already name.
  */
-function nearTiesLine(ties: readonly MetroTie[], named: readonly MetroTie[]): string | undefined {
+export function nearTiesLine(ties: readonly MetroTie[], named: readonly MetroTie[]): string | undefined {
   const same = (a: MetroTie, b: MetroTie) => a.metro === b.metro && a.closest.region === b.closest.region && a.second.region === b.second.region;
   const fresh = ties.filter((t) => !named.some((n) => same(n, t)));
   if (fresh.length === 0) return undefined;

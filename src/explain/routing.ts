@@ -17,7 +17,7 @@
 import { GEOGRAPHIES, type Geography } from "../config/limits";
 import { METROS, type Metro } from "../config/metros";
 import type { DemandConfig } from "../config/types";
-import { geographyLoad, METROS_OF, metroLoads } from "./clients";
+import { geographyLoad, metroLoads } from "./clients";
 import { byDistanceFrom, kmToRegion, type Point } from "./geography";
 
 /** One endpoint group as a scenario leaves it. */
@@ -131,18 +131,19 @@ export interface ListenerRouting {
  */
 export function routeGroups(groups: readonly GroupState[], demand: DemandConfig): ListenerRouting {
   const loadOf = metroLoads(demand);
-  const shares = new Map(METROS.map((m) => [m, route(m, groups)]));
+  const routed = METROS.map((metro) => ({ metro, shares: route(metro, groups), load: loadOf.get(metro) ?? 0 }));
   const routes = Object.fromEntries(
     GEOGRAPHIES.map((g) => {
       // A geography with load is shared out by its metros' load, one without by their internet users.
-      const weight = geographyLoad(demand, g) > 0 ? (m: Metro) => loadOf.get(m) ?? 0 : (m: Metro) => m.users;
-      return [g, addUp(METROS_OF[g].map((m) => ({ weight: weight(m), shares: shares.get(m) ?? [] })))];
+      const byLoad = geographyLoad(demand, g) > 0;
+      const places = routed.filter((r) => r.metro.geography === g).map((r) => ({ weight: byLoad ? r.load : r.metro.users, shares: r.shares }));
+      return [g, addUp(places)];
     }),
   ) as Record<Geography, Share[]>;
   const loads = groups.map((group) => {
     let load = 0;
-    for (const [m, metroLoad] of loadOf) {
-      for (const s of shares.get(m) ?? []) if (s.region === group.region) load += metroLoad * s.fraction;
+    for (const r of routed) {
+      for (const s of r.shares) if (s.region === group.region) load += r.load * s.fraction;
     }
     // A rounding tolerance, so that 0.3 + 0.7 of a demand equal to the capacity is not an overload.
     const overloaded = group.capacity !== undefined && load > group.capacity * (1 + 1e-9);
