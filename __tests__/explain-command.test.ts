@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadModel } from "../src/app";
 import { explainSelection } from "../src/explain/options";
+import { toModel } from "../src/model/model";
+import { parseConfig } from "../src/validation/validate";
+import { validConfig } from "./support/configs";
 import { configFile, ROOT } from "./support/run";
 
 describe("the arguments of explain", () => {
@@ -16,6 +19,20 @@ describe("the arguments of explain", () => {
     const selected = explainSelection(model, ["ai-models-prod"], ["us-east-1,eu-west-1", "us-east-1"]);
     expect(selected).toMatchObject({ failed: ["us-east-1", "eu-west-1"] });
     expect(selected.error ?? selected.stacks.map((s) => s.name)).toEqual(["ai-models-prod"]);
+    expect(explainSelection(model, ["ai-models-prod"], [" us-east-1 , eu-west-1"])).toEqual({ stacks: [model.stacks[0]], failed: ["us-east-1", "eu-west-1"] });
+  });
+
+  it("select every stack, and fail nothing, when neither is named", () => {
+    expect(explainSelection(model, [], undefined)).toEqual({ stacks: model.stacks });
+  });
+
+  it("do not suggest --fail for a region that is also a stack's name", () => {
+    const config = validConfig();
+    config.stacks[0].name = "eu-west-1";
+    const regional = toModel(parseConfig(config).config);
+    expect(explainSelection(regional, ["eu-west-1", "us-east-1"], undefined)).toEqual({
+      error: 'no stack named "us-east-1" in this config; its stacks are: eu-west-1 (to fail a region, give --fail us-east-1)',
+    });
   });
 
   it.each([
