@@ -33,6 +33,9 @@ describe("the arguments of explain", () => {
     expect(explainSelection(regional, ["eu-west-1", "us-east-1"], undefined)).toEqual({
       error: 'no stack named "us-east-1" in this config; its stacks are: eu-west-1 (to fail a region, give --fail us-east-1)',
     });
+    expect(explainSelection(regional, ["us-west-1", "us-east-1"], undefined)).toEqual({
+      error: 'no stack named "us-west-1", "us-east-1" in this config; its stacks are: eu-west-1 (to fail a region, give --fail us-west-1 --fail us-east-1)',
+    });
   });
 
   it.each([

@@ -141,7 +141,9 @@ describe("a stack's scenarios", () => {
     expect(text).toContain("    north-america     300  us-west-1 (75% held back by us-east-1's dial, 25% failover from us-east-1)\n");
     expect(text).toContain("    africa              0  us-east-1\n");
     expect(text).toContain("\ntest, listener streaming (UDP 9000-9010):\n");
-    expect(text.endsWith("\ntest: 3 overload(s):\n  inference, normal operation: every region healthy, every dial at 100: us-east-1 400 / 200 (200%)\n  inference, us-west-1 failed: us-east-1 400 / 200 (200%)\n  inference, us-east-1 failed: us-west-1 400 / 350 (114.3%)\n")).toBe(true);
+    expect(text).toContain("    ap-northeast-1   400  NOT SERVED\n");
+    expect(text).toContain("    us-west-1     0      down\n");
+    expect(text.endsWith("\n\ntest: 3 overload(s):\n  inference, normal operation: every region healthy, every dial at 100: us-east-1 400 / 200 (200%)\n  inference, us-west-1 failed: us-east-1 400 / 200 (200%)\n  inference, us-east-1 failed: us-west-1 400 / 350 (114.3%)\n")).toBe(true);
     const markdown = renderExplainMarkdown([explanation]);
     expect(markdown.startsWith(`_${PROXIMITY_NOTE}_\n\n_${LEGEND}_\n\n## test\n\ntest: 3 overload(s):\n- inference, normal operation`)).toBe(true);
     expect(markdown).toContain("#### us-east-1 failed\n\n| Geography | Demand | Served by |\n| --- | ---: | --- |\n");
@@ -154,8 +156,23 @@ describe("a stack's scenarios", () => {
   it("show the load without capacity columns when no group has a capacity", () => {
     const stack = stackOf((c) => (c.stacks[0].demand = { europe: 10 }));
     const text = renderExplainText([explainStack(stack)]);
+    expect(text).toContain("\n\ntest: no overload check (it needs demand on the stack and capacity on the endpoint groups).\n");
+    expect(text).toContain("\n    geography      demand  served by\n    north-america       0  ");
     expect(text).toContain("    region     load\n    us-west-1     0\n    us-east-1    10\n");
     expect(renderExplainMarkdown([explainStack(stack)])).toContain("| Region | Load | |\n| --- | ---: | --- |\n| us-west-1 | 0 |  |\n| us-east-1 | 10 |  |");
+  });
+
+  it("without demand, show no demand column and no load table, and title each listener with its port ranges", () => {
+    const stack = stackOf((c) => (c.stacks[0].listeners[0].portRanges = [{ fromPort: 443 }, { fromPort: 8000, toPort: 8010 }]));
+    const text = renderExplainText([explainStack(stack)]);
+    expect(text).toContain("\ntest, listener inference (TCP 443, 8000-8010):\n\n  normal operation: every region healthy, every dial at 100\n    geography      served by\n    north-america  us-east-1 ");
+    expect(text).not.toMatch(/\n {4}region +load/);
+    const markdown = renderExplainMarkdown([explainStack(stack)]);
+    expect(markdown).toContain("\n### test, listener inference (TCP 443, 8000-8010)\n\n#### normal operation: every region healthy, every dial at 100\n\n| Geography | Served by |\n| --- | --- |\n| north-america | us-east-1 ");
+    expect(markdown).not.toContain("| Region |");
+    // Capacity without demand: nothing to check either.
+    const capacityOnly = stackOf((c) => c.stacks[0].listeners[0].endpointGroups.forEach((g: { capacity?: number }) => (g.capacity = 100)));
+    expect(renderExplainText([explainStack(capacityOnly)])).toContain("\ntest: no overload check (it needs demand on the stack and capacity on the endpoint groups).\n");
   });
 
   it("say when no overload check is possible, and when none is found", () => {

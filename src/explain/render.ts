@@ -89,7 +89,9 @@ const hasCapacity = (loads: readonly RegionLoad[]) => loads.some((l) => l.capaci
 
 function loadCells(l: RegionLoad): { load: string; capacity: string; use: string; flag: string } {
   if (l.down) return { load: number(l.load), capacity: "down", use: "", flag: l.load > 0 ? "NOT SERVED" : "" };
+  // Stryker disable next-line ConditionalExpression: a listener's groups have a capacity all or none (rule capacityOnEveryGroup), and these cells are shown only when they have
   const capacity = l.capacity === undefined ? "" : number(l.capacity);
+  // Stryker disable next-line ConditionalExpression: as above
   const use = l.capacity === undefined ? "" : percent(l.load / l.capacity);
   return { load: number(l.load), capacity, use, flag: l.overloaded ? "OVERLOADED" : "" };
 }
@@ -152,12 +154,14 @@ export function renderExplainText(explanations: readonly StackExplanation[]): st
       lines.push("", `${listenerTitle(e.stack, listener)}:`);
       for (const s of scenarios) lines.push("", ...scenarioText(e, s, s === scenarios[0] ? [] : scenarios[0].routing.nearTies));
     }
+    // Stryker disable next-line Regex: only the overload lines hold "- ", at their start, so anchoring changes nothing
     lines.push("", ...summary(e).map((l) => l.replace(/^- /, "  ")));
   }
   return `${lines.join("\n")}\n`;
 }
 
 function summary(e: StackExplanation): string[] {
+  // Stryker disable next-line MethodExpression: a listener's groups have a capacity all or none (rule capacityOnEveryGroup), so some and every agree
   const capacity = e.listeners.some((l) => l.listener.endpointGroups.some((g) => g.capacity !== undefined));
   if (!hasDemand(e) || !capacity) return [`${e.stack}: no overload check (it needs demand on the stack and capacity on the endpoint groups).`];
   if (e.overloads.length === 0) return [`${e.stack}: no scenario sends a region more than its capacity.`];
