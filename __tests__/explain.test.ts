@@ -78,7 +78,7 @@ describe("a group's state in a scenario", () => {
   it("is unavailable when its region failed or its every weight is 0, and keeps the config's dial unless given one", () => {
     const stack = stackOf((c) => c.stacks[0].listeners[0].endpointGroups[0].endpoints.forEach((ep: { weight?: number }) => (ep.weight = 0)));
     const [uswest1, useast1] = stack.listeners[0].endpointGroups;
-    expect(groupState(uswest1, [])).toEqual({ region: "us-west-1", dial: 100, available: false });
+    expect(groupState(uswest1, [])).toStrictEqual({ region: "us-west-1", dial: 100, available: false });
     expect(groupState(useast1, ["us-east-1"])).toEqual({ region: "us-east-1", dial: 25, available: false });
     expect(groupState(useast1, ["us-west-1"])).toEqual({ region: "us-east-1", dial: 25, available: true });
     expect(groupState(useast1, [], 100)).toEqual({ region: "us-east-1", dial: 100, available: true });
@@ -167,6 +167,7 @@ describe("a stack's scenarios", () => {
     const text = renderExplainText([explainStack(stack)]);
     expect(text).toContain("\ntest, listener inference (TCP 443, 8000-8010):\n\n  normal operation: every region healthy, every dial at 100\n    geography      served by\n    north-america  us-east-1 ");
     expect(text).not.toMatch(/\n {4}region +load/);
+    expect(text).not.toContain("undefined");
     const markdown = renderExplainMarkdown([explainStack(stack)]);
     expect(markdown).toContain("\n### test, listener inference (TCP 443, 8000-8010)\n\n#### normal operation: every region healthy, every dial at 100\n\n| Geography | Served by |\n| --- | --- |\n| north-america | us-east-1 ");
     expect(markdown).not.toContain("| Region |");
@@ -269,6 +270,9 @@ describe("one client's answer", () => {
 
   it("reads as text: where it goes, how far, how, and the runner-up", () => {
     const newYork = client("new york");
+    const normalOnly = renderClientText(newYork, [explainClient(stack, newYork)]);
+    expect(normalOnly).not.toContain("failed");
+    expect(normalOnly.endsWith(`\n  normal operation, the config's dials: ap-northeast-1 ${Math.round(kmToRegion(newYork, "ap-northeast-1"))} km; runner-up no other group up\n`)).toBe(true);
     const text = renderClientText(newYork, [explainClient(stack, newYork, ["us-east-1"])]);
     const far = Math.round(kmToRegion(newYork, "us-west-1"));
     const near = Math.round(kmToRegion(newYork, "us-east-1"));

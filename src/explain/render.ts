@@ -85,6 +85,7 @@ function listenerTitle(stack: string, listener: ListenerModel): string {
 }
 
 const hasDemand = (e: StackExplanation) => Object.keys(e.demand).length > 0;
+// Stryker disable next-line MethodExpression: a listener's groups have a capacity all or none (rule capacityOnEveryGroup), so some and every agree
 const hasCapacity = (loads: readonly RegionLoad[]) => loads.some((l) => l.capacity !== undefined);
 
 function loadCells(l: RegionLoad): { load: string; capacity: string; use: string; flag: string } {
@@ -122,6 +123,7 @@ export function nearTiesLine(ties: readonly MetroTie[], named: readonly MetroTie
 function columns(rows: readonly (readonly string[])[], indent: string, right: readonly number[] = []): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const pad = (cell: string, i: number, last: boolean) => (right.includes(i) ? cell.padStart(widths[i]) : last ? cell : cell.padEnd(widths[i]));
+  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: padding the last column only adds trailing spaces, which trimEnd removes
   return rows.map((r) => `${indent}${r.map((cell, i) => pad(cell, i, i === r.length - 1)).join("  ")}`.trimEnd());
 }
 
