@@ -3,6 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { loadModel } from "../src/app";
+import { GEOGRAPHIES } from "../src/config/limits";
+import { groupState, routeGroups } from "../src/explain";
 import type { StackModel } from "../src/model/model";
 import { routingDiagram } from "../src/handoff/diagram";
 import { ROOT } from "./support/run";
@@ -49,12 +51,27 @@ describe("the routing diagram of examples/full.yaml's ai-models-prod", () => {
     expect(parsed.vertices).toHaveLength(3 + 2 + 5 + endpointCount);
   });
 
-  it("labels groups with dial, operator key, health check, model server and capacity, and endpoints with type, weight and key", () => {
-    const [uswest1, useast1] = children(children("accelerator")[0]);
-    expect(text(useast1)).toBe("us-east-1<br>dial 50%<br>key inference/us-east-1<br>health TCP :443 every 30s, threshold 3<br>capacity 600");
+  // What explain's model says a group serves in normal operation with the config's dials, as the label words it.
+  const serves = (listener: number, region: string) => {
+    const l = stack.listeners[listener];
+    const routing = routeGroups(l.endpointGroups.map((g) => groupState(g, [])), stack.demand);
+    const shares = GEOGRAPHIES.flatMap((g) => {
+      const share = routing.routes[g].filter((s) => s.region === region).reduce((sum, s) => sum + s.fraction, 0);
+      return share > 0 ? [`${g} ${Math.round(share * 1000) / 10}%`] : [];
+    });
+    return shares.length > 0 ? `serves ${shares.join(", ")}` : "serves no clients in normal operation";
+  };
+
+  it("labels groups with dial, operator key, health check, model server, capacity and the clients they serve, and endpoints with type, weight and key", () => {
+    const [uswest1, useast1, euwest1] = children(children("accelerator")[0]);
+    expect(text(useast1)).toBe(`us-east-1<br>dial 50%<br>key inference/us-east-1<br>health TCP :443 every 30s, threshold 3<br>capacity 600<br>${serves(0, "us-east-1")}`);
     expect(text(uswest1)).toBe(
-      "us-west-1<br>dial 100%<br>key inference/us-west-1<br>health HTTP :8000/health every 10s, threshold 3<br>model server vllm<br>capacity 800<br>ports 443→8443",
+      `us-west-1<br>dial 100%<br>key inference/us-west-1<br>health HTTP :8000/health every 10s, threshold 3<br>model server vllm<br>capacity 800<br>ports 443→8443<br>${serves(0, "us-west-1")}`,
     );
+    // North America is split between the two coasts; the drained group serves nobody until a failover.
+    expect(serves(0, "us-west-1")).toMatch(/^serves north-america \d+(\.\d)?%, south-america 50%, /);
+    expect(text(euwest1)?.endsWith("<br>serves no clients in normal operation")).toBe(true);
+    expect(text(children(children("accelerator")[1])[1])).toContain(`<br>${serves(1, "us-east-1")}`);
     expect(children(useast1).map(text)).toEqual([
       "alb vllm-use1<br>weight 128<br>key inference/us-east-1/vllm-use1",
       "nlb triton-use1 (found by name)<br>weight 200<br>key inference/us-east-1/triton-use1",

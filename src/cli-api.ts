@@ -2,7 +2,7 @@
 // diagram, schema, explain): bundled with main.ts by scripts/build.js into dist/cli-api.js, rebuilt only when a
 // source changes, and loaded by loadCliApi() in scripts/lib/run-bundle.js.
 export { loadModel, loadModelReporting, loadStacksReporting } from "./app";
-export { explainSelection, explainStack, renderExplainMarkdown, renderExplainText } from "./explain";
+export { clientJson, explainClient, explainJson, explainSelection, explainStack, parseClient, renderClientText, renderExplainMarkdown, renderExplainText } from "./explain";
 export { planOfAnotherStack, readPlan, PlanFormatError } from "./plan-gate/plan-json";
 export { reviewPlan, passed } from "./plan-gate/review";
 export { renderText, renderMarkdown, gatePassed } from "./plan-gate/render";

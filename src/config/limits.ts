@@ -102,7 +102,7 @@ export const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
 
 /**
  * The client geographies a stack's `demand` is given in, for `npm run explain` and the plan gate's capacity
- * check; the point each stands for is in src/explain/geography.ts.
+ * check; each is the metro areas of src/config/metros.ts in it.
  */
 export const GEOGRAPHIES = ["north-america", "south-america", "europe", "africa", "middle-east", "asia", "oceania"] as const;
 export type Geography = (typeof GEOGRAPHIES)[number];

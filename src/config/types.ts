@@ -159,8 +159,21 @@ export interface StackConfig {
    * The load the clients of each geography put on each listener, in the unit of the groups' capacity.
    * @default - none: explain shows where clients go, not the load
    */
-  readonly demand?: Readonly<Partial<Record<Geography, number>>>;
+  readonly demand?: DemandConfig;
 }
+
+/**
+ * Load per client geography, spread over the geography's metro areas (src/config/metros.ts) by their
+ * internet users, and per metro where it is known better.
+ */
+export type DemandConfig = Readonly<Partial<Record<Geography, number>>> & {
+  /**
+   * The load of single metro areas, by their name in src/config/metros.ts. A metro given here takes
+   * exactly this load; its geography's figure is then spread over the geography's other metros.
+   * @default - none: every metro takes its share of its geography's figure
+   */
+  readonly metros?: Readonly<Record<string, number>>;
+};
 
 export interface RoutingConfig {
   /** Path or URL of the JSON Schema, for editors. */

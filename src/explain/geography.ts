@@ -1,8 +1,8 @@
-// Where clients and regions are, for `npm run explain`. Global Accelerator sends a client to the endpoint
-// group it finds closest over the AWS network from the edge location the client reaches; here "closest" is
-// the great-circle distance from one point standing for each client geography to each region's metro area.
-// That approximates AWS's network proximity; it is not AWS's routing table.
-import type { GaRegion, Geography } from "../config/limits";
+// Where regions are, and how far a client is from them, for `npm run explain`. Global Accelerator sends a
+// client to the endpoint group it finds closest over the AWS network from the edge location the client
+// reaches; here "closest" is the great-circle distance from the client's metro area (src/config/metros.ts)
+// to the region's data centres. That approximates AWS's network proximity; it is not AWS's routing table.
+import type { GaRegion } from "../config/limits";
 
 export interface Point {
   /** Degrees north. */
@@ -11,18 +11,7 @@ export interface Point {
   readonly lon: number;
 }
 
-/** A point near where each geography's internet users are concentrated (a rough population centre). */
-export const GEOGRAPHY_POINTS: Readonly<Record<Geography, Point & { readonly near: string }>> = {
-  "north-america": { lat: 37.4, lon: -92.2, near: "Missouri, the population centre of the United States" },
-  "south-america": { lat: -15.8, lon: -47.9, near: "Brasília" },
-  europe: { lat: 50.1, lon: 9.2, near: "Frankfurt, near the population centre of the EU" },
-  africa: { lat: 6.5, lon: 3.4, near: "Lagos" },
-  "middle-east": { lat: 24.7, lon: 46.7, near: "Riyadh" },
-  asia: { lat: 28.0, lon: 100.0, near: "Yunnan, between the populations of China, India and South-East Asia" },
-  oceania: { lat: -33.9, lon: 151.2, near: "Sydney" },
-};
-
-/** The metro area of each region Global Accelerator supports. */
+/** Where the data centres of each region Global Accelerator supports are (their metro: REGION_METROS). */
 export const REGION_POINTS: Readonly<Record<GaRegion, Point & { readonly city: string }>> = {
   "us-east-1": { lat: 39.0, lon: -77.5, city: "Northern Virginia" },
   "us-east-2": { lat: 40.0, lon: -83.0, city: "Ohio" },
@@ -57,19 +46,26 @@ export const REGION_POINTS: Readonly<Record<GaRegion, Point & { readonly city: s
 };
 
 const EARTH_RADIUS_KM = 6371;
-const radians = (degrees: number) => (degrees * Math.PI) / 180;
+// Bound once: every metro is measured to every group in every scenario, and a global lookup of Math is
+// slow inside a vm context (jest's, where the tests and the mutation runs measure it).
+const { asin, cos, min, PI, sin, sqrt } = Math;
+const radians = (degrees: number) => (degrees * PI) / 180;
 
 /** The great-circle (haversine) distance between two points, in km. */
 export function greatCircleKm(a: Point, b: Point): number {
   const dLat = radians(b.lat - a.lat);
   const dLon = radians(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  const h = sin(dLat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * asin(min(1, sqrt(h)));
 }
 
-/** The regions ordered from closest to farthest from a geography (ties by name, so the order is stable). */
-export function byDistanceFrom<T extends { readonly region: string }>(geography: Geography, items: readonly T[]): T[] {
-  const from = GEOGRAPHY_POINTS[geography];
-  const distance = (region: string) => greatCircleKm(from, REGION_POINTS[region as GaRegion]);
-  return [...items].sort((a, b) => distance(a.region) - distance(b.region) || a.region.localeCompare(b.region));
+/** The distance in km from a point to a region. */
+export function kmToRegion(from: Point, region: string): number {
+  return greatCircleKm(from, REGION_POINTS[region as GaRegion]);
+}
+
+/** The regions ordered from closest to farthest from a point (ties by name, so the order is stable). */
+export function byDistanceFrom<T extends { readonly region: string }>(from: Point, items: readonly T[]): T[] {
+  const measured = items.map((item) => ({ item, km: kmToRegion(from, item.region) }));
+  return measured.sort((a, b) => a.km - b.km || a.item.region.localeCompare(b.item.region)).map((m) => m.item);
 }

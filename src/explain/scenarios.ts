@@ -1,8 +1,10 @@
 // The scenarios `npm run explain` shows for each listener of a stack: normal operation, the config's dials,
-// and each region failed alone (or the regions named by --fail, together).
-import { GEOGRAPHIES, type Geography } from "../config/limits";
+// and each region failed alone (or the regions named by --fail, together); and, for one client, normal
+// operation and the failure asked for.
+import type { DemandConfig } from "../config/types";
 import type { EndpointGroupModel, ListenerModel, StackModel } from "../model/model";
-import { overloadsOf, routeListener, type GroupState, type ListenerRouting } from "./routing";
+import type { Client } from "./clients";
+import { overloadsOf, routeClient, routeGroups, type ClientRouting, type GroupState, type ListenerRouting } from "./routing";
 
 export interface Scenario {
   readonly title: string;
@@ -30,7 +32,7 @@ export interface Overload {
 
 export interface StackExplanation {
   readonly stack: string;
-  readonly demand: Readonly<Partial<Record<Geography, number>>>;
+  readonly demand: DemandConfig;
   readonly listeners: readonly ListenerExplanation[];
   /** Every region a scenario sends more than its capacity, in the order shown. */
   readonly overloads: readonly Overload[];
@@ -45,11 +47,6 @@ export function groupState(group: EndpointGroupModel, failed: readonly string[],
     available: !failed.includes(group.region) && group.endpoints.some((ep) => ep.weight > 0),
     ...(group.capacity !== undefined && { capacity: group.capacity }),
   };
-}
-
-/** Routes a listener's groups as given: the one computation behind explain and the plan gate's capacity check. */
-export function routeGroups(groups: readonly GroupState[], demand: Readonly<Partial<Record<Geography, number>>>): ListenerRouting {
-  return routeListener(groups, demand, GEOGRAPHIES);
 }
 
 function listenerScenarios(listener: ListenerModel, failed: readonly string[] | undefined): { scenario: Scenario; dialsAt100: boolean }[] {
@@ -87,4 +84,28 @@ export function explainStack(stack: StackModel, failed?: readonly string[]): Sta
     scenarios.flatMap(({ scenario, routing }) => overloadsOf(routing.loads).map((o) => ({ listener: listener.name, scenario: scenario.title, ...o }))),
   );
   return { stack: stack.name, demand: stack.demand, listeners, overloads };
+}
+
+export interface ClientScenario {
+  readonly scenario: Scenario;
+  readonly routing: ClientRouting;
+}
+
+export interface ClientExplanation {
+  readonly stack: string;
+  readonly listeners: readonly { readonly listener: ListenerModel; readonly normal: ClientScenario; readonly failure?: ClientScenario }[];
+}
+
+/** Where one client goes on each listener of a stack, with the config's dials: every region up, and with `failed` down. */
+export function explainClient(stack: StackModel, client: Client, failed?: readonly string[]): ClientExplanation {
+  const scenario = (title: string, down: readonly string[]) => (listener: ListenerModel) => ({
+    scenario: { title, failed: down },
+    routing: routeClient(client, listener.endpointGroups.map((g) => groupState(g, down))),
+  });
+  const normal = scenario("normal operation, the config's dials", []);
+  const failure = failed === undefined ? undefined : scenario(`${failed.join(" and ")} failed`, failed);
+  return {
+    stack: stack.name,
+    listeners: stack.listeners.map((listener) => ({ listener, normal: normal(listener), ...(failure !== undefined && { failure: failure(listener) }) })),
+  };
 }

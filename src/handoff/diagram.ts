@@ -1,8 +1,10 @@
 // The routing of one stack as a Mermaid flowchart, so reviewers see the topology (GitHub and most
 // editors render Mermaid) instead of reading Terraform JSON: static IPs -> accelerator -> listeners
 // -> endpoint groups -> endpoints, each labelled with what decides where traffic goes and with the
-// operator variable's key that changes it.
-import { endpointIdentity } from "../config/limits";
+// operator variable's key that changes it, and each group with the clients it serves in normal operation
+// (the config's dials), from the routing model `npm run explain` uses.
+import { endpointIdentity, GEOGRAPHIES } from "../config/limits";
+import { groupState, routeGroups } from "../explain";
 import { endpointWeightKey, trafficDialKey } from "../model/contract";
 import type { EndpointGroupModel, EndpointModel, HealthCheckModel, ListenerModel, StackModel } from "../model/model";
 
@@ -17,11 +19,19 @@ export function routingDiagram(stack: StackModel): string {
   const drained: string[] = [];
   stack.listeners.forEach((listener, li) => {
     const l = `l${li}`;
+    const routing = routeGroups(
+      listener.endpointGroups.map((g) => groupState(g, [])),
+      stack.demand,
+    );
     lines.push(`  accelerator --> ${l}(${label(`listener ${listener.name}`, ports(listener), `client affinity ${listener.clientAffinity}`)})`);
     listener.endpointGroups.forEach((group, gi) => {
       const g = `${l}g${gi}`;
       if (group.trafficDialPercentage === 0) drained.push(g);
-      lines.push(`  ${l} --> ${g}{{${label(...groupLines(group))}}}`);
+      const serves = GEOGRAPHIES.flatMap((geo) => {
+        const share = routing.routes[geo].filter((s) => s.region === group.region).reduce((sum, s) => sum + s.fraction, 0);
+        return share > 0 ? [`${geo} ${Math.round(share * 1000) / 10}%`] : [];
+      });
+      lines.push(`  ${l} --> ${g}{{${label(...groupLines(group), serves.length > 0 ? `serves ${serves.join(", ")}` : "serves no clients in normal operation")}}}`);
       group.endpoints.forEach((ep, ei) => {
         const e = `${g}e${ei}`;
         if (ep.weight === 0) drained.push(e);

@@ -1,9 +1,8 @@
 // The normalized routing model: a validated config with every default of src/config/defaults.ts
 // applied here, once, so the constructs and tools never guess. Everything is readonly and frozen.
 import { DEFAULTS, defaultClientIpPreservation, stateKey } from "../config/defaults";
-import type { Geography } from "../config/limits";
 import { presetFor, type ModelServer } from "../config/model-servers";
-import type { DestroyAllowance, DnsConfig, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
+import type { DemandConfig, DestroyAllowance, DnsConfig, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
 
 export type EndpointType = "eip" | "instance" | "alb" | "nlb";
 
@@ -126,8 +125,8 @@ export interface StackModel {
   readonly lookups: readonly LoadBalancerLookup[];
   /** Absent: no custom domain. */
   readonly dns?: DnsModel;
-  /** The load per client geography, in the unit of the groups' capacity; empty when not given. */
-  readonly demand: Readonly<Partial<Record<Geography, number>>>;
+  /** The load per client geography (and per metro, under `metros`), in the unit of the groups' capacity; empty when not given. */
+  readonly demand: DemandConfig;
 }
 
 export interface RoutingModel {

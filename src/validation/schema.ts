@@ -34,7 +34,9 @@ import {
   S3_BUCKET_NAME,
   STACK_NAME,
 } from "../config/limits";
+import { METROS } from "../config/metros";
 import { describeModelServers, MODEL_SERVER_NAMES } from "../config/model-servers";
+import { closeMetroNames, METRO_NAMES, metroNamed } from "../config/names";
 import { show } from "../config/show";
 import type { RoutingConfig } from "../config/types";
 import * as rules from "./rules";
@@ -333,9 +335,51 @@ export const dnsSchema = z
 const demandShape = Object.fromEntries(GEOGRAPHIES.map((g) => [g, quantity(true).optional()])) as {
   [G in Geography]: z.ZodOptional<ReturnType<typeof quantity>>;
 };
+
+/** A metro's name must be the table's: a misspelt one would be spread nowhere, silently. */
+function knownMetros(metros: Readonly<Record<string, number>>, ctx: z.RefinementCtx) {
+  for (const name of Object.keys(metros)) {
+    if (metroNamed(name) !== undefined) continue;
+    const close = closeMetroNames(name);
+    const hint = close.length > 0 ? `; did you mean ${close.map((c) => show(c)).join(" or ")}?` : "";
+    const allowed = `the name of one of the ${METRO_NAMES.length} metro areas of src/config/metros.ts, spelled as there`;
+    ctx.addIssue({ code: "custom", path: [name], input: name, message: `must be ${allowed}, received ${show(name)}${hint}` });
+  }
+}
+
+/** A geography's load goes to its metros without a figure of their own: there must be one left. */
+function geographyLoadHasMetros(demand: { readonly metros?: Readonly<Record<string, number>> } & Partial<Record<Geography, number>>, ctx: z.RefinementCtx) {
+  for (const geography of GEOGRAPHIES) {
+    const load = demand[geography];
+    const metros = METROS.filter((m) => m.geography === geography);
+    if (load === undefined || load === 0 || metros.some((m) => demand.metros?.[m.name] === undefined)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [geography],
+      input: load,
+      message: `has no metro area left to spread over, received ${show(load)}: every metro of ${geography} has its own load in metros; add this load to theirs, or leave it out`,
+    });
+  }
+}
+
 export const demandSchema = z
-  .strictObject(demandShape)
-  .describe("The load each client geography puts on each listener, in the unit of the endpoint groups' capacity.");
+  .strictObject({
+    ...demandShape,
+    metros: z
+      .record(z.string(), quantity(true), {
+        error: (issue) => (issue.input === undefined ? undefined : `must be a mapping of metro names to loads, received ${show(issue.input)}`),
+      })
+      .superRefine(knownMetros)
+      .optional()
+      .describe(
+        "The load of single metro areas (names as in src/config/metros.ts), in the same unit: a metro given here takes exactly this load, and its geography's figure is spread over the geography's other metros.",
+      )
+      .meta({ propertyNames: { enum: [...METRO_NAMES] } }),
+  })
+  .superRefine(geographyLoadHasMetros)
+  .describe(
+    "The load each client geography puts on each listener, in the unit of the endpoint groups' capacity: spread over the geography's metro areas by their internet users.",
+  );
 
 export const backendSchema = z
   .strictObject({

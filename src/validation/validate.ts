@@ -1,6 +1,7 @@
 // Validation entry point: every error of a config at once, each with its path,
 // the value received and what is allowed; then, for a valid config, warnings.
 import { z } from "zod";
+import { editDistance } from "../config/names";
 import { formatPath, show } from "../config/show";
 import type { RoutingConfig } from "../config/types";
 import { configSchema, genericMessage } from "./schema";
@@ -120,20 +121,6 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
