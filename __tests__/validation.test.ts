@@ -330,7 +330,7 @@ describe("warnings", () => {
 
   it("warn when flow logs are omitted, not when they are false or set", () => {
     expect(warningsOf((c) => delete stack(c).accelerator.flowLogs)).toEqual([
-      "stacks[0].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning",
+      "stacks[0].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning",
     ]);
     expect(warningsOf((c) => (stack(c).accelerator.flowLogs = { bucket: "acme-flow-logs" }))).toEqual([]);
   });

@@ -285,7 +285,11 @@ export const listenerSchema = z
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
-  prefix: literal(z.string().max(255)).optional(),
+  prefix: literal(z.string().max(255))
+    .optional()
+    .describe(
+      "The folder for the log files (<bucket>/<prefix>/AWSLogs/<account>/globalaccelerator/...); the stack's name when omitted or empty. \"/\" puts a double slash in the keys.",
+    ),
 });
 
 export const acceleratorSchema = z.strictObject({

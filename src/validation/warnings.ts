@@ -10,7 +10,7 @@ type Warning = (stack: StackConfig) => Finding[];
 // Without flow logs there is no record of which client reached which endpoint.
 const flowLogsOff: Warning = (stack) =>
   stack.accelerator.flowLogs === undefined
-    ? [{ path: ["accelerator", "flowLogs"], message: "flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning" }]
+    ? [{ path: ["accelerator", "flowLogs"], message: "flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning" }]
     : [];
 
 // A dial of 0 everywhere leaves only failover traffic, which ignores dials.
