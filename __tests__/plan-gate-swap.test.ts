@@ -71,6 +71,10 @@ describe("listeners that take port ranges another listener gives up", () => {
     expect(conflicts(listener("a", L("TCP", [80]), L("TCP", [[430, 440]])), listener("b", L("TCP", [[440, 443]]), null))).toEqual([takes("a", "TCP 430-440", "b")]);
   });
 
+  it("list every range a listener takes from another, in its own order", () => {
+    expect(conflicts(listener("a", null, L("TCP", [8443, 443])), listener("b", L("TCP", [443, 8443]), null))).toEqual([takes("a", "TCP 8443, 443", "b")]);
+  });
+
   it("count a listener replaced (delete and create) as taking its ports", () => {
     expect(conflicts(listener("a", L("TCP", [80]), L("TCP", [443]), ["delete", "create"]), listener("b", L("TCP", [443]), null))).toEqual([takes("a", "TCP 443", "b")]);
   });
@@ -115,9 +119,10 @@ describe("overrides onto an endpoint port that another group or listener gives u
     expect(conflicts(webMoves, group("api_us-east-1", G([]), G([[443, 7999]])))).toEqual([]);
   });
 
-  it("are not found for the same listener port, overrides kept, the group's own listener, or a group that changes nothing", () => {
+  it("are not found for the same listener port, the group's own old overrides, the group's own listener, or a group that changes nothing", () => {
     expect(conflicts(group("a_us-east-1", null, G([[443, 8443]])), group("b_us-west-2", G([[443, 8443]]), null))).toEqual([]);
-    expect(conflicts(group("a_us-east-1", G([]), G([[443, 8443]])), group("b_us-west-2", G([[80, 8443]]), G([[80, 8443]], ["i-0fedcba9876543210"])))).toEqual([]);
+    // A group's old overrides go in the same call as its new ones.
+    expect(conflicts(group("a_us-east-1", G([[80, 8443]]), G([[443, 8443]])))).toEqual([]);
     expect(conflicts(listener("api", L("TCP", [[8000, 8443]]), L("TCP", [443])), group("api_us-east-1", G([]), G([[443, 8080]])))).toEqual([]);
     expect(conflicts(group("a_us-east-1", G([[80, 8443]]), G([[80, 8443]])), group("b_us-west-2", G([[443, 8443]]), null))).toEqual([]);
   });
@@ -138,6 +143,10 @@ describe("a switch to DUAL_STACK while groups hold Elastic IP endpoints", () => 
     ).toEqual([dualStack("a_us-west-1", EIP1), dualStack("b_us-west-1", EIP2)]);
   });
 
+  it("lists every Elastic IP of a group", () => {
+    expect(conflicts(accelerator("IPV4", "DUAL_STACK"), group("a_us-east-1", G([], [EIP1, EIP2]), G([], ["i-0123456789abcdef0"])))).toEqual([dualStack("a_us-east-1", `${EIP1}, ${EIP2}`)]);
+  });
+
   it("is not found for an accelerator that stays IPV4, was DUAL_STACK already, is created, or goes back to IPV4", () => {
     const withEip = group("a_us-east-1", G([], [EIP1]), G([], [EIP1]));
     expect(conflicts(accelerator("IPV4", "IPV4"), withEip)).toEqual([]);
@@ -155,9 +164,10 @@ describe("creates past a quota that only the deletes of the same apply make room
     expect(conflicts(...listeners(9, 0), listener("old", L("TCP", [2000]), null), listener("new", null, L("TCP", [3000])))).toEqual([quota(1, "listeners", 1, 10, 10)]);
   });
 
-  it("are not found for the 10th listener while one of 9 is deleted, nor without a delete", () => {
-    expect(conflicts(...listeners(8, 0), listener("old", L("TCP", [2000]), null), listener("new", null, L("TCP", [3000])))).toEqual([]);
-    expect(conflicts(...listeners(10, 0), listener("new", null, L("TCP", [3000])))).toEqual([]);
+  it("are not found for the 10th listener while one of 9 is deleted, counting neither updates nor a replace as creates", () => {
+    const updated = (n: number) => listener(`u${n}`, L("TCP", [4000 + n]), L("TCP", [4000 + n], "SOURCE_IP"));
+    expect(conflicts(...listeners(5, 0), updated(1), updated(2), updated(3), listener("old", L("TCP", [2000]), null), listener("new", null, L("TCP", [3000])))).toEqual([]);
+    expect(conflicts(...listeners(9, 0), listener("swapped", L("TCP", [2000]), L("TCP", [2000]), ["delete", "create"]))).toEqual([]);
   });
 
   it("are found for the 43rd and 44th endpoint group while two of 42 are deleted, not for the 42nd while one of 41 is", () => {
