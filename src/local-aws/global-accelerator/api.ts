@@ -658,6 +658,8 @@ export class GlobalAcceleratorService {
       ...((prefix ?? accelerator.attributes.FlowLogsS3Prefix) !== undefined && { FlowLogsS3Prefix: prefix ?? accelerator.attributes.FlowLogsS3Prefix }),
     };
     // API reference (AcceleratorAttributes): "If the value is true, FlowLogsS3Bucket and FlowLogsS3Prefix must be specified."
+    // Some SDK docs add that without a prefix the logs go to the bucket's root, and provider issue #17519 reports AWS
+    // accepting none. The project's model writes a default prefix from the same sentence: that agreement is not AWS's.
     if (next.FlowLogsEnabled && (!next.FlowLogsS3Bucket || !next.FlowLogsS3Prefix)) {
       throw new InvalidArgumentException("FlowLogsS3Bucket and FlowLogsS3Prefix are required when FlowLogsEnabled is true.");
     }
