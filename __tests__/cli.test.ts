@@ -56,7 +56,7 @@ describe("npm run synth", () => {
     const warned = runSynth({ SMART_ROUTING_CONFIG: file });
     expect(warned.status).toBe(0);
     expect(warned.stderr).toBe(
-      `warning: stacks[0].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning (${file}:5:5)\n`,
+      `warning: stacks[0].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning (${file}:5:5)\n`,
     );
     expect(warned.stackJson("prod")).toBeDefined();
 

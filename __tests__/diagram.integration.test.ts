@@ -77,7 +77,7 @@ describe("the routing diagram of examples/full.yaml's ai-models-prod", () => {
       "nlb triton-use1 (found by name)<br>weight 200<br>key inference/us-east-1/triton-use1",
     ]);
     expect(text("accelerator")).toBe("accelerator ai-models<br>IPV4, enabled<br>var.accelerator_enabled");
-    expect(text("ips")).toBe("static IPs 198.51.100.10, 198.51.100.11 (BYOIP)<br>outputs static_ips, dns_name");
+    expect(text("ips")).toBe("static IPs 198.51.100.10, 203.0.113.10 (BYOIP)<br>outputs static_ips, dns_name");
   });
 
   it("marks the drained region (dial 0) and nothing else", () => {

@@ -47,12 +47,15 @@ async function ok(api: GlobalAcceleratorApi, operation: string, body: Json): Pro
   return answer.body;
 }
 
-/** Calls an operation that must fail; returns the exception name (and checks the header says the same). */
+/**
+ * Calls an operation that must fail; returns "<exception name>: <message>" (and checks the header names the
+ * same exception). About twenty refusals share InvalidArgumentException, so a test checks the message too.
+ */
 async function refused(api: GlobalAcceleratorApi, operation: string, body: Json): Promise<string> {
   const answer = await call(api, operation, body);
   if (answer.status === 200) throw new Error(`${operation} was accepted: ${JSON.stringify(answer.body)}`);
   expect(answer.headers.get("x-amzn-errortype")).toBe(answer.body.__type);
-  return answer.body.__type;
+  return `${answer.body.__type}: ${answer.body.Message}`;
 }
 
 let tokens = 0;
@@ -127,16 +130,17 @@ describe("wire protocol", () => {
   });
 
   test("an unknown operation is UnknownOperationException; a missing target too", async () => {
-    expect((await call(api, "CreateCustomRoutingAccelerator", {})).body.__type).toBe("UnknownOperationException");
-    expect((await call(api, "NoSuchThing", {})).body.__type).toBe("UnknownOperationException");
-    expect((await send(api, undefined, {})).body.__type).toBe("UnknownOperationException");
-    expect((await send(api, "DynamoDB_20120810.ListTables", {})).body.__type).toBe("UnknownOperationException");
+    const refusal = (a: Answer) => `${a.body.__type}: ${a.body.message}`;
+    expect(refusal(await call(api, "CreateCustomRoutingAccelerator", {}))).toBe("UnknownOperationException: Unknown operation CreateCustomRoutingAccelerator");
+    expect(refusal(await call(api, "NoSuchThing", {}))).toBe("UnknownOperationException: Unknown operation NoSuchThing");
+    expect(refusal(await send(api, undefined, {}))).toMatch(/^UnknownOperationException: Unknown operation /);
+    expect(refusal(await send(api, "DynamoDB_20120810.ListTables", {}))).toBe("UnknownOperationException: Unknown operation DynamoDB_20120810.ListTables");
   });
 
   test("a body that is not JSON is SerializationException", async () => {
     const answer = await send(api, "GlobalAccelerator_V20180706.ListAccelerators", "{not json");
     expect(answer.status).toBe(400);
-    expect(answer.body.__type).toBe("SerializationException");
+    expect(answer.body).toEqual({ __type: "SerializationException", Message: "The request body is not a JSON object." });
   });
 
   test("a credential scoped to us-west-2/globalaccelerator is accepted, whatever the key", async () => {
@@ -158,8 +162,11 @@ describe("wire protocol", () => {
   test("an unsigned call is MissingAuthenticationTokenException; an unreadable one IncompleteSignatureException", async () => {
     const unsigned = await call(api, "ListAccelerators", {}, null);
     expect(unsigned.status).toBe(400);
-    expect(unsigned.body.__type).toBe("MissingAuthenticationTokenException");
-    expect((await call(api, "ListAccelerators", {}, "AWS4-HMAC-SHA256 Signature=0")).body.__type).toBe("IncompleteSignatureException");
+    expect(unsigned.body).toEqual({ __type: "MissingAuthenticationTokenException", message: "Request is missing Authentication Token" });
+    expect((await call(api, "ListAccelerators", {}, "AWS4-HMAC-SHA256 Signature=0")).body).toEqual({
+      __type: "IncompleteSignatureException",
+      message: "Authorization header requires 'Credential' parameter (Credential=<key>/<date>/<region>/<service>/aws4_request).",
+    });
   });
 
   test("refused calls change nothing", async () => {
@@ -255,29 +262,42 @@ describe("accelerators", () => {
     const one = await accelerator(api, { IpAddresses: ["198.51.100.7"] });
     expect(one.IpSets[0].IpAddresses).toEqual(["198.51.100.7", expect.any(String)]);
     expect(one.IpSets[0].IpAddresses[1]).not.toBe("198.51.100.7");
-    const two = await accelerator(api, { IpAddresses: ["198.51.100.8", "198.51.100.9"] });
-    expect(two.IpSets[0].IpAddresses).toEqual(["198.51.100.8", "198.51.100.9"]);
+    const two = await accelerator(api, { IpAddresses: ["198.51.100.8", "203.0.113.9"] });
+    expect(two.IpSets[0].IpAddresses).toEqual(["198.51.100.8", "203.0.113.9"]);
   });
 
   test("BYOIP: an address in use, a /32 suffix or three addresses are refused", async () => {
     await accelerator(api, { IpAddresses: ["198.51.100.7"] });
-    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["198.51.100.7"] })).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["198.51.100.10/32"] })).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["198.51.100.11", "198.51.100.12", "198.51.100.13"] })).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["198.51.100.7"] })).toBe("InvalidArgumentException: IP address 198.51.100.7 is already used by another accelerator.");
+    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["198.51.100.10/32"] })).toBe("InvalidArgumentException: IpAddresses[0] '198.51.100.10/32' is not an IPv4 address (give it without a /32 suffix).");
+    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["198.51.100.11", "198.51.100.12", "198.51.100.13"] })).toBe("InvalidArgumentException: IpAddresses can contain at most 2 addresses.");
+  });
+
+  test("BYOIP: two addresses are one from each of two ranges: neighbouring /24s accepted; one /24, or one address twice, refused", async () => {
+    const two = await accelerator(api, { IpAddresses: ["198.51.100.255", "198.51.101.0"] });
+    expect(two.IpSets[0].IpAddresses).toEqual(["198.51.100.255", "198.51.101.0"]);
+    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["203.0.113.1", "203.0.113.200"] })).toBe(
+      "InvalidArgumentException: IpAddresses 203.0.113.1 and 203.0.113.200 are in one /24 (203.0.113.0/24); give one address from each of two BYOIP address ranges.",
+    );
+    expect(await refused(api, "CreateAccelerator", { Name: "b", IdempotencyToken: token(), IpAddresses: ["203.0.113.1", "203.0.113.1"] })).toBe(
+      "InvalidArgumentException: IpAddresses contains the same address twice.",
+    );
   });
 
   test("name: 64 characters accepted, 65 refused; no leading or trailing hyphen or period", async () => {
     await accelerator(api, { Name: "a".repeat(64) });
     await accelerator(api, { Name: "my.accelerator-1" });
     for (const name of ["a".repeat(65), "-web", "web-", ".web", "web.", "bad_name!"]) {
-      expect(await refused(api, "CreateAccelerator", { Name: name, IdempotencyToken: token() })).toBe("InvalidArgumentException");
+      expect(await refused(api, "CreateAccelerator", { Name: name, IdempotencyToken: token() })).toBe(
+        `InvalidArgumentException: Name '${name}' is not valid: at most 64 characters, only alphanumeric characters, periods and hyphens, not beginning or ending with a hyphen or period.`,
+      );
     }
   });
 
   test("Name and IdempotencyToken are required; IpAddressType must be IPV4 or DUAL_STACK", async () => {
-    expect(await refused(api, "CreateAccelerator", { IdempotencyToken: token() })).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateAccelerator", { Name: "x" })).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateAccelerator", { Name: "x", IdempotencyToken: token(), IpAddressType: "IPV6" })).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateAccelerator", { IdempotencyToken: token() })).toBe("InvalidArgumentException: Name is required.");
+    expect(await refused(api, "CreateAccelerator", { Name: "x" })).toBe("InvalidArgumentException: IdempotencyToken is required.");
+    expect(await refused(api, "CreateAccelerator", { Name: "x", IdempotencyToken: token(), IpAddressType: "IPV6" })).toBe("InvalidArgumentException: IpAddressType 'IPV6' is not valid; expected one of IPV4, DUAL_STACK.");
   });
 
   test("the same idempotency token returns the same accelerator instead of a second one", async () => {
@@ -292,7 +312,7 @@ describe("accelerators", () => {
 
   test(`quota: ${QUOTAS.acceleratorsPerAccount} accelerators per account, the next is LimitExceededException`, async () => {
     for (let i = 0; i < QUOTAS.acceleratorsPerAccount; i++) await accelerator(api);
-    expect(await refused(api, "CreateAccelerator", { Name: "one-too-many", IdempotencyToken: token() })).toBe("LimitExceededException");
+    expect(await refused(api, "CreateAccelerator", { Name: "one-too-many", IdempotencyToken: token() })).toBe(`LimitExceededException: An account can have at most ${QUOTAS.acceleratorsPerAccount} accelerators.`);
   });
 
   test("update changes name, enabled and address type; keeps what it is not sent", async () => {
@@ -308,20 +328,26 @@ describe("accelerators", () => {
     const acc = await accelerator(api);
     const same = acc.IpSets[0].IpAddresses;
     await ok(api, "UpdateAccelerator", { AcceleratorArn: acc.AcceleratorArn, IpAddresses: same });
-    expect(await refused(api, "UpdateAccelerator", { AcceleratorArn: acc.AcceleratorArn, IpAddresses: ["198.51.100.20"] })).toBe("InvalidArgumentException");
+    expect(await refused(api, "UpdateAccelerator", { AcceleratorArn: acc.AcceleratorArn, IpAddresses: ["198.51.100.20"] })).toBe(
+      "InvalidArgumentException: The IP addresses of an accelerator cannot be changed; create a new accelerator to use other addresses.",
+    );
   });
 
   test("delete: an enabled accelerator is AcceleratorNotDisabledException; a disabled one goes", async () => {
     const acc = await accelerator(api);
-    expect(await refused(api, "DeleteAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toBe("AcceleratorNotDisabledException");
+    expect(await refused(api, "DeleteAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toBe(
+      `AcceleratorNotDisabledException: Accelerator ${acc.AcceleratorArn} is enabled; disable it (UpdateAccelerator Enabled=false) before deleting it.`,
+    );
     await ok(api, "UpdateAccelerator", { AcceleratorArn: acc.AcceleratorArn, Enabled: false });
     expect(await ok(api, "DeleteAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toEqual({});
-    expect(await refused(api, "DescribeAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toBe("AcceleratorNotFoundException");
+    expect(await refused(api, "DescribeAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toBe(`AcceleratorNotFoundException: Accelerator not found: ${acc.AcceleratorArn}`);
   });
 
   test("delete: a disabled accelerator with a listener is AssociatedListenerFoundException", async () => {
     const { acc, lis } = await tcpListener(api, { Enabled: false });
-    expect(await refused(api, "DeleteAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toBe("AssociatedListenerFoundException");
+    expect(await refused(api, "DeleteAccelerator", { AcceleratorArn: acc.AcceleratorArn })).toBe(
+      `AssociatedListenerFoundException: Accelerator ${acc.AcceleratorArn} has 1 listener(s); delete them first.`,
+    );
     await ok(api, "DeleteListener", { ListenerArn: lis.ListenerArn });
     await ok(api, "DeleteAccelerator", { AcceleratorArn: acc.AcceleratorArn });
   });
@@ -329,10 +355,10 @@ describe("accelerators", () => {
   test("unknown accelerator ARNs are AcceleratorNotFoundException for every accelerator operation", async () => {
     const arn = "arn:aws:globalaccelerator::123456789012:accelerator/11111111-2222-3333-4444-555555555555";
     for (const op of ["DescribeAccelerator", "UpdateAccelerator", "DeleteAccelerator", "DescribeAcceleratorAttributes", "UpdateAcceleratorAttributes", "ListListeners"]) {
-      expect([op, await refused(api, op, { AcceleratorArn: arn })]).toEqual([op, "AcceleratorNotFoundException"]);
+      expect([op, await refused(api, op, { AcceleratorArn: arn })]).toEqual([op, `AcceleratorNotFoundException: Accelerator not found: ${arn}`]);
     }
     expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "TCP", PortRanges: [{ FromPort: 1, ToPort: 1 }], IdempotencyToken: token() })).toBe(
-      "AcceleratorNotFoundException",
+      `AcceleratorNotFoundException: Accelerator not found: ${arn}`,
     );
   });
 
@@ -343,8 +369,8 @@ describe("accelerators", () => {
     const second = await ok(api, "ListAccelerators", { MaxResults: 2, NextToken: first.NextToken });
     expect(second.Accelerators).toHaveLength(1);
     expect(second.NextToken).toBeUndefined();
-    expect(await refused(api, "ListAccelerators", { NextToken: "garbage" })).toBe("InvalidNextTokenException");
-    expect(await refused(api, "ListAccelerators", { MaxResults: 101 })).toBe("InvalidArgumentException");
+    expect(await refused(api, "ListAccelerators", { NextToken: "garbage" })).toBe("InvalidNextTokenException: There isn't another item to return.");
+    expect(await refused(api, "ListAccelerators", { MaxResults: 101 })).toBe("InvalidArgumentException: MaxResults must be between 1 and 100.");
   });
 
   test("ListListeners and ListEndpointGroups page the same way; MaxResults 1 and 100 accepted, 0 refused", async () => {
@@ -359,19 +385,21 @@ describe("accelerators", () => {
       const first = await ok(api, operation, { ...input, MaxResults: 1 });
       const rest = await ok(api, operation, { ...input, MaxResults: 100, NextToken: first.NextToken });
       expect([first[key].length, rest[key].length, rest.NextToken]).toEqual([1, 2, undefined]);
-      expect(await refused(api, operation, { ...input, MaxResults: 0 })).toBe("InvalidArgumentException");
-      expect(await refused(api, operation, { ...input, NextToken: "garbage" })).toBe("InvalidNextTokenException");
+      expect(await refused(api, operation, { ...input, MaxResults: 0 })).toBe("InvalidArgumentException: MaxResults must be between 1 and 100.");
+      expect(await refused(api, operation, { ...input, NextToken: "garbage" })).toBe("InvalidNextTokenException: There isn't another item to return.");
     }
   });
 });
 
 describe("accelerator attributes and tags", () => {
+  const FLOW_LOGS_NEED_BUCKET_AND_PREFIX = "InvalidArgumentException: FlowLogsS3Bucket and FlowLogsS3Prefix are required when FlowLogsEnabled is true.";
+
   test("attributes start with flow logs off; enabling needs a bucket and a prefix", async () => {
     const acc = await accelerator(api);
     const arn = acc.AcceleratorArn;
     expect(await ok(api, "DescribeAcceleratorAttributes", { AcceleratorArn: arn })).toEqual({ AcceleratorAttributes: { FlowLogsEnabled: false } });
-    expect(await refused(api, "UpdateAcceleratorAttributes", { AcceleratorArn: arn, FlowLogsEnabled: true })).toBe("InvalidArgumentException");
-    expect(await refused(api, "UpdateAcceleratorAttributes", { AcceleratorArn: arn, FlowLogsEnabled: true, FlowLogsS3Bucket: "logs" })).toBe("InvalidArgumentException");
+    expect(await refused(api, "UpdateAcceleratorAttributes", { AcceleratorArn: arn, FlowLogsEnabled: true })).toBe(FLOW_LOGS_NEED_BUCKET_AND_PREFIX);
+    expect(await refused(api, "UpdateAcceleratorAttributes", { AcceleratorArn: arn, FlowLogsEnabled: true, FlowLogsS3Bucket: "logs" })).toBe(FLOW_LOGS_NEED_BUCKET_AND_PREFIX);
     const attributes = { FlowLogsEnabled: true, FlowLogsS3Bucket: "logs", FlowLogsS3Prefix: "ga/" };
     expect(await ok(api, "UpdateAcceleratorAttributes", { AcceleratorArn: arn, ...attributes })).toEqual({ AcceleratorAttributes: attributes });
     expect(await ok(api, "DescribeAcceleratorAttributes", { AcceleratorArn: arn })).toEqual({ AcceleratorAttributes: attributes });
@@ -399,16 +427,18 @@ describe("accelerator attributes and tags", () => {
   test("tags: a key of 128 characters is accepted, 129 refused; a value of 256 accepted, 257 refused", async () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     await ok(api, "TagResource", { ResourceArn: arn, Tags: [{ Key: "k".repeat(128), Value: "v".repeat(256) }] });
-    expect(await refused(api, "TagResource", { ResourceArn: arn, Tags: [{ Key: "k".repeat(129), Value: "v" }] })).toBe("InvalidArgumentException");
-    expect(await refused(api, "TagResource", { ResourceArn: arn, Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("InvalidArgumentException");
+    expect(await refused(api, "TagResource", { ResourceArn: arn, Tags: [{ Key: "k".repeat(129), Value: "v" }] })).toBe("InvalidArgumentException: Key must be at most 128 characters long.");
+    expect(await refused(api, "TagResource", { ResourceArn: arn, Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("InvalidArgumentException: Value must be at most 256 characters long.");
   });
 
   test("tags: only accelerators; an unknown accelerator is NotFound, except for UntagResource", async () => {
     const { lis } = await tcpListener(api);
-    expect(await refused(api, "TagResource", { ResourceArn: lis.ListenerArn, Tags: [{ Key: "a", Value: "b" }] })).toBe("InvalidArgumentException");
+    expect(await refused(api, "TagResource", { ResourceArn: lis.ListenerArn, Tags: [{ Key: "a", Value: "b" }] })).toBe(
+      `InvalidArgumentException: Only accelerators can have tags; ${lis.ListenerArn} is a listener or endpoint group.`,
+    );
     const gone = "arn:aws:globalaccelerator::123456789012:accelerator/11111111-2222-3333-4444-555555555555";
-    expect(await refused(api, "ListTagsForResource", { ResourceArn: gone })).toBe("AcceleratorNotFoundException");
-    expect(await refused(api, "TagResource", { ResourceArn: gone, Tags: [{ Key: "a", Value: "b" }] })).toBe("AcceleratorNotFoundException");
+    expect(await refused(api, "ListTagsForResource", { ResourceArn: gone })).toBe(`AcceleratorNotFoundException: Accelerator not found: ${gone}`);
+    expect(await refused(api, "TagResource", { ResourceArn: gone, Tags: [{ Key: "a", Value: "b" }] })).toBe(`AcceleratorNotFoundException: Accelerator not found: ${gone}`);
     // API reference: "The operation succeeds even if you attempt to remove tags from an accelerator that was already removed."
     expect(await ok(api, "UntagResource", { ResourceArn: gone, TagKeys: ["a"] })).toEqual({});
   });
@@ -441,7 +471,9 @@ describe("deployment status", () => {
       const arn = (await accelerator(slow)).AcceleratorArn;
       const since = Date.now();
       await ok(slow, "UpdateAccelerator", { AcceleratorArn: arn, Enabled: false });
-      expect(await refused(slow, "DeleteAccelerator", { AcceleratorArn: arn })).toBe("AcceleratorNotDisabledException");
+      expect(await refused(slow, "DeleteAccelerator", { AcceleratorArn: arn })).toBe(
+        `AcceleratorNotDisabledException: Accelerator ${arn} is still being disabled (IN_PROGRESS); wait for DEPLOYED before deleting it.`,
+      );
       expect(Date.now() - since).toBeLessThan(1000); // the refusal came while the disable was deploying
       await deployedAfter(slow, arn, since);
       await ok(slow, "DeleteAccelerator", { AcceleratorArn: arn });
@@ -485,8 +517,8 @@ describe("listeners", () => {
     await listener(api, arn, { Protocol: "TCP", PortRanges: [{ FromPort: 400, ToPort: 450 }] });
     await listener(api, arn, { Protocol: "UDP", PortRanges: [{ FromPort: 443, ToPort: 443 }] });
     const overlapping = { AcceleratorArn: arn, Protocol: "TCP", PortRanges: [{ FromPort: 450, ToPort: 460 }], IdempotencyToken: token() };
-    expect(await refused(api, "CreateListener", overlapping)).toBe("InvalidPortRangeException");
-    expect(await refused(api, "CreateListener", { ...overlapping, Protocol: "UDP", PortRanges: [{ FromPort: 443, ToPort: 444 }] })).toBe("InvalidPortRangeException");
+    expect(await refused(api, "CreateListener", overlapping)).toMatch(/^InvalidPortRangeException: Port range 450-460 \(TCP\) overlaps 400-450 of listener arn:\S+\/listener\/\w+; ports must be unique per protocol on an accelerator\.$/);
+    expect(await refused(api, "CreateListener", { ...overlapping, Protocol: "UDP", PortRanges: [{ FromPort: 443, ToPort: 444 }] })).toMatch(/^InvalidPortRangeException: Port range 443-444 \(UDP\) overlaps 443 of listener /);
     await listener(api, arn, { Protocol: "TCP", PortRanges: [{ FromPort: 451, ToPort: 460 }] });
   });
 
@@ -494,14 +526,18 @@ describe("listeners", () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     await listener(api, arn, { PortRanges: [{ FromPort: 100, ToPort: 199 }, { FromPort: 200, ToPort: 299 }] });
     const overlapping = { AcceleratorArn: arn, Protocol: "UDP", PortRanges: [{ FromPort: 1000, ToPort: 1100 }, { FromPort: 1100, ToPort: 1200 }], IdempotencyToken: token() };
-    expect(await refused(api, "CreateListener", overlapping)).toBe("InvalidPortRangeException");
+    expect(await refused(api, "CreateListener", overlapping)).toBe("InvalidPortRangeException: Port ranges 1000-1100 and 1100-1200 overlap.");
   });
 
   test("ports: 1 and 65535 accepted; 0, 65536 and FromPort > ToPort are InvalidPortRangeException", async () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     await listener(api, arn, { PortRanges: [{ FromPort: 1, ToPort: 1 }, { FromPort: 65535, ToPort: 65535 }] });
-    for (const range of [{ FromPort: 0, ToPort: 10 }, { FromPort: 100, ToPort: 65536 }, { FromPort: 200, ToPort: 199 }]) {
-      expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "UDP", PortRanges: [range], IdempotencyToken: token() })).toBe("InvalidPortRangeException");
+    for (const [range, message] of [
+      [{ FromPort: 0, ToPort: 10 }, "PortRanges[0] 0-10: ports must be between 1 and 65535."],
+      [{ FromPort: 100, ToPort: 65536 }, "PortRanges[0] 100-65536: ports must be between 1 and 65535."],
+      [{ FromPort: 200, ToPort: 199 }, "PortRanges[0]: FromPort 200 is greater than ToPort 199."],
+    ] as const) {
+      expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "UDP", PortRanges: [range], IdempotencyToken: token() })).toBe(`InvalidPortRangeException: ${message}`);
     }
   });
 
@@ -509,15 +545,17 @@ describe("listeners", () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     const ranges = (n: number, base: number) => Array.from({ length: n }, (_, i) => ({ FromPort: base + i, ToPort: base + i }));
     await listener(api, arn, { PortRanges: ranges(10, 1000) });
-    expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "TCP", PortRanges: ranges(11, 2000), IdempotencyToken: token() })).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "TCP", PortRanges: [], IdempotencyToken: token() })).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "TCP", PortRanges: ranges(11, 2000), IdempotencyToken: token() })).toBe(
+      "InvalidArgumentException: PortRanges must have between 1 and 10 port ranges; got 11.",
+    );
+    expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "TCP", PortRanges: [], IdempotencyToken: token() })).toBe("InvalidArgumentException: PortRanges must have between 1 and 10 port ranges; got 0.");
   });
 
   test("protocol and client affinity must be from their enums", async () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     const base = { AcceleratorArn: arn, PortRanges: [{ FromPort: 1, ToPort: 1 }], IdempotencyToken: token() };
-    expect(await refused(api, "CreateListener", { ...base, Protocol: "HTTP" })).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateListener", { ...base, Protocol: "TCP", ClientAffinity: "STICKY" })).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateListener", { ...base, Protocol: "HTTP" })).toBe("InvalidArgumentException: Protocol 'HTTP' is not valid; expected one of TCP, UDP.");
+    expect(await refused(api, "CreateListener", { ...base, Protocol: "TCP", ClientAffinity: "STICKY" })).toBe("InvalidArgumentException: ClientAffinity 'STICKY' is not valid; expected one of NONE, SOURCE_IP.");
     expect((await listener(api, arn, { ClientAffinity: "SOURCE_IP" })).ClientAffinity).toBe("SOURCE_IP");
   });
 
@@ -525,7 +563,7 @@ describe("listeners", () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     for (let i = 1; i <= QUOTAS.listenersPerAccelerator; i++) await listener(api, arn, { PortRanges: [{ FromPort: i, ToPort: i }] });
     expect(await refused(api, "CreateListener", { AcceleratorArn: arn, Protocol: "TCP", PortRanges: [{ FromPort: 99, ToPort: 99 }], IdempotencyToken: token() })).toBe(
-      "LimitExceededException",
+      `LimitExceededException: An accelerator can have at most ${QUOTAS.listenersPerAccelerator} listeners.`,
     );
   });
 
@@ -543,7 +581,9 @@ describe("listeners", () => {
     const arn = (await accelerator(api)).AcceleratorArn;
     const a = await listener(api, arn, { PortRanges: [{ FromPort: 80, ToPort: 80 }] });
     await listener(api, arn, { PortRanges: [{ FromPort: 443, ToPort: 443 }] });
-    expect(await refused(api, "UpdateListener", { ListenerArn: a.ListenerArn, PortRanges: [{ FromPort: 443, ToPort: 443 }] })).toBe("InvalidPortRangeException");
+    expect(await refused(api, "UpdateListener", { ListenerArn: a.ListenerArn, PortRanges: [{ FromPort: 443, ToPort: 443 }] })).toMatch(
+      /^InvalidPortRangeException: Port range 443 \(TCP\) overlaps 443 of listener arn:\S+; ports must be unique per protocol on an accelerator\.$/,
+    );
     const updated = (await ok(api, "UpdateListener", { ListenerArn: a.ListenerArn, Protocol: "UDP", PortRanges: [{ FromPort: 443, ToPort: 443 }], ClientAffinity: "SOURCE_IP" })).Listener;
     expect(updated).toEqual({ ListenerArn: a.ListenerArn, Protocol: "UDP", PortRanges: [{ FromPort: 443, ToPort: 443 }], ClientAffinity: "SOURCE_IP" });
   });
@@ -551,19 +591,21 @@ describe("listeners", () => {
   test("delete: a listener with an endpoint group is AssociatedEndpointGroupFoundException", async () => {
     const { lis } = await tcpListener(api);
     const g = await group(api, lis.ListenerArn);
-    expect(await refused(api, "DeleteListener", { ListenerArn: lis.ListenerArn })).toBe("AssociatedEndpointGroupFoundException");
+    expect(await refused(api, "DeleteListener", { ListenerArn: lis.ListenerArn })).toBe(
+      `AssociatedEndpointGroupFoundException: Listener ${lis.ListenerArn} has 1 endpoint group(s); delete them first.`,
+    );
     await ok(api, "DeleteEndpointGroup", { EndpointGroupArn: g.EndpointGroupArn });
     await ok(api, "DeleteListener", { ListenerArn: lis.ListenerArn });
-    expect(await refused(api, "DescribeListener", { ListenerArn: lis.ListenerArn })).toBe("ListenerNotFoundException");
+    expect(await refused(api, "DescribeListener", { ListenerArn: lis.ListenerArn })).toBe(`ListenerNotFoundException: Listener not found: ${lis.ListenerArn}`);
   });
 
   test("unknown listener ARNs are ListenerNotFoundException", async () => {
     const { acc } = await tcpListener(api);
     const arn = `${acc.AcceleratorArn}/listener/deadbeef`;
     for (const op of ["DescribeListener", "UpdateListener", "DeleteListener", "ListEndpointGroups"]) {
-      expect([op, await refused(api, op, { ListenerArn: arn })]).toEqual([op, "ListenerNotFoundException"]);
+      expect([op, await refused(api, op, { ListenerArn: arn })]).toEqual([op, `ListenerNotFoundException: Listener not found: ${arn}`]);
     }
-    expect(await refused(api, "CreateEndpointGroup", groupInput(arn))).toBe("ListenerNotFoundException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(arn))).toBe(`ListenerNotFoundException: Listener not found: ${arn}`);
   });
 });
 
@@ -640,7 +682,9 @@ describe("endpoint groups", () => {
   test("one endpoint group per Region per listener: EndpointGroupAlreadyExistsException", async () => {
     const { acc, lis } = await tcpListener(api);
     await group(api, lis.ListenerArn, { EndpointGroupRegion: "us-west-2" });
-    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointGroupRegion: "us-west-2" }))).toBe("EndpointGroupAlreadyExistsException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointGroupRegion: "us-west-2" }))).toMatch(
+      new RegExp(`^EndpointGroupAlreadyExistsException: Listener ${lis.ListenerArn} already has an endpoint group in us-west-2: ${lis.ListenerArn}/endpoint-group/[0-9a-f]{12}$`),
+    );
     await group(api, lis.ListenerArn, { EndpointGroupRegion: "eu-west-1" });
     // The same Region on another listener is fine.
     const udp = await listener(api, acc.AcceleratorArn, { Protocol: "UDP" });
@@ -649,50 +693,54 @@ describe("endpoint groups", () => {
 
   test("the Region must be one Global Accelerator supports", async () => {
     const { lis } = await tcpListener(api);
-    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointGroupRegion: "us-moon-1" }))).toBe("InvalidArgumentException");
-    expect(await refused(api, "CreateEndpointGroup", { ListenerArn: lis.ListenerArn, IdempotencyToken: token() })).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointGroupRegion: "us-moon-1" }))).toBe(
+      "InvalidArgumentException: EndpointGroupRegion 'us-moon-1' is not a Region Global Accelerator supports.",
+    );
+    expect(await refused(api, "CreateEndpointGroup", { ListenerArn: lis.ListenerArn, IdempotencyToken: token() })).toBe("InvalidArgumentException: EndpointGroupRegion is required.");
   });
 
-  // Each case: a value just inside the rule (accepted) and just outside (InvalidArgumentException).
-  const ranges: [string, Json, Json][] = [
-    ["interval 10 or 30 (not 20)", { HealthCheckIntervalSeconds: 10 }, { HealthCheckIntervalSeconds: 20 }],
-    ["interval 30 (not 31)", { HealthCheckIntervalSeconds: 30 }, { HealthCheckIntervalSeconds: 31 }],
-    ["threshold 1 (not 0)", { ThresholdCount: 1 }, { ThresholdCount: 0 }],
-    ["threshold 10 (not 11)", { ThresholdCount: 10 }, { ThresholdCount: 11 }],
-    ["dial 0 (not -0.1)", { TrafficDialPercentage: 0 }, { TrafficDialPercentage: -0.1 }],
-    ["dial 100 (not 100.5)", { TrafficDialPercentage: 100 }, { TrafficDialPercentage: 100.5 }],
-    ["health-check port 65535 (not 65536)", { HealthCheckPort: 65535 }, { HealthCheckPort: 65536 }],
-    ["health-check port 1 (not 0)", { HealthCheckPort: 1 }, { HealthCheckPort: 0 }],
-    ["health-check protocol HTTPS (not ICMP)", { HealthCheckProtocol: "HTTPS" }, { HealthCheckProtocol: "ICMP" }],
-    ["path /a-b_c.d~e?f=g&h#i (not no-leading-slash)", { HealthCheckProtocol: "HTTP", HealthCheckPath: "/a-b_c.d~e?f=g&h#i" }, { HealthCheckProtocol: "HTTP", HealthCheckPath: "no-leading-slash" }],
-    ["path /ok (not /with space)", { HealthCheckProtocol: "HTTP", HealthCheckPath: "/ok" }, { HealthCheckProtocol: "HTTP", HealthCheckPath: "/with space" }],
-    ["path of 255 characters (not 256)", { HealthCheckProtocol: "HTTP", HealthCheckPath: `/${"p".repeat(254)}` }, { HealthCheckProtocol: "HTTP", HealthCheckPath: `/${"p".repeat(255)}` }],
-    ["weight 255 (not 256)", { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: 255 }] }, { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: 256 }] }],
-    ["weight 0 (not -1)", { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: 0 }] }, { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: -1 }] }],
+  // Each case: a value just inside the rule (accepted) and just outside (InvalidArgumentException, with its message).
+  const ranges: [string, Json, Json, string][] = [
+    ["interval 10 or 30 (not 20)", { HealthCheckIntervalSeconds: 10 }, { HealthCheckIntervalSeconds: 20 }, `HealthCheckIntervalSeconds 20 is not valid; expected values are 10 or 30.`],
+    ["interval 30 (not 31)", { HealthCheckIntervalSeconds: 30 }, { HealthCheckIntervalSeconds: 31 }, `HealthCheckIntervalSeconds 31 is not valid; expected values are 10 or 30.`],
+    ["threshold 1 (not 0)", { ThresholdCount: 1 }, { ThresholdCount: 0 }, `ThresholdCount 0 must be between 1 and 10.`],
+    ["threshold 10 (not 11)", { ThresholdCount: 10 }, { ThresholdCount: 11 }, `ThresholdCount 11 must be between 1 and 10.`],
+    ["dial 0 (not -0.1)", { TrafficDialPercentage: 0 }, { TrafficDialPercentage: -0.1 }, `TrafficDialPercentage -0.1 must be between 0 and 100.`],
+    ["dial 100 (not 100.5)", { TrafficDialPercentage: 100 }, { TrafficDialPercentage: 100.5 }, `TrafficDialPercentage 100.5 must be between 0 and 100.`],
+    ["health-check port 65535 (not 65536)", { HealthCheckPort: 65535 }, { HealthCheckPort: 65536 }, `HealthCheckPort 65536 must be between 1 and 65535.`],
+    ["health-check port 1 (not 0)", { HealthCheckPort: 1 }, { HealthCheckPort: 0 }, `HealthCheckPort 0 must be between 1 and 65535.`],
+    ["health-check protocol HTTPS (not ICMP)", { HealthCheckProtocol: "HTTPS" }, { HealthCheckProtocol: "ICMP" }, `HealthCheckProtocol 'ICMP' is not valid; expected one of TCP, HTTP, HTTPS.`],
+    ["path /a-b_c.d~e?f=g&h#i (not no-leading-slash)", { HealthCheckProtocol: "HTTP", HealthCheckPath: "/a-b_c.d~e?f=g&h#i" }, { HealthCheckProtocol: "HTTP", HealthCheckPath: "no-leading-slash" }, `HealthCheckPath 'no-leading-slash' must start with / and contain only letters, digits and -@:%_\\+.~#?&/=.`],
+    ["path /ok (not /with space)", { HealthCheckProtocol: "HTTP", HealthCheckPath: "/ok" }, { HealthCheckProtocol: "HTTP", HealthCheckPath: "/with space" }, `HealthCheckPath '/with space' must start with / and contain only letters, digits and -@:%_\\+.~#?&/=.`],
+    ["path of 255 characters (not 256)", { HealthCheckProtocol: "HTTP", HealthCheckPath: `/${"p".repeat(254)}` }, { HealthCheckProtocol: "HTTP", HealthCheckPath: `/${"p".repeat(255)}` }, `HealthCheckPath must be at most 255 characters long.`],
+    ["weight 255 (not 256)", { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: 255 }] }, { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: 256 }] }, `Weight 256 of endpoint ${EIP(1)} must be between 0 and 255.`],
+    ["weight 0 (not -1)", { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: 0 }] }, { EndpointConfigurations: [{ EndpointId: EIP(1), Weight: -1 }] }, `Weight -1 of endpoint ${EIP(1)} must be between 0 and 255.`],
     [
       `${QUOTAS.endpointsPerGroup} endpoints (not ${QUOTAS.endpointsPerGroup + 1})`,
       { EndpointConfigurations: Array.from({ length: 10 }, (_, i) => ({ EndpointId: EIP(i) })) },
       { EndpointConfigurations: Array.from({ length: 11 }, (_, i) => ({ EndpointId: EIP(i) })) },
+      `An endpoint group can have at most ${QUOTAS.endpointsPerGroup} endpoints; got 11.`,
     ],
     [
       `${QUOTAS.portOverridesPerGroup} port overrides (not ${QUOTAS.portOverridesPerGroup + 1})`,
       { PortOverrides: Array.from({ length: 10 }, (_, i) => ({ ListenerPort: 1000 + i, EndpointPort: 2000 + i })) },
       { PortOverrides: Array.from({ length: 11 }, (_, i) => ({ ListenerPort: 1000 + i, EndpointPort: 2000 + i })) },
+      `An endpoint group can have at most ${QUOTAS.portOverridesPerGroup} port overrides; got 11.`,
     ],
-    ["override port 65535 (not 65536)", { PortOverrides: [{ ListenerPort: 443, EndpointPort: 65535 }] }, { PortOverrides: [{ ListenerPort: 443, EndpointPort: 65536 }] }],
-    ["an EIP allocation ID (not the seed's eip-12345678)", { EndpointConfigurations: [{ EndpointId: "eipalloc-12345678" }] }, { EndpointConfigurations: [{ EndpointId: "eip-12345678" }] }],
-    ["a 17-character instance ID (not 16)", { EndpointConfigurations: [{ EndpointId: "i-0123456789abcdef0" }] }, { EndpointConfigurations: [{ EndpointId: "i-0123456789abcdef" }] }],
-    ["an ALB ARN (not a target group ARN)", { EndpointConfigurations: [{ EndpointId: ALB_WEST }] }, { EndpointConfigurations: [{ EndpointId: "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/50dc6c495c0c9188" }] }],
-    ["an ALB in the group's Region (not another Region's)", { EndpointConfigurations: [{ EndpointId: ALB_WEST }] }, { EndpointConfigurations: [{ EndpointId: ALB_EAST }] }],
-    ["client IP preservation on an ALB (not on an Elastic IP)", { EndpointConfigurations: [{ EndpointId: ALB_WEST, ClientIPPreservationEnabled: true }] }, { EndpointConfigurations: [{ EndpointId: EIP(1), ClientIPPreservationEnabled: true }] }],
-    ["distinct endpoints (not the same one twice)", { EndpointConfigurations: [{ EndpointId: EIP(1) }, { EndpointId: EIP(2) }] }, { EndpointConfigurations: [{ EndpointId: EIP(1) }, { EndpointId: EIP(1), Weight: 5 }] }],
-    ["an endpoint port outside the listener ranges (not inside 443)", { PortOverrides: [{ ListenerPort: 80, EndpointPort: 8080 }] }, { PortOverrides: [{ ListenerPort: 80, EndpointPort: 443 }] }],
-    ["one override per listener port (not two for 443)", { PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }] }, { PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }, { ListenerPort: 443, EndpointPort: 9443 }] }],
+    ["override port 65535 (not 65536)", { PortOverrides: [{ ListenerPort: 443, EndpointPort: 65535 }] }, { PortOverrides: [{ ListenerPort: 443, EndpointPort: 65536 }] }, `PortOverrides[0].EndpointPort 65536 must be between 1 and 65535.`],
+    ["an EIP allocation ID (not the seed's eip-12345678)", { EndpointConfigurations: [{ EndpointId: "eipalloc-12345678" }] }, { EndpointConfigurations: [{ EndpointId: "eip-12345678" }] }, `EndpointId 'eip-12345678' is not a valid endpoint: expected an Application or Network Load Balancer ARN, an Elastic IP allocation ID (eipalloc-...) or an EC2 instance ID (i-...).`],
+    ["a 17-character instance ID (not 16)", { EndpointConfigurations: [{ EndpointId: "i-0123456789abcdef0" }] }, { EndpointConfigurations: [{ EndpointId: "i-0123456789abcdef" }] }, `EndpointId 'i-0123456789abcdef' is not a valid endpoint: expected an Application or Network Load Balancer ARN, an Elastic IP allocation ID (eipalloc-...) or an EC2 instance ID (i-...).`],
+    ["an ALB ARN (not a target group ARN)", { EndpointConfigurations: [{ EndpointId: ALB_WEST }] }, { EndpointConfigurations: [{ EndpointId: "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/50dc6c495c0c9188" }] }, `EndpointId 'arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/50dc6c495c0c9188' is not a valid endpoint: expected an Application or Network Load Balancer ARN, an Elastic IP allocation ID (eipalloc-...) or an EC2 instance ID (i-...).`],
+    ["an ALB in the group's Region (not another Region's)", { EndpointConfigurations: [{ EndpointId: ALB_WEST }] }, { EndpointConfigurations: [{ EndpointId: ALB_EAST }] }, `'${ALB_EAST}' is not a valid load balancer ARN (it is in us-east-1; the endpoint group is in eu-west-1).`],
+    ["client IP preservation on an ALB (not on an Elastic IP)", { EndpointConfigurations: [{ EndpointId: ALB_WEST, ClientIPPreservationEnabled: true }] }, { EndpointConfigurations: [{ EndpointId: EIP(1), ClientIPPreservationEnabled: true }] }, `Client IP address preservation is not supported for Elastic IP address endpoints (${EIP(1)}).`],
+    ["distinct endpoints (not the same one twice)", { EndpointConfigurations: [{ EndpointId: EIP(1) }, { EndpointId: EIP(2) }] }, { EndpointConfigurations: [{ EndpointId: EIP(1) }, { EndpointId: EIP(1), Weight: 5 }] }, `Endpoint ${EIP(1)} appears more than once in the endpoint group.`],
+    ["an endpoint port outside the listener ranges (not inside 443)", { PortOverrides: [{ ListenerPort: 80, EndpointPort: 8080 }] }, { PortOverrides: [{ ListenerPort: 80, EndpointPort: 443 }] }, `Endpoint port 443 is inside the listener port range 443 of this accelerator.`],
+    ["one override per listener port (not two for 443)", { PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }] }, { PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }, { ListenerPort: 443, EndpointPort: 9443 }] }, `Listener port 443 has more than one port override.`],
   ];
-  test.each(ranges)("%s", async (_name, inside, outside) => {
+  test.each(ranges)("%s", async (_name, inside, outside, message) => {
     const { lis } = await tcpListener(api);
     await group(api, lis.ListenerArn, { EndpointGroupRegion: "us-west-2", ...inside });
-    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointGroupRegion: "eu-west-1", ...outside }))).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointGroupRegion: "eu-west-1", ...outside }))).toBe(`InvalidArgumentException: ${message}`);
   });
 
   test("an endpoint port may not be the override of two different listener ports on one accelerator", async () => {
@@ -700,21 +748,25 @@ describe("endpoint groups", () => {
     await group(api, lis.ListenerArn, { PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }] });
     const udp = await listener(api, acc.AcceleratorArn, { Protocol: "UDP", PortRanges: [{ FromPort: 53, ToPort: 53 }] });
     expect(await refused(api, "CreateEndpointGroup", groupInput(udp.ListenerArn, { PortOverrides: [{ ListenerPort: 53, EndpointPort: 8443 }] }))).toBe(
-      "InvalidArgumentException",
+      "InvalidArgumentException: Endpoint port 8443 is already the override of listener port 443 on this accelerator.",
     );
     await group(api, udp.ListenerArn, { PortOverrides: [{ ListenerPort: 53, EndpointPort: 5353 }] });
   });
 
   test("a dual-stack accelerator refuses Elastic IP endpoints, takes ALB/NLB/EC2 ones", async () => {
     const { lis } = await tcpListener(api, { IpAddressType: "DUAL_STACK" });
-    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }] }))).toBe("InvalidArgumentException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }] }))).toBe(
+      `InvalidArgumentException: A dual-stack accelerator cannot have Elastic IP address endpoints (${EIP(1)}).`,
+    );
     await group(api, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: ALB_WEST }, { EndpointId: NLB_WEST }, { EndpointId: EC2 }] });
   });
 
   test("switching an accelerator with Elastic IP endpoints to dual-stack is refused", async () => {
     const { acc, lis } = await tcpListener(api);
     await group(api, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }] });
-    expect(await refused(api, "UpdateAccelerator", { AcceleratorArn: acc.AcceleratorArn, IpAddressType: "DUAL_STACK" })).toBe("InvalidArgumentException");
+    expect(await refused(api, "UpdateAccelerator", { AcceleratorArn: acc.AcceleratorArn, IpAddressType: "DUAL_STACK" })).toBe(
+      `InvalidArgumentException: A dual-stack accelerator cannot have Elastic IP address endpoints (${EIP(1)}).`,
+    );
   });
 
   test(`quota: ${QUOTAS.endpointGroupsPerAccelerator} endpoint groups per accelerator across listeners, the next is LimitExceededException`, async () => {
@@ -725,7 +777,9 @@ describe("endpoint groups", () => {
     const slots = listeners.flatMap((l) => regions.map((r) => [l, r]));
     for (const [l, r] of slots.slice(0, QUOTAS.endpointGroupsPerAccelerator)) await group(api, l, { EndpointGroupRegion: r });
     const [l, r] = slots[QUOTAS.endpointGroupsPerAccelerator];
-    expect(await refused(api, "CreateEndpointGroup", groupInput(l, { EndpointGroupRegion: r }))).toBe("LimitExceededException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(l, { EndpointGroupRegion: r }))).toBe(
+      `LimitExceededException: An accelerator can have at most ${QUOTAS.endpointGroupsPerAccelerator} endpoint groups across its listeners.`,
+    );
   });
 
   test("the same idempotency token returns the same endpoint group", async () => {
@@ -747,27 +801,31 @@ describe("endpoint groups", () => {
     expect(dialed).toMatchObject({ TrafficDialPercentage: 0, ThresholdCount: 7, EndpointDescriptions: [{ EndpointId: EIP(1), Weight: 10 }], PortOverrides: [{ ListenerPort: 443, EndpointPort: 8443 }] });
     const cleared = (await ok(api, "UpdateEndpointGroup", { EndpointGroupArn: g.EndpointGroupArn, EndpointConfigurations: [], PortOverrides: [] })).EndpointGroup;
     expect(cleared).toMatchObject({ EndpointDescriptions: [], PortOverrides: [], ThresholdCount: 7 });
-    expect(await refused(api, "UpdateEndpointGroup", { EndpointGroupArn: g.EndpointGroupArn, HealthCheckIntervalSeconds: 15 })).toBe("InvalidArgumentException");
+    expect(await refused(api, "UpdateEndpointGroup", { EndpointGroupArn: g.EndpointGroupArn, HealthCheckIntervalSeconds: 15 })).toBe(
+      "InvalidArgumentException: HealthCheckIntervalSeconds 15 is not valid; expected values are 10 or 30.",
+    );
   });
 
   test("unknown endpoint group ARNs are EndpointGroupNotFoundException", async () => {
     const { lis } = await tcpListener(api);
     const arn = `${lis.ListenerArn}/endpoint-group/0123456789ab`;
     for (const op of ["DescribeEndpointGroup", "UpdateEndpointGroup", "DeleteEndpointGroup"]) {
-      expect([op, await refused(api, op, { EndpointGroupArn: arn })]).toEqual([op, "EndpointGroupNotFoundException"]);
+      expect([op, await refused(api, op, { EndpointGroupArn: arn })]).toEqual([op, `EndpointGroupNotFoundException: Endpoint group not found: ${arn}`]);
     }
   });
 
   test("ListCrossAccountResources answers an empty list for a 12-digit account, refuses anything else", async () => {
     expect(await ok(api, "ListCrossAccountResources", { ResourceOwnerAwsAccountId: "123456789012" })).toEqual({ CrossAccountResources: [] });
-    expect(await refused(api, "ListCrossAccountResources", { ResourceOwnerAwsAccountId: "1234" })).toBe("InvalidArgumentException");
-    expect(await refused(api, "ListCrossAccountResources", {})).toBe("InvalidArgumentException");
+    expect(await refused(api, "ListCrossAccountResources", { ResourceOwnerAwsAccountId: "1234" })).toBe("InvalidArgumentException: ResourceOwnerAwsAccountId '1234' is not a 12-digit account ID.");
+    expect(await refused(api, "ListCrossAccountResources", {})).toBe("InvalidArgumentException: ResourceOwnerAwsAccountId is required.");
   });
 
   test("a member of the wrong JSON type is SerializationException", async () => {
     const { lis } = await tcpListener(api);
-    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { ThresholdCount: "3" }))).toBe("SerializationException");
-    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointConfigurations: { EndpointId: EIP(1) } }))).toBe("SerializationException");
+    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { ThresholdCount: "3" }))).toBe('SerializationException: ThresholdCount: expected a number, got "3".');
+    expect(await refused(api, "CreateEndpointGroup", groupInput(lis.ListenerArn, { EndpointConfigurations: { EndpointId: EIP(1) } }))).toBe(
+      `SerializationException: EndpointConfigurations: expected a list, got {"EndpointId":"${EIP(1)}"}.`,
+    );
   });
 });
 

@@ -181,8 +181,12 @@ describe("npm run plan-gate", () => {
     config.stacks[0].allowDestroy = ["listeners", "endpointGroups"];
     writeFileSync(join(dir, "c.json"), JSON.stringify(config));
     const run = gate([fixture("listener-renamed-without-moved"), "--stack", "smart-routing"], { SMART_ROUTING_CONFIG: join(dir, "c.json") });
-    expect(run.status).toBe(0);
     expect(run.stdout).toContain("delete  aws_globalaccelerator_listener.inference-v1");
+    expect(run.stdout).not.toContain("protected resource");
+    // The deletes are allowed; what fails the gate is the new listener taking 443 while the old one still
+    // holds it (plan-gate-swap.test.ts): renamedFrom is how a listener is renamed.
+    expect(run.stdout).toContain("plan-gate: aws_globalaccelerator_listener.inference takes TCP 443, which aws_globalaccelerator_listener.inference-v1 gives up in the same apply");
+    expect(run.status).toBe(1);
   });
 
   it("reads the plan from standard input with -, as the workflows pipe terraform show -json into it", () => {

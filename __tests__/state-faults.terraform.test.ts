@@ -166,7 +166,7 @@ describe("an accelerator address changed by a refactor without a moved block", (
 describe("a config change that replaces the accelerator (other BYOIP addresses)", () => {
   const byoip = (protectFromDestroy: boolean) => {
     const config = renamedConfig();
-    Object.assign(config.stacks[0].accelerator, { ipAddresses: ["198.51.100.7", "198.51.100.8"], protectFromDestroy });
+    Object.assign(config.stacks[0].accelerator, { ipAddresses: ["198.51.100.7", "203.0.113.8"], protectFromDestroy });
     return config;
   };
   const state = () => [{ ...ACCELERATOR(), attributes: accelerator({ name: "smart-routing", ipAddresses: ["192.0.2.10", "192.0.2.11"] }) }];

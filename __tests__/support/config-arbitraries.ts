@@ -158,7 +158,8 @@ export function keepCrossFieldRules(generated: unknown): unknown {
     stackNames.add(stack.name);
     stack.backend.key = `${stack.name}.tfstate`;
     if (stack.backend.lockfile === false && stack.backend.dynamodbTable === undefined) delete stack.backend.lockfile;
-    if (stack.accelerator.ipAddresses !== undefined) stack.accelerator.ipAddresses = stack.accelerator.ipAddresses.map((_: string, i: number) => `198.51.100.${i + 1}`);
+    // BYOIP: each address its own /24 (one from each of two ranges), and no address in two stacks.
+    if (stack.accelerator.ipAddresses !== undefined) stack.accelerator.ipAddresses = stack.accelerator.ipAddresses.map((_: string, i: number) => `198.${51 + i}.${s % 256}.7`);
     const dualStack = stack.accelerator.ipAddressType === "DUAL_STACK";
     if (stack.dns !== undefined) {
       // One of zone and zoneId; every name inside the zone (a label of it, or the zone itself) and named once in the config.

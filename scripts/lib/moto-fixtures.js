@@ -43,9 +43,12 @@ async function createLoadBalancer(endpoint, region, name, type) {
   /** @param {Record<string, string>} params */
   const ec2 = (params) => query(endpoint, "ec2", region, { Version: "2016-11-15", ...params });
   const vpc = xmlValue(await ec2({ Action: "CreateVpc", CidrBlock: "10.0.0.0/16" }), "vpcId") ?? "";
+  // The region's own zones: not every region has an "a" and a "b" (ap-northeast-1 has a, c and d).
+  const zones = [...(await ec2({ Action: "DescribeAvailabilityZones" })).matchAll(/<zoneName>([^<]+)<\/zoneName>/g)].map((m) => m[1]).sort();
+  if (zones.length < 2) throw new Error(`${region} has fewer than two availability zones for a load balancer's subnets: ${zones.join(", ")}`);
   const subnets = [];
-  for (const [i, zone] of ["a", "b"].entries()) {
-    const created = await ec2({ Action: "CreateSubnet", VpcId: vpc, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `${region}${zone}` });
+  for (const [i, zone] of zones.slice(0, 2).entries()) {
+    const created = await ec2({ Action: "CreateSubnet", VpcId: vpc, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone });
     subnets.push(xmlValue(created, "subnetId") ?? "");
   }
   const created = await query(endpoint, "elasticloadbalancing", region, {

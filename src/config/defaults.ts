@@ -21,6 +21,19 @@ export function defaultStateKey(stackName: string): string {
   return `smart-routing/${stackName}.tfstate`;
 }
 
+/**
+ * The flow-log prefix of a stack whose config gives none, or gives "" (the provider sends no prefix for
+ * ""): the stack's name. Global Accelerator writes its log files under
+ * `<bucket>/<prefix>/AWSLogs/<account>/globalaccelerator/<region>/yyyy/mm/dd/` (developer guide, flow
+ * logs), so stacks that share one bucket (one per environment, say) each get a folder of their own for
+ * lifecycle rules, Athena tables and bucket-policy statements; stack names are unique in a config. Not
+ * "/", which the guide says puts a double slash in the keys, and without a slash of its own, like the
+ * guide's own example prefix.
+ */
+export function defaultFlowLogPrefix(stackName: string): string {
+  return stackName;
+}
+
 /** The state key a stack uses: its own, or the default. */
 export function stateKey(stack: { readonly name: string; readonly backend: { readonly key?: string } }): string {
   return stack.backend.key ?? defaultStateKey(stack.name);

@@ -50,6 +50,8 @@ export const MAX_ENDPOINT_GROUPS = 42; // per accelerator, across listeners (not
 export const MAX_ENDPOINTS = 10; // per endpoint group
 export const MAX_PORT_OVERRIDES = 10; // per endpoint group
 export const MAX_BYOIP_ADDRESSES = 2;
+/** Standard accelerators per account: AWS's default quota (adjustable in Service Quotas). */
+export const DEFAULT_ACCELERATORS_PER_ACCOUNT = 20;
 
 /** API: "10 seconds or 30 seconds"; the provider accepts anything from 10 to 30. */
 export const HEALTH_CHECK_INTERVALS = [10, 30] as const;

@@ -93,6 +93,13 @@ export interface ListenerConfig {
   readonly endpointGroups: readonly EndpointGroupConfig[];
 }
 
+export interface FlowLogsConfig {
+  /** The S3 bucket; it must exist and let Global Accelerator write to it. */
+  readonly bucket: string;
+  /** The folder in the bucket; "" counts as omitted. @default - the stack's name */
+  readonly prefix?: string;
+}
+
 export interface AcceleratorConfig {
   readonly name: string;
   /** @default "IPV4" */
@@ -104,7 +111,7 @@ export interface AcceleratorConfig {
   /** @default true */
   readonly protectFromDestroy?: boolean;
   /** @default - off, with a warning; `false` is off without one */
-  readonly flowLogs?: false | { readonly bucket: string; readonly prefix?: string };
+  readonly flowLogs?: false | FlowLogsConfig;
   /** AWS Shield Advanced protection (needs the account's Shield Advanced subscription). @default false */
   readonly shield?: boolean;
 }

@@ -32,7 +32,8 @@ export class RoutingAccelerator extends Construct {
           : {
               flowLogsEnabled: true,
               flowLogsS3Bucket: props.flowLogs.bucket,
-              ...(props.flowLogs.prefix !== undefined && { flowLogsS3Prefix: props.flowLogs.prefix }),
+              // Always written: the API reference requires a prefix when flow logs are on (the model defaults it).
+              flowLogsS3Prefix: props.flowLogs.prefix,
             },
       ...(props.protectFromDestroy && { lifecycle: { preventDestroy: true } }),
     });

@@ -1,6 +1,6 @@
 // The normalized routing model: a validated config with every default of src/config/defaults.ts
 // applied here, once, so the constructs and tools never guess. Everything is readonly and frozen.
-import { DEFAULTS, defaultClientIpPreservation, stateKey } from "../config/defaults";
+import { DEFAULTS, defaultClientIpPreservation, defaultFlowLogPrefix, stateKey } from "../config/defaults";
 import { presetFor, type ModelServer } from "../config/model-servers";
 import type { DemandConfig, DestroyAllowance, DnsConfig, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
 
@@ -79,8 +79,8 @@ export interface AcceleratorModel {
   readonly ipAddresses: readonly string[];
   /** lifecycle.prevent_destroy. */
   readonly protectFromDestroy: boolean;
-  /** Absent: off. */
-  readonly flowLogs?: { readonly bucket: string; readonly prefix?: string };
+  /** Absent: off. The prefix is the config's, or the stack's name when it gives none or "". */
+  readonly flowLogs?: { readonly bucket: string; readonly prefix: string };
   /** Shield Advanced protection of the accelerator. */
   readonly shield: boolean;
 }
@@ -169,7 +169,7 @@ function toStackModel(stack: StackConfig): StackModel {
       enabled: a.enabled ?? DEFAULTS.accelerator.enabled,
       ipAddresses: a.ipAddresses ?? [],
       protectFromDestroy: a.protectFromDestroy ?? DEFAULTS.accelerator.protectFromDestroy,
-      ...(a.flowLogs !== undefined && a.flowLogs !== false && { flowLogs: a.flowLogs }),
+      ...(a.flowLogs !== undefined && a.flowLogs !== false && { flowLogs: { bucket: a.flowLogs.bucket, prefix: a.flowLogs.prefix || defaultFlowLogPrefix(stack.name) } }),
       shield: a.shield ?? DEFAULTS.accelerator.shield,
     },
     listeners,

@@ -6,6 +6,7 @@
 // does.
 import type { DestroyAllowance } from "../config/types";
 import { RESOURCE_TYPE } from "../model/contract";
+import { orderingConflicts } from "./ordering";
 import type { Plan, ResourceChange } from "./plan-json";
 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "move" | "forget";
@@ -29,7 +30,7 @@ export interface Violation {
 export interface Review {
   readonly changes: readonly Change[];
   readonly violations: readonly Violation[];
-  /** Problems that fail the gate besides violations (an errored plan). */
+  /** Problems that fail the gate besides violations (an errored plan, changes no single apply can make). */
   readonly problems: readonly string[];
 }
 
@@ -48,7 +49,11 @@ const ALLOWANCE_BY_TYPE: Readonly<Record<string, DestroyAllowance>> = {
 export function reviewPlan(plan: Plan, policy: GatePolicy): Review {
   const changes = plan.resource_changes.filter((rc) => rc.mode === "managed").flatMap((rc) => toChange(rc) ?? []);
   const violations = changes.flatMap((c) => violationOf(c, changes, policy) ?? []);
-  const problems = plan.errored ? ["Terraform reported an error while planning: the plan is incomplete and cannot be reviewed"] : [];
+  const problems = [
+    ...(plan.errored ? ["Terraform reported an error while planning: the plan is incomplete and cannot be reviewed"] : []),
+    // A valid final config that no single apply is sure to reach fails half-way through the apply.
+    ...orderingConflicts(plan),
+  ];
   return { changes, violations, problems };
 }
 

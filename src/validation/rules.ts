@@ -4,6 +4,7 @@
 // The one-line comment above a rule says which AWS behaviour it protects.
 // Everything this module exports is a rule (tests check each is attached and tested both ways).
 import type {
+  AcceleratorConfig,
   BackendConfig,
   DnsConfig,
   EndpointConfig,
@@ -305,6 +306,26 @@ export const overrideEndpointPortOutsideListeners: Rule<StackConfig> = (stack) =
   );
 };
 
+// "No duplicate endpoint ports. If one port override in an accelerator specifies an endpoint port, you can't
+// specify the same endpoint port with port override from a different listener port" (developer guide, port
+// overrides). uniquePortOverrides already holds within one group; this holds across the accelerator's groups.
+// Ports with their own error are left out.
+export const endpointPortFromOneListenerPort: Rule<StackConfig> = (stack) => {
+  const all = stack.listeners.flatMap((l, li) =>
+    l.endpointGroups.flatMap((g, gi) => (g.portOverrides ?? []).flatMap((o, i) => (isPort(o.listenerPort) && isPort(o.endpointPort) ? [{ o, li, gi, i }] : []))),
+  );
+  return all.flatMap((x, b) => {
+    const earlier = all.find((y, a) => a < b && y.o.endpointPort === x.o.endpointPort && y.o.listenerPort !== x.o.listenerPort && (y.li !== x.li || y.gi !== x.gi));
+    return earlier === undefined
+      ? []
+      : [{
+          path: ["listeners", x.li, "endpointGroups", x.gi, "portOverrides", x.i, "endpointPort"],
+          message: `${x.o.endpointPort} is already the endpoint port of listener port ${earlier.o.listenerPort} in listeners[${earlier.li}].endpointGroups[${earlier.gi}].portOverrides[${earlier.i}]; in an accelerator, an endpoint port can be overridden from one listener port only`,
+          received: x.o.endpointPort,
+        }];
+  });
+};
+
 // A dual-stack accelerator accepts only dual-stack endpoints; an Elastic IP is IPv4 only.
 export const dualStackWithoutElasticIps: Rule<StackConfig> = (stack) =>
   stack.accelerator.ipAddressType !== "DUAL_STACK"
@@ -328,6 +349,33 @@ export const byoipAddress: Rule<string> = (address) => {
   if (address.endsWith("/32") && IPV4_ADDRESS.test(address.slice(0, -3)))
     return [{ path: [], message: `must be written without the /32 suffix (${address.slice(0, -3)}), received ${show(address)}`, received: address }];
   return IPV4_ADDRESS.test(address) ? [] : [{ path: [], message: `must be an IPv4 address, received ${show(address)}`, received: address }];
+};
+
+/** The /24 an IPv4 address is in, the most specific range Global Accelerator takes for BYOIP. */
+const slash24 = (address: string) => `${address.split(".").slice(0, 3).join(".")}.0/24`;
+
+// "If you bring two IPv4 address ranges to AWS, you can assign one IPv4 address from each range to your
+// accelerator ... because Global Accelerator assigns each address range to a different network zone" (API
+// reference, CreateAccelerator IpAddresses); the most specific range ProvisionByoipCidr takes is a /24. So
+// two addresses of one accelerator are two different ranges' addresses: never the same one, never one /24.
+// Malformed addresses have their own error.
+export const byoipAddressesFromTwoRanges: Rule<AcceleratorConfig> = (accelerator) => {
+  const addresses = accelerator.ipAddresses ?? [];
+  return addresses.flatMap((address, i) => {
+    if (!IPV4_ADDRESS.test(address)) return [];
+    const same = addresses.findIndex((other) => other === address);
+    if (same < i) {
+      return [{ path: ["ipAddresses", i], message: `${show(address)} is already ipAddresses[${same}]; the two addresses must come from two different BYOIP ranges, one from each`, received: address }];
+    }
+    const near = addresses.findIndex((other, j) => j < i && IPV4_ADDRESS.test(other) && slash24(other) === slash24(address));
+    return near === -1
+      ? []
+      : [{
+          path: ["ipAddresses", i],
+          message: `${show(address)} is in ${slash24(address)}, like ipAddresses[${near}] (${show(addresses[near])}); an accelerator takes one address from each of two BYOIP ranges (each at least a /24, in its own network zone), so its two addresses cannot share a /24`,
+          received: address,
+        }];
+  });
 };
 
 // A state key is an S3 object key relative to the bucket; "/" at the start or
@@ -361,6 +409,23 @@ export const uniqueDnsNames: Rule<RoutingConfig> = (config) => {
       received: dup.name,
     };
   });
+};
+
+// A BYOIP address is the static IP of one accelerator at a time: the API refuses a second accelerator with an
+// address in use. Two stacks naming one address would fail the second stack's apply, whichever account it is
+// in (a range is provisioned to one account). Within one stack, byoipAddressesFromTwoRanges reports it.
+export const byoipAddressOfOneStack: Rule<RoutingConfig> = (config) => {
+  const all = config.stacks.flatMap((stack, s) => (stack.accelerator.ipAddresses ?? []).map((address, i) => ({ address, s, i })));
+  return duplicates(all, (x) => (IPV4_ADDRESS.test(x.address) ? x.address : undefined))
+    .filter(([index, first]) => all[index].s !== all[first].s)
+    .map(([index, first]) => {
+      const [dup, was] = [all[index], all[first]];
+      return {
+        path: ["stacks", dup.s, "accelerator", "ipAddresses", dup.i],
+        message: `${show(dup.address)} is already stacks[${was.s}].accelerator.ipAddresses[${was.i}]; a BYOIP address can be the static IP of one accelerator only`,
+        received: dup.address,
+      };
+    });
 };
 
 // Two stacks writing one state object would destroy each other's resources. A bucket or key with its

@@ -287,7 +287,11 @@ export const listenerSchema = z
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
-  prefix: literal(z.string().max(255)).optional(),
+  prefix: literal(z.string().max(255))
+    .optional()
+    .describe(
+      "The folder for the log files (<bucket>/<prefix>/AWSLogs/<account>/globalaccelerator/...); the stack's name when omitted or empty. \"/\" puts a double slash in the keys.",
+    ),
 });
 
 export const acceleratorSchema = z.strictObject({
@@ -315,7 +319,7 @@ export const acceleratorSchema = z.strictObject({
     .optional()
     .describe("AWS Shield Advanced protection of the accelerator; the account needs a Shield Advanced subscription.")
     .meta({ default: DEFAULTS.accelerator.shield }),
-});
+}).superRefine(check(rules.byoipAddressesFromTwoRanges));
 
 const DNS_NAME_ALLOWED = 'a DNS name such as "api.example.com": labels of 1-63 letters, digits or hyphens (no hyphen at either end) joined by dots, 253 characters at most, no trailing dot';
 
@@ -412,7 +416,7 @@ export const stackSchema = z
     dns: dnsSchema.optional(),
     demand: demandSchema.optional(),
   })
-  .superRefine(check(rules.uniqueListenerNames, rules.renamedFromAFormerName, rules.endpointGroupQuota, rules.noOverlappingPortRanges, rules.overrideEndpointPortOutsideListeners, rules.dualStackWithoutElasticIps));
+  .superRefine(check(rules.uniqueListenerNames, rules.renamedFromAFormerName, rules.endpointGroupQuota, rules.noOverlappingPortRanges, rules.overrideEndpointPortOutsideListeners, rules.endpointPortFromOneListenerPort, rules.dualStackWithoutElasticIps));
 
 export const configSchema = z
   .strictObject({
@@ -420,7 +424,7 @@ export const configSchema = z
     version: z.literal(1),
     stacks: z.array(stackSchema).min(1, { error: "must list at least one stack" }),
   })
-  .superRefine(check(rules.uniqueStackNames, rules.uniqueStateKeys, rules.uniqueDnsNames));
+  .superRefine(check(rules.uniqueStackNames, rules.uniqueStateKeys, rules.uniqueDnsNames, rules.byoipAddressOfOneStack));
 
 // The schema's output and the hand-written types must agree both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -2,6 +2,7 @@
 // their author meant. They are printed as warnings; SMART_ROUTING_STRICT=1
 // makes them errors.
 import { checkedByGlobalAccelerator, MODEL_SERVERS, type ModelServerPreset } from "../config/model-servers";
+import { DEFAULT_ACCELERATORS_PER_ACCOUNT } from "../config/limits";
 import type { EndpointGroupConfig, RoutingConfig, StackConfig } from "../config/types";
 import type { Finding } from "./rules";
 
@@ -10,7 +11,7 @@ type Warning = (stack: StackConfig) => Finding[];
 // Without flow logs there is no record of which client reached which endpoint.
 const flowLogsOff: Warning = (stack) =>
   stack.accelerator.flowLogs === undefined
-    ? [{ path: ["accelerator", "flowLogs"], message: "flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning" }]
+    ? [{ path: ["accelerator", "flowLogs"], message: "flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning" }]
     : [];
 
 // A dial of 0 everywhere leaves only failover traffic, which ignores dials.
@@ -67,9 +68,32 @@ const weakModelServerCheck: Warning = (stack) =>
 
 const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero, healthCheckIgnored, modelServerOnLoadBalancers, weakModelServerCheck];
 
+// AWS's default quota is 20 standard accelerators per account; the 21st CreateAccelerator is refused
+// (LimitExceededException), half-way through a rollout of the config's stacks. A warning, not an error: the
+// quota is adjustable (Service Quotas), and accelerators made outside this config count too, so the config
+// can neither prove nor rule out the failure. Stacks are counted in each account they may deploy to: those
+// their allowedAccountIds names, and, for a stack that names none, any account at all.
+const acceleratorsPerAccount = (config: RoutingConfig): Finding[] => {
+  const named = [...new Set(config.stacks.flatMap((stack) => stack.allowedAccountIds ?? []))];
+  const mayDeployTo = (account: string | undefined) =>
+    config.stacks.flatMap((stack, s) => (account === undefined || (stack.allowedAccountIds ?? [account]).includes(account) ? [s] : []));
+  const where = (account: string | undefined) =>
+    account === undefined ? "one account (no stack names its account in allowedAccountIds)" : `account ${account} (stacks that name it in allowedAccountIds, or name no account)`;
+  return (named.length > 0 ? named : [undefined]).flatMap((account) => {
+    const stacks = mayDeployTo(account);
+    return stacks.length <= DEFAULT_ACCELERATORS_PER_ACCOUNT
+      ? []
+      : [{
+          path: ["stacks", stacks[DEFAULT_ACCELERATORS_PER_ACCOUNT]],
+          message: `is stack number ${DEFAULT_ACCELERATORS_PER_ACCOUNT + 1} of ${stacks.length} that may create an accelerator in ${where(account)}; AWS's default quota is ${DEFAULT_ACCELERATORS_PER_ACCOUNT} accelerators per account: ask for more in Service Quotas first, or give the stacks accounts of their own with allowedAccountIds`,
+        }];
+  });
+};
+
 /** Every warning for a valid config, with paths from the config's root. */
 export function configWarnings(config: RoutingConfig): Finding[] {
-  return config.stacks.flatMap((stack, s) =>
-    WARNINGS.flatMap((warning) => warning(stack).map((w) => ({ ...w, path: ["stacks", s, ...w.path] }))),
-  );
+  return [
+    ...config.stacks.flatMap((stack, s) => WARNINGS.flatMap((warning) => warning(stack).map((w) => ({ ...w, path: ["stacks", s, ...w.path] })))),
+    ...acceleratorsPerAccount(config),
+  ];
 }

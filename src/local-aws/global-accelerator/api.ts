@@ -536,7 +536,16 @@ export class GlobalAcceleratorService {
       if (v.length > 45 || !IPV4.test(v)) throw new InvalidArgumentException(`IpAddresses[${i}] '${v}' is not an IPv4 address (give it without a /32 suffix).`);
       return v;
     });
+    // API reference (CreateAccelerator IpAddresses): with two addresses, "you can assign one IPv4 address from each
+    // range to your accelerator ... because Global Accelerator assigns each address range to a different network
+    // zone"; the most specific range ProvisionByoipCidr takes is a /24. So the two are never one address and never
+    // share a /24. AWS's error for either is not documented (InvalidArgumentException assumed). Validation rests on
+    // the same sentence (byoipAddressesFromTwoRanges): their agreement is this reading's, not AWS's.
     if (new Set(addresses).size !== addresses.length) throw new InvalidArgumentException("IpAddresses contains the same address twice.");
+    const [first, second] = addresses.map((a) => a.split(".").slice(0, 3).join("."));
+    if (second !== undefined && first === second) {
+      throw new InvalidArgumentException(`IpAddresses ${addresses.join(" and ")} are in one /24 (${first}.0/24); give one address from each of two BYOIP address ranges.`);
+    }
     return addresses;
   }
 
@@ -649,6 +658,8 @@ export class GlobalAcceleratorService {
       ...((prefix ?? accelerator.attributes.FlowLogsS3Prefix) !== undefined && { FlowLogsS3Prefix: prefix ?? accelerator.attributes.FlowLogsS3Prefix }),
     };
     // API reference (AcceleratorAttributes): "If the value is true, FlowLogsS3Bucket and FlowLogsS3Prefix must be specified."
+    // Some SDK docs add that without a prefix the logs go to the bucket's root, and provider issue #17519 reports AWS
+    // accepting none. The project's model writes a default prefix from the same sentence: that agreement is not AWS's.
     if (next.FlowLogsEnabled && (!next.FlowLogsS3Bucket || !next.FlowLogsS3Prefix)) {
       throw new InvalidArgumentException("FlowLogsS3Bucket and FlowLogsS3Prefix are required when FlowLogsEnabled is true.");
     }
