@@ -110,7 +110,7 @@ describe.each([...COMMANDS, ...OTHER_COMMANDS].map((c) => [c.name, c] as const))
   it("refuses it with exit 2, names it, and writes nothing", () => {
     const run = cmd.run({}, ["--bogus"]);
     const [command] = cmd.name.replace(/^npm run /, "").split(" ");
-    expect(run.stderr).toMatch(new RegExp(`^${command}: (Unknown option '--bogus'\\.\\nusage: npm run |takes no arguments .*, received --bogus|unknown flag --bogus )`));
+    expect(run.stderr).toMatch(new RegExp(`^${command}: (Unknown option '--bogus'\\.\\nusage: npm run |unknown flag --bogus )`));
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.wrote).toBe(false);
@@ -118,7 +118,7 @@ describe.each([...COMMANDS, ...OTHER_COMMANDS].map((c) => [c.name, c] as const))
 });
 
 // A word after a command that takes none is refused too, not dropped.
-describe.each(OTHER_COMMANDS.filter((c) => !c.name.endsWith("local-ga-api")).map((c) => [c.name, c] as const))("%s with an argument", (_name, cmd) => {
+describe.each([COMMANDS[0], ...OTHER_COMMANDS.filter((c) => !c.name.endsWith("local-ga-api"))].map((c) => [c.name, c] as const))("%s with an argument", (_name, cmd) => {
   it("refuses it with exit 2, names it, and writes nothing", () => {
     const run = cmd.run({}, ["extra"]);
     expect(run.stderr).toMatch(/^\S+: Unexpected argument 'extra'\.\nusage: npm run /);
@@ -127,7 +127,7 @@ describe.each(OTHER_COMMANDS.filter((c) => !c.name.endsWith("local-ga-api")).map
 });
 
 describe.each(
-  [...COMMANDS, ...OTHER_COMMANDS].filter((c) => !c.name.startsWith("npm run synth") && !c.name.endsWith("local-ga-api")).map((c) => [c.name, c] as const),
+  [...COMMANDS, ...OTHER_COMMANDS].filter((c) => !c.name.endsWith("local-ga-api")).map((c) => [c.name, c] as const),
 )("%s --help", (_name, cmd) => {
   it("prints the usage, exits 0, and runs nothing", () => {
     const run = cmd.run({}, ["--help"]);
