@@ -29,6 +29,7 @@ module.exports = {
   ],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   // Many tests wait on child processes (synth, terraform), so two workers pay even on two cores.
   maxWorkers: Math.max(2, cpus().length - 1),
   // Terraform tests start processes and wait for them.

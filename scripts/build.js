@@ -92,7 +92,11 @@ async function ensureBuilt() {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  writeFileSync(stampFile, hash); // last: the stamp never vouches for bundles that are not in place
+  // Last, so the stamp never vouches for bundles that are not in place; renamed, so a concurrent reader
+  // never reads half a stamp (and builds again for nothing).
+  const stampTmp = `${stampFile}.${process.pid}.tmp`;
+  writeFileSync(stampTmp, hash);
+  renameSync(stampTmp, stampFile);
   return true;
 }
 
