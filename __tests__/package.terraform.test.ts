@@ -33,7 +33,8 @@ const packages: Record<string, string> = {};
 const lbArns: Record<string, string> = {};
 
 beforeAll(async () => {
-  s3 = await startS3Server();
+  // A server of this file's own, even when SMART_ROUTING_S3_ENDPOINT names one (other files plan there too).
+  s3 = await startS3Server({ ...process.env, SMART_ROUTING_S3_ENDPOINT: undefined });
   await createStateBucket(s3.endpoint, BUCKET);
   kmsKeyArn = await createKmsKey(s3.endpoint, "us-west-2");
   await createLockTable(s3.endpoint, "us-west-2", LOCK_TABLE);
