@@ -69,7 +69,7 @@ let proxy: Awaited<ReturnType<typeof lossyProxy>>;
 beforeAll(async () => {
   moto = await startS3Server({ ...process.env, SMART_ROUTING_S3_ENDPOINT: undefined });
   proxy = await lossyProxy(moto.endpoint);
-}, 120_000);
+});
 afterAll(async () => {
   await proxy?.stop();
   await moto?.stop();
@@ -140,7 +140,7 @@ describe("a lock write whose answer is lost, with use_lockfile and dynamodb_tabl
     const third = await stack.plan();
     expect(third.stderr).toBe("");
     expect(third.status).toBe(0);
-  }, 300_000);
+  });
 });
 
 describe("a lock write whose answer is lost, with use_lockfile alone", () => {
@@ -166,5 +166,5 @@ describe("a lock write whose answer is lost, with use_lockfile alone", () => {
     const third = await stack.plan();
     expect(third.stderr).toBe("");
     expect(third.status).toBe(0);
-  }, 300_000);
+  });
 });

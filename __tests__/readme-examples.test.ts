@@ -110,5 +110,5 @@ describe("README.md's console blocks", () => {
         if (!matches(step.output, actual)) expect({ command: step.command, output: actual }).toEqual({ command: step.command, output: step.output });
       }
     }
-  }, 120_000);
+  });
 });

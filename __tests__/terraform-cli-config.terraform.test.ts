@@ -72,7 +72,7 @@ describe("Terraform's CLI config, written by many processes while many inits rea
     expect(results).toHaveLength(INITS);
     // How many went wrong, and how the first did.
     expect({ failed: failed.length, first: failed[0]?.output }).toEqual({ failed: 0, first: undefined });
-  }, 180_000);
+  });
 });
 
 describe("the provider without a mirror: downloaded once, then a mirror no init writes into", () => {
@@ -107,7 +107,7 @@ process.stdout.write(downloadedProvider(process.argv[1], process.env, process.ar
     expect(readFileSync(env.TF_CLI_CONFIG_FILE, "utf8")).toBe(cliConfigText(join(root, "providers")));
     const inits = await Promise.all([0, 1, 2].map((i) => init(env, i, { lockFile: true })));
     expect(inits.map((r) => [r.status, /- Installed hashicorp\/aws v5\.100\.0 \(unauthenticated\)/.test(r.output)])).toEqual(Array(3).fill([0, true]));
-  }, 180_000);
+  });
 
   it("says why when the download fails, and leaves nothing behind", () => {
     const root = temp("smart-routing-terraform-");
@@ -116,5 +116,5 @@ process.stdout.write(downloadedProvider(process.argv[1], process.env, process.ar
       /^installing registry\.terraform\.io\/hashicorp\/aws 5\.100\.0 from the registry failed \(terraform init, exit 1\); without internet, name a filesystem mirror with SMART_ROUTING_PROVIDER_MIRROR:\n[\s\S]*Failed to query available provider packages/,
     );
     expect(readdirSync(root).filter((f) => !/^cli-[0-9a-f]{16}\.tfrc$/.test(f))).toEqual([]);
-  }, 60_000);
+  });
 });
