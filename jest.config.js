@@ -29,8 +29,11 @@ module.exports = {
   ],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   // Many tests wait on child processes (synth, terraform), so two workers pay even on two cores.
   maxWorkers: Math.max(2, cpus().length - 1),
-  // Terraform tests start processes and wait for them.
-  testTimeout: 180000,
+  // A watchdog for a test that hangs, not a speed check: tests wait on events (a process's exit, a server's
+  // answer, a line of output), not on the clock, and on a shared, loaded machine a real Terraform test takes
+  // many times what it takes on an idle one. No test sets a lower limit of its own.
+  testTimeout: 30 * 60_000,
 };

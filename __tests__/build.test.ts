@@ -1,15 +1,7 @@
 // The synth build is cached and never stale: it rebuilds exactly when an input changed.
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, utimesSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "./support/run";
-
-function projectCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "smart-routing-build-"));
-  for (const entry of ["main.ts", "src", "scripts", "package.json", "package-lock.json"]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
+import { projectCopy } from "./support/run";
 
 describe("scripts/build.js", () => {
   const dir = projectCopy();

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, runSynth } from "./support/run";
+import { configFile, ROOT, runSynth } from "./support/run";
 
 function cdktfSynth(outdir: string, config: string) {
   return spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
@@ -34,5 +34,18 @@ describe("cdktf synth (the CLI, through cdktf.json's app)", () => {
     expect(cli.stderr).not.toMatch(/ENOENT|Error:/);
     expect(cli.status).toBe(0);
     expect(readdirSync(join(outdir, "stacks"))).toEqual(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks));
+  });
+
+  it("that fails leaves no stack JSON of the earlier synth (the CLI removes nothing after a failed app)", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "smart-routing-cli-")), "cdktf.out");
+    expect(cdktfSynth(outdir, "examples/multi-stack.yaml").status).toBe(0);
+    const bad = configFile("bad.yaml", readFileSync(join(ROOT, "examples", "multi-stack.yaml"), "utf8").replace(/region: us-east-1/, "region: us-moon-1"));
+    const cli = cdktfSynth(outdir, bad);
+    expect(cli.status).not.toBe(0);
+    expect(cli.stderr).toContain("nothing was synthesized.");
+    for (const stack of ["llm-staging", "llm-prod"]) {
+      expect(cli.stderr).toContain(`removed ${join(outdir, "stacks", stack, "cdk.tf.json")}: it was synthesized from an earlier config`);
+      expect(readdirSync(join(outdir, "stacks", stack))).toEqual([]);
+    }
   });
 });

@@ -1,12 +1,13 @@
 // Every command that reads the config refuses a config it cannot use in the same way: `error: ...` lines
 // naming the file, line and column (or the variable), exit 1, nothing written, never a stack trace.
 // GIVEN a config that cannot be read, parsed or synthesized, WHEN any command runs, THEN ...
-// The same commands refuse an option they do not know the same way too (exit 2).
+// The same commands refuse an option they do not know the same way too (exit 2), and so do those that
+// read no config (schema, build, mutate, bench, local-ga-api).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configFile, ONE_STACK_YAML, ROOT } from "./support/run";
+import { configFile, ONE_STACK_YAML, projectCopy, ROOT } from "./support/run";
 
 /** A command as users run it, with the place it would write to; `wrote()` says whether anything is there. */
 interface Command {
@@ -38,6 +39,34 @@ const COMMANDS: readonly Command[] = [
   command("npm run plan:local", "plan-local.js", () => [], (out) => ({ SMART_ROUTING_PLAN_DIR: out })),
   command("npm run deploy:local", "deploy-local.js", () => [], (out) => ({ SMART_ROUTING_DEPLOY_DIR: out })),
   command("npm run explain", "explain.js", (out) => ["--markdown", out]),
+];
+
+/**
+ * A command that writes into the project itself (schema/, dist/, reports/, bench/results/), run in a copy
+ * of it; `wrote()` says whether any of `writes` (relative to the copy) is there afterwards.
+ */
+function commandInCopy(name: string, script: string, writes: readonly string[], copied: readonly string[] = []): Command {
+  return {
+    name,
+    run(env, extraArgs = []) {
+      const dir = projectCopy(copied);
+      const result = spawnSync(process.execPath, [join(dir, script), ...extraArgs], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, SMART_ROUTING_CONFIG: undefined, CHECKPOINT_DISABLE: "1", ...env },
+      });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr, wrote: writes.some((w) => existsSync(join(dir, w))) };
+    },
+  };
+}
+
+/** The commands that read no config, each with everything it would write. */
+const OTHER_COMMANDS: readonly Command[] = [
+  commandInCopy("npm run schema", join("scripts", "schema.js"), [join("schema", "smart-routing.schema.json"), "dist"]),
+  commandInCopy("npm run build", join("scripts", "build.js"), ["dist"]),
+  commandInCopy("npm run mutate", join("scripts", "mutate.js"), ["reports", ".stryker-tmp", "stryker"], ["stryker.config.json"]),
+  commandInCopy("npm run bench", join("bench", "bench.js"), [join("bench", "results"), "dist"], ["bench"]),
+  command("npm run local-ga-api", "local-ga-api.js", (out) => ["--state-file", out, "--call-log", `${out}.log`]),
 ];
 
 const unresolved = configFile("unresolved.yaml", ONE_STACK_YAML.replace("name: prod\n    backend", "name: *stack-name\n    backend"));
@@ -77,20 +106,32 @@ describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s", (_name, cmd) => {
 });
 
 // An option a command does not know is a mistake to report, not a stack name to look for or a word to drop.
-describe.each(COMMANDS.map((c) => [c.name, c] as const))("%s with an option it does not know", (_name, cmd) => {
+describe.each([...COMMANDS, ...OTHER_COMMANDS].map((c) => [c.name, c] as const))("%s with an option it does not know", (_name, cmd) => {
   it("refuses it with exit 2, names it, and writes nothing", () => {
     const run = cmd.run({}, ["--bogus"]);
-    expect(run.stderr).toMatch(/^\S+: (Unknown option '--bogus'\.\nusage: npm run |takes no arguments .*, received --bogus)/);
+    const [command] = cmd.name.replace(/^npm run /, "").split(" ");
+    expect(run.stderr).toMatch(new RegExp(`^${command}: (Unknown option '--bogus'\\.\\nusage: npm run |unknown flag --bogus )`));
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.wrote).toBe(false);
   });
 });
 
-describe.each(COMMANDS.filter((c) => !c.name.startsWith("npm run synth")).map((c) => [c.name, c] as const))("%s --help", (_name, cmd) => {
+// A word after a command that takes none is refused too, not dropped.
+describe.each([COMMANDS[0], ...OTHER_COMMANDS.filter((c) => !c.name.endsWith("local-ga-api"))].map((c) => [c.name, c] as const))("%s with an argument", (_name, cmd) => {
+  it("refuses it with exit 2, names it, and writes nothing", () => {
+    const run = cmd.run({}, ["extra"]);
+    expect(run.stderr).toMatch(/^\S+: Unexpected argument 'extra'\.\nusage: npm run /);
+    expect([run.status, run.stdout, run.wrote]).toEqual([2, "", false]);
+  });
+});
+
+describe.each(
+  [...COMMANDS, ...OTHER_COMMANDS].filter((c) => !c.name.endsWith("local-ga-api")).map((c) => [c.name, c] as const),
+)("%s --help", (_name, cmd) => {
   it("prints the usage, exits 0, and runs nothing", () => {
     const run = cmd.run({}, ["--help"]);
-    expect(run.stdout).toMatch(/^usage: npm run (-s )?[\w:-]+ -- .*\n\(see help, the command reference, and README\.md\)\n$/);
+    expect(run.stdout).toMatch(/^usage: npm run (-s )?[\w:-]+( -- .*| \(no options: .*\))\n\(see help, the command reference, and README\.md\)\n$/);
     expect([run.status, run.stderr, run.wrote]).toEqual([0, "", false]);
   });
 });

@@ -7,9 +7,6 @@
 import type { RecordedCall } from "../src/local-aws/global-accelerator";
 import { acceleratorsNamed, cdktf, configuredShape, defaultConfigNamed, prepare, shapeFromModel, staticIps, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
 
-// Real deploys on a busy 2-core machine: minutes, not the default three.
-jest.setTimeout(900_000);
-
 const NAME = "changes";
 let aws: LocalAws;
 let outdir: string;

@@ -8,8 +8,6 @@
 import { defaultConfigNamed, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
 
-// Real deploys on a busy 2-core machine: minutes, not the default three.
-jest.setTimeout(900_000);
 
 const BUCKET = "smart-routing-terraform-state";
 let moto: LocalAws;

@@ -14,8 +14,6 @@ import { request } from "./support/local-aws";
 const { recordSets, shieldProtectedArns } = require("../scripts/lib/moto-fixtures");
 import { ROOT, runSynth } from "./support/run";
 
-// Real deploys on a busy 2-core machine: minutes, not the default three.
-jest.setTimeout(900_000);
 
 let aws: LocalAws;
 const apis: LocalAws[] = [];

@@ -134,10 +134,23 @@ const attributesOf = (type: string, name: string) => tfstate().find((r) => r.typ
 
 let created: Json;
 
+/**
+ * The API's clock, moved by the provider's polls instead of by time: it stands still until a read has
+ * returned IN_PROGRESS, then jumps past the deploy. So each change is read IN_PROGRESS at least once (the
+ * provider has to wait) and DEPLOYED soon after, however slow a loaded machine answers. (A wall clock with
+ * 500 ms IN_PROGRESS needed the provider's first poll within 500 ms of each change.)
+ */
+const DEPLOY_MS = 500;
+let clockOffset = 0;
+const CLOCK_START = Date.now();
+function pollDrivenClock(): number {
+  const last = api?.calls().at(-1);
+  if (last?.operation === "DescribeAccelerator" && (last.response as Json | undefined)?.Accelerator?.Status === "IN_PROGRESS") clockOffset += DEPLOY_MS;
+  return CLOCK_START + clockOffset;
+}
+
 beforeAll(async () => {
-  // 500 ms IN_PROGRESS: the provider's first poll after each change (at once, even on a busy machine)
-  // sees IN_PROGRESS and has to wait; its next polls come 200 and 600 ms later.
-  api = await startGlobalAcceleratorApi({ deployDelayMs: 500, account: ACCOUNT });
+  api = await startGlobalAcceleratorApi({ deployDelayMs: DEPLOY_MS, account: ACCOUNT, now: pollDrivenClock });
   dir = mkdtempSync(join(tmpdir(), "ga-api-terraform-"));
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(api.endpoint, false), null, 1));
   await mustSucceed("init", ["init"]);

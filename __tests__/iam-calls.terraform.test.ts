@@ -94,7 +94,7 @@ beforeAll(async () => {
   });
   const steps = lanes.flatMap((l) => l.steps.map((s) => `${l.name} ${s.phase}: ${s.command} ${(s.ms / 1000).toFixed(1)} s`));
   process.stdout.write(`iam-calls: recorded in ${((Date.now() - started) / 1000).toFixed(1)} s\n${steps.join("\n")}\n`);
-}, 900000);
+});
 afterAll(async () => aws?.stop());
 
 const describeNeed = (phase: Phase, n: NeededAuthorization) => `${phase}: ${n.call} needs ${n.action} on ${n.resource}${Object.keys(n.context).length > 1 ? ` ${JSON.stringify(n.context)}` : ""}`;

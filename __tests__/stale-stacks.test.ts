@@ -1,11 +1,12 @@
 // No ghosts in cdktf.out: a synth removes the folder of a stack the config no longer has (renamed or
 // removed), and only such folders: those the previous synth's manifest listed. Anything else a user keeps
-// in the output folder stays.
+// in the output folder stays. A synth that fails leaves no stack JSON behind, of this config or an
+// earlier one, that a later terraform plan could take for current.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { staleStackFolders } from "../src/app";
+import { staleStackFolders, synthesizedStackFiles } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { ROOT } from "./support/run";
 
@@ -70,12 +71,62 @@ describe("npm run synth into an output folder that holds an older synth", () => 
     expect(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).sort()).toEqual(["alpha", "delta"]);
   });
 
-  it("removes nothing when the config is invalid: nothing is synthesized", () => {
+  it("leaves no stack JSON of the earlier config when the config is invalid: a later terraform plan finds none to take for current", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "smart-routing-stale-")), "cdktf.out");
     expect(synth(outdir, named("alpha", "beta")).status).toBe(0);
+    writeFileSync(join(outdir, "stacks", "alpha", "terraform.tfvars"), "mine");
     const bad = named("alpha");
     bad.stacks[0].listeners[0].endpointGroups[0].region = "us-moon-1";
-    expect(synth(outdir, bad).status).toBe(1);
+    const failed = synth(outdir, bad);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/^error: stacks\[0\]\.listeners\[0\]\.endpointGroups\[0\]\.region: .*\n1 error\(s\); nothing was synthesized\.\n/);
+    expect(failed.stderr.split("\n").slice(2).join("\n")).toBe(
+      ["alpha", "beta"].map((s) => `removed ${join(outdir, "stacks", s, "cdk.tf.json")}: it was synthesized from an earlier config\n`).join(""),
+    );
+    expect(failed.stdout).toBe("");
+    // The folders and what else is in them stay; the next good synth writes them again.
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["alpha", "beta"]);
+    expect(readdirSync(join(outdir, "stacks", "alpha"))).toEqual(["terraform.tfvars"]);
+    expect(readdirSync(join(outdir, "stacks", "beta"))).toEqual([]);
+    expect(synth(outdir, named("alpha")).status).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["alpha"]);
+    expect(existsSync(join(outdir, "stacks", "alpha", "cdk.tf.json"))).toBe(true);
+  });
+
+  it("leaves no stack JSON when cdktf cannot write a stack: neither the new ones nor the earlier ones", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "smart-routing-stale-")), "cdktf.out");
+    expect(synth(outdir, named("alpha", "beta")).status).toBe(0);
+    // beta's folder is a file now: cdktf writes alpha's new JSON, then fails on beta.
+    rmSync(join(outdir, "stacks", "beta"), { recursive: true });
+    writeFileSync(join(outdir, "stacks", "beta"), "in the way");
+    const changed = named("alpha", "beta");
+    changed.stacks[0].listeners[0].endpointGroups[0].trafficDialPercentage = 50;
+    const failed = synth(outdir, changed);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(new RegExp(`^error: synthesizing into ${outdir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} failed: .+\n`));
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect(failed.stderr).toContain(`removed ${join(outdir, "stacks", "alpha", "cdk.tf.json")}: it was synthesized from an earlier config\n`);
+    expect(existsSync(join(outdir, "stacks", "alpha", "cdk.tf.json"))).toBe(false);
+  });
+});
+
+describe("synthesizedStackFiles", () => {
+  it("names each stack's cdk.tf.json (or cdk.tf from cdktf synth --hcl) that the manifest lists", () => {
+    const hcl = { name: "hcl", workingDirectory: "stacks/hcl", synthesizedStackPath: "stacks/hcl/cdk.tf" };
+    expect(synthesizedStackFiles({ stacks: { a: entry("a"), hcl } })).toEqual(["stacks/a/cdk.tf.json", "stacks/hcl/cdk.tf"]);
+    expect(synthesizedStackFiles(undefined)).toEqual([]);
+  });
+
+  it("never names a file outside stacks/<name>/, whatever the manifest says", () => {
+    const tampered = {
+      stacks: {
+        up: { name: "up", synthesizedStackPath: "../up/cdk.tf.json" },
+        other: { name: "other", synthesizedStackPath: "stacks/elsewhere/cdk.tf.json" },
+        state: { name: "state", synthesizedStackPath: "stacks/state/terraform.tfstate" },
+        odd: { name: 42, synthesizedStackPath: "stacks/42/cdk.tf.json" },
+        none: null,
+      },
+    };
+    expect(synthesizedStackFiles(tampered)).toEqual([]);
   });
 });

@@ -3,9 +3,9 @@
 // used when one is found or named. And which Terraform tests run: only a machine without Terraform (or
 // moto) leaves them out, and in CI that fails instead.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ROOT } from "./support/run";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { PROVIDER, PROVIDER_VERSION, cliConfigText, providerSource, terraformAvailability, terraformEnv } = require("../scripts/lib/terraform");
@@ -56,11 +56,9 @@ describe("the provider's source", () => {
 });
 
 describe("the Terraform CLI config", () => {
-  it("with a mirror, installs hashicorp/aws only from it and everything else from the registry", () => {
-    expect(cliConfigText("/m", "/cache")).toBe(
+  it("installs hashicorp/aws only from the mirror and everything else from the registry, with no plugin cache", () => {
+    expect(cliConfigText("/m")).toBe(
       [
-        'plugin_cache_dir = "/cache"',
-        "plugin_cache_may_break_dependency_lock_file = true",
         "provider_installation {",
         "  filesystem_mirror {",
         '    path    = "/m"',
@@ -75,14 +73,22 @@ describe("the Terraform CLI config", () => {
     );
   });
 
-  it("without one, has no provider_installation block: Terraform installs from the registry as it normally does", () => {
-    expect(cliConfigText(undefined, "/cache")).toBe('plugin_cache_dir = "/cache"\nplugin_cache_may_break_dependency_lock_file = true\n');
+  it("is the file terraform runs with, named by its text, in SMART_ROUTING_TERRAFORM_DIR", () => {
+    const dir = temp("smart-routing-terraform-");
+    const env = terraformEnv("/m", { SMART_ROUTING_TERRAFORM_DIR: dir });
+    expect(readFileSync(env.TF_CLI_CONFIG_FILE, "utf8")).toBe(cliConfigText("/m"));
+    expect(env.TF_CLI_CONFIG_FILE).toMatch(new RegExp(`^${dir}/cli-[0-9a-f]{16}\\.tfrc$`));
+    expect(terraformEnv("/m", { SMART_ROUTING_TERRAFORM_DIR: dir }).TF_CLI_CONFIG_FILE).toBe(env.TF_CLI_CONFIG_FILE);
+    expect(terraformEnv("/other", { SMART_ROUTING_TERRAFORM_DIR: dir }).TF_CLI_CONFIG_FILE).not.toBe(env.TF_CLI_CONFIG_FILE);
+    // Written under a name of its own, then renamed: nothing else is left in the folder.
+    expect(readdirSync(dir).sort()).toEqual([basename(env.TF_CLI_CONFIG_FILE), basename(terraformEnv("/other", { SMART_ROUTING_TERRAFORM_DIR: dir }).TF_CLI_CONFIG_FILE)].sort());
+    expect(env).toMatchObject({ CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" });
   });
 
-  it("is the file terraform runs with", () => {
-    const env = terraformEnv(undefined, { SMART_ROUTING_PLUGIN_CACHE: temp("cache-") });
-    expect(readFileSync(env.TF_CLI_CONFIG_FILE, "utf8")).not.toContain("provider_installation");
-    expect(env).toMatchObject({ CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" });
+  it("drops a plugin cache the user's environment names: concurrent inits must not share one", () => {
+    const env = terraformEnv("/m", { SMART_ROUTING_TERRAFORM_DIR: temp("smart-routing-terraform-"), TF_PLUGIN_CACHE_DIR: "/cache", TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: "1" });
+    expect(env.TF_PLUGIN_CACHE_DIR).toBeUndefined();
+    expect(env.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE).toBeUndefined();
   });
 });
 

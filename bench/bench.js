@@ -20,7 +20,6 @@
 const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const http = require("node:http");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { stringify } = require("yaml");
@@ -32,29 +31,33 @@ const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "t
 delete ENV.SMART_ROUTING_CONFIG;
 delete ENV.SMART_ROUTING_STRICT;
 
+const USAGE = "usage: npm run bench -- [--runs N] [--naive-runs N] [--stacks N[,N...]] [--tests] [--deploy] [--plan] [--config FILE]";
+
+/** The options; throws a BadArguments on anything else (exit 2, nothing run). */
 function parseArgs(argv) {
-  const args = { runs: 7, naiveRuns: 3, stacks: undefined, tests: false, deploy: false, config: undefined, plan: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      if (argv[i + 1] === undefined) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === "--runs") args.runs = positive(flag, value());
-    else if (flag === "--naive-runs") args.naiveRuns = positive(flag, value());
-    else if (flag === "--stacks") args.stacks = value().split(",").map((n) => positive(flag, n));
-    else if (flag === "--tests") args.tests = true;
-    else if (flag === "--deploy") args.deploy = true;
-    else if (flag === "--config") args.config = path.resolve(value());
-    else if (flag === "--plan") args.plan = true;
-    else throw new Error(`unknown option ${flag} (allowed: --runs N, --naive-runs N, --stacks N[,N...], --tests, --deploy, --config FILE, --plan)`);
-  }
-  return args;
+  const { parseCommandLine } = require("../scripts/lib/command-line");
+  const string = { type: "string" };
+  const flag = { type: "boolean" };
+  const { args, error } = parseCommandLine(argv, { runs: string, "naive-runs": string, stacks: string, tests: flag, deploy: flag, config: string, plan: flag }, USAGE);
+  if (args === undefined) throw new BadArguments(error);
+  if (args.positionals.length > 0) throw new BadArguments(`Unexpected argument '${args.positionals[0]}'.\n${USAGE}`);
+  const v = args.values;
+  return {
+    runs: v.runs === undefined ? 7 : positive("--runs", v.runs),
+    naiveRuns: v["naive-runs"] === undefined ? 3 : positive("--naive-runs", v["naive-runs"]),
+    stacks: v.stacks === undefined ? undefined : v.stacks.split(",").map((n) => positive("--stacks", n)),
+    tests: v.tests === true,
+    deploy: v.deploy === true,
+    config: v.config === undefined ? undefined : path.resolve(v.config),
+    plan: v.plan === true,
+  };
 }
+
+class BadArguments extends Error {}
 
 function positive(flag, text) {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes whole numbers from 1, received ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1) throw new BadArguments(`${flag} takes whole numbers from 1, received ${JSON.stringify(text)}\n${USAGE}`);
   return n;
 }
 
@@ -312,8 +315,8 @@ function httpRequest(url, method) {
  */
 async function benchDeploy(args, work) {
   const runs = Math.min(args.runs, 3);
-  const port = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-  const moto = await startServer("moto_server", ["-H", "127.0.0.1", "-p", String(await port())], /Running on (http:\/\/127\.0\.0\.1:\d+)/, path.join(work, "moto.log"));
+  // -p 0: the system gives moto a port and it logs which (a port found free first could be taken meanwhile).
+  const moto = await startServer("moto_server", ["-H", "127.0.0.1", "-p", "0"], /Running on (http:\/\/127\.0\.0\.1:\d+)/, path.join(work, "moto.log"));
   const ga = await startServer(process.execPath, ["scripts/local-ga-api.js", "--deploy-delay-ms", "0"], /global accelerator API at (http:\/\/\S+)/, path.join(work, "ga.log"));
   try {
     const deployDir = path.join(work, "deploy");
@@ -440,5 +443,5 @@ async function main() {
 
 main().catch((err) => {
   process.stderr.write(`bench: ${err.message}\n`);
-  process.exitCode = 1;
+  process.exitCode = err instanceof BadArguments ? 2 : 1;
 });

@@ -92,7 +92,11 @@ async function ensureBuilt() {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  writeFileSync(stampFile, hash); // last: the stamp never vouches for bundles that are not in place
+  // Last, so the stamp never vouches for bundles that are not in place; renamed, so a concurrent reader
+  // never reads half a stamp (and builds again for nothing).
+  const stampTmp = `${stampFile}.${process.pid}.tmp`;
+  writeFileSync(stampTmp, hash);
+  renameSync(stampTmp, stampFile);
   return true;
 }
 
@@ -106,7 +110,16 @@ function ensureBuiltSync() {
 
 module.exports = { ensureBuilt, ensureBuiltSync, bundles, outfile };
 
-if (require.main === module) {
+/** `npm run build`: takes no options; anything on the command line is refused (exit 2) and nothing is built. */
+function cli() {
+  const { failer, parseCommandLine } = require("./lib/command-line");
+  const usage = "usage: npm run build (no options: it builds dist/ when an input changed)";
+  const { args, error } = parseCommandLine(process.argv.slice(2), {}, usage);
+  const refused = args === undefined ? error : args.positionals.length > 0 ? `Unexpected argument '${args.positionals[0]}'.\n${usage}` : undefined;
+  if (refused !== undefined) {
+    process.exitCode = failer("build")(`${refused}\nnothing was built.`);
+    return;
+  }
   ensureBuilt().then(
     (built) => process.stdout.write(built ? `built ${Object.values(bundles).map((b) => b.file).join(", ")}\n` : `${dist} is up to date\n`),
     (err) => {
@@ -115,3 +128,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) cli();

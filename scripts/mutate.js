@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm run mutate [-- <stryker options>]`: mutation testing of the pure cores (src/validation, src/plan-gate,
-// src/explain) with StrykerJS and its jest runner (stryker.config.json), then the score of each folder
-// against the bar. Incremental: stryker/incremental.json (committed) holds the last run's results, so only
-// mutants in changed code, or covered by changed tests, run again; `-- --force` runs every mutant.
+// `npm run mutate [-- --force] [--mutate <glob,...>] [--concurrency <n>]`: mutation testing of the pure
+// cores (src/validation, src/plan-gate, src/explain) with StrykerJS and its jest runner
+// (stryker.config.json), then the score of each folder against the bar. Incremental:
+// stryker/incremental.json (committed) holds the last run's results, so only mutants in changed code, or
+// covered by changed tests, run again; `-- --force` runs every mutant. Other options are refused (exit 2).
 // A mutant that no test can kill (it does not change behaviour) is marked where it is, with
 // `// Stryker disable next-line <mutator>: <why it is equivalent>`, so the reason is read beside the code.
 // Exit 0 when every folder scores at least the bar; 1 when one does not, or Stryker fails.
@@ -11,6 +12,7 @@
 const { spawnSync } = require("node:child_process");
 const { readFileSync } = require("node:fs");
 const { join, relative } = require("node:path");
+const { failer, parseCommandLine } = require("./lib/command-line");
 
 const ROOT = join(__dirname, "..");
 const REPORT = join(ROOT, "reports", "mutation", "mutation.json");
@@ -48,13 +50,31 @@ function scores(report, folders) {
   });
 }
 
+const USAGE = "usage: npm run mutate -- [--force] [--mutate <glob,...>] [--concurrency <n>]";
+
+/**
+ * The Stryker options this command passes on, from its command line: --force (every mutant, not only those
+ * the incremental file cannot vouch for), --mutate (which files or ranges, Stryker's syntax) and
+ * --concurrency (how many test runners). Anything else is refused, before Stryker starts.
+ * @param {string[]} argv
+ * @returns {{ stryker: string[], error?: undefined } | { error: string, stryker?: undefined }}
+ */
+function strykerArguments(argv) {
+  const options = /** @type {const} */ ({ force: { type: "boolean" }, mutate: { type: "string" }, concurrency: { type: "string" } });
+  const { args, error } = parseCommandLine(argv, options, USAGE);
+  if (args === undefined) return { error };
+  if (args.positionals.length > 0) return { error: `Unexpected argument '${args.positionals[0]}'.\n${USAGE}` };
+  const { force, mutate, concurrency } = args.values;
+  if (concurrency !== undefined && !/^[1-9]\d*$/.test(concurrency)) return { error: `--concurrency takes a whole number from 1, received ${JSON.stringify(concurrency)}\n${USAGE}` };
+  return {
+    stryker: [...(force ? ["--force"] : []), ...(mutate !== undefined ? ["--mutate", mutate] : []), ...(concurrency !== undefined ? ["--concurrency", concurrency] : [])],
+  };
+}
+
 function main() {
-  const args = process.argv.slice(2);
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write("usage: npm run mutate [-- <stryker run options, e.g. --force or --mutate 'src/explain/**/*.ts'>]\n");
-    return 0;
-  }
-  const run = spawnSync(process.execPath, [join(ROOT, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", ...args], { cwd: ROOT, stdio: "inherit" });
+  const { stryker, error } = strykerArguments(process.argv.slice(2));
+  if (stryker === undefined) return failer("mutate")(`${error}\nnothing was run.`);
+  const run = spawnSync(process.execPath, [join(ROOT, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", ...stryker], { cwd: ROOT, stdio: "inherit" });
   if (run.status !== 0) {
     process.stderr.write(`mutate: stryker exited with ${run.status ?? run.signal}\n`);
     return 1;
@@ -72,5 +92,5 @@ function main() {
   return ok ? 0 : 1;
 }
 
-module.exports = { scores };
+module.exports = { scores, strykerArguments };
 if (require.main === module) process.exitCode = main();

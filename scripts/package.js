@@ -42,13 +42,13 @@ async function main(argv, env) {
     process.stderr.write(`error: packaging needs Terraform for the lock file and the checks: ${terraform.reason}; nothing was written.\n`);
     return 1;
   }
-  const tfEnv = { ...terraformEnv(terraform.mirror, env), DISABLE_VERSION_CHECK: "true" };
   const config = env.SMART_ROUTING_CONFIG ? resolve(env.SMART_ROUTING_CONFIG) : undefined;
   const source = config ? relative(root, config) : "the embedded default config";
   const outRoot = resolve(env.SMART_ROUTING_PACKAGE_DIR || join(root, "dist", "terraform"));
 
   const work = mkdtempSync(join(tmpdir(), "smart-routing-package-"));
   try {
+    const tfEnv = { ...terraformEnv(terraform.mirror, env), DISABLE_VERSION_CHECK: "true" };
     handoff.synthInto(model, join(work, "json"));
     synthHcl(join(work, "hcl"), { ...tfEnv, SMART_ROUTING_CONFIG: config });
     const built = await Promise.all(

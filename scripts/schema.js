@@ -1,26 +1,37 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run schema`: writes schema/smart-routing.schema.json from the zod schema (src/validation/schema.ts).
-// `npm run schema -- --check` fails if the committed file is stale.
+// `npm run schema -- --check` fails if the committed file is stale. Anything else on the command line is
+// refused (exit 2) before anything is built or written.
 "use strict";
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require("node:fs");
 const { join } = require("node:path");
-const { loadCliApi } = require("./lib/run-bundle");
+const { failer, parseCommandLine } = require("./lib/command-line");
 
 const root = join(__dirname, "..");
 const target = join(root, "schema", "smart-routing.schema.json");
+const USAGE = "usage: npm run schema -- [--check]";
+const fail = failer("schema");
 
-const text = loadCliApi().configJsonSchemaText();
-
-if (process.argv.includes("--check")) {
-  const current = existsSync(target) ? readFileSync(target, "utf8") : "";
-  if (current !== text) {
-    process.stderr.write(`${target} is stale: run npm run schema\n`);
-    process.exit(1);
+/** @param {string[]} argv */
+function main(argv) {
+  const { args, error } = parseCommandLine(argv, { check: { type: "boolean" } }, USAGE);
+  if (args === undefined) return fail(`${error}\nnothing was written.`);
+  if (args.positionals.length > 0) return fail(`Unexpected argument '${args.positionals[0]}'.\n${USAGE}\nnothing was written.`);
+  const text = require("./lib/run-bundle").loadCliApi().configJsonSchemaText();
+  if (args.values.check) {
+    const current = existsSync(target) ? readFileSync(target, "utf8") : "";
+    if (current !== text) {
+      process.stderr.write(`${target} is stale: run npm run schema\n`);
+      return 1;
+    }
+    process.stdout.write(`${target} is up to date\n`);
+    return 0;
   }
-  process.stdout.write(`${target} is up to date\n`);
-} else {
   mkdirSync(join(root, "schema"), { recursive: true });
   writeFileSync(target, text);
   process.stdout.write(`wrote ${target}\n`);
+  return 0;
 }
+
+process.exitCode = main(process.argv.slice(2));

@@ -160,3 +160,19 @@ export function staleStackFolders(previousManifest: unknown, liveStacks: readonl
     return workingDirectory === `stacks/${name}` ? [workingDirectory] : [];
   });
 }
+
+/**
+ * The stack files (relative to the output folder) a manifest of ours says a synth wrote: each stack's
+ * `cdk.tf.json`, or `cdk.tf` from `cdktf synth --hcl`. A synth that fails removes them, so that a later
+ * `terraform plan` in a stack folder cannot take an earlier config's JSON for the current one. Only paths
+ * in the one shape cdktf writes are named, whatever the manifest says.
+ */
+export function synthesizedStackFiles(manifest: unknown): string[] {
+  const stacks = (manifest as { stacks?: unknown } | undefined)?.stacks;
+  if (stacks === null || typeof stacks !== "object") return [];
+  return Object.values(stacks as Record<string, unknown>).flatMap((entry) => {
+    const { name, synthesizedStackPath } = (entry ?? {}) as { name?: unknown; synthesizedStackPath?: unknown };
+    if (typeof name !== "string" || !STACK_NAME.test(name)) return [];
+    return [`stacks/${name}/cdk.tf.json`, `stacks/${name}/cdk.tf`].includes(synthesizedStackPath as string) ? [synthesizedStackPath as string] : [];
+  });
+}

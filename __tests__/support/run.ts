@@ -1,6 +1,6 @@
 // Running the real synth process, as users do, into a folder of the test's own.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -53,4 +53,15 @@ export function configFile(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "smart-routing-config-")), name);
   writeFileSync(file, text);
   return file;
+}
+
+/**
+ * A copy of the project's sources in a new folder (node_modules linked), for running a command that writes
+ * into the project itself (dist/, schema/, reports/, bench/results/) where no other test sees it.
+ */
+export function projectCopy(extra: readonly string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), "smart-routing-copy-"));
+  for (const entry of ["main.ts", "src", "scripts", "package.json", "package-lock.json", ...extra]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  return dir;
 }

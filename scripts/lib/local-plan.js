@@ -5,11 +5,7 @@
 "use strict";
 const { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
-const { terraformAsync } = require("./terraform");
-
-const ROOT = join(__dirname, "..", "..");
-/** The committed dependency lock file for the pinned provider; CI and the rehearsals init with -lockfile=readonly. */
-const LOCK_FILE = join(ROOT, "terraform", ".terraform.lock.hcl");
+const { LOCK_FILE, terraformAsync } = require("./terraform");
 
 /**
  * Makes `workdir` a fresh working folder for one stack: a byte-for-byte copy of its cdk.tf.json, the

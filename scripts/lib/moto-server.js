@@ -1,24 +1,13 @@
-// A real S3 API on loopback for Terraform's S3 backend: moto_server, started on a free port and stopped
+// A real S3 API on loopback for Terraform's S3 backend: moto_server, started on a port the system gives it and stopped
 // by whoever started it (also on exit and Ctrl-C). SMART_ROUTING_S3_ENDPOINT points at a running server
 // instead. moto also serves ELBv2, EC2 and STS, so regional data sources can resolve against it.
 // @ts-check
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
+const { closeSync, mkdtempSync, openSync, readFileSync, rmSync } = require("node:fs");
 const http = require("node:http");
-const net = require("node:net");
-
-/** @returns {Promise<number>} a port free on loopback now */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
+const { tmpdir } = require("node:os");
+const { join } = require("node:path");
 
 /**
  * One HTTP request to the server; resolves { status, body }. Unsigned: moto does not check signatures.
@@ -48,20 +37,38 @@ function request(endpoint, method, path, body = "", headers = {}) {
 }
 
 /**
+ * Waits until the server answers. A server this process started is waited for as long as it runs (under
+ * load it may take long; the caller's own timeout ends a wait that is too long); one named by
+ * SMART_ROUTING_S3_ENDPOINT for `timeoutMs`, as a check that it is there at all.
  * @param {string} endpoint
  * @param {import("node:child_process").ChildProcess | undefined} child
+ * @param {number} [timeoutMs]
  */
-async function waitUntilReady(endpoint, child, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
+async function waitUntilReady(endpoint, child, timeoutMs) {
+  const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   for (;;) {
     if (child && child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode} before it was ready`);
     try {
       await request(endpoint, "GET", "/");
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`no S3 server answered at ${endpoint} within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`no S3 server answered at ${endpoint} within ${(timeoutMs ?? 0) / 1000} s`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+}
+
+/**
+ * The port moto_server (werkzeug) says it listens on, from its log: " * Running on http://127.0.0.1:<port>".
+ * @param {string} logFile @param {import("node:child_process").ChildProcess} child
+ * @returns {Promise<number>}
+ */
+async function portFromLog(logFile, child) {
+  for (;;) {
+    const port = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(logFile, "utf8"))?.[1];
+    if (port !== undefined) return Number(port);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`moto_server exited with ${child.exitCode ?? child.signalCode} before it listened`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -71,9 +78,14 @@ function motoAvailability() {
 }
 
 /**
- * Starts moto_server on a free loopback port, or uses SMART_ROUTING_S3_ENDPOINT.
+ * Starts moto_server on loopback, or uses SMART_ROUTING_S3_ENDPOINT.
  * Resolves { endpoint, stop }: stop() ends the server it started (and is a no-op for one it did not).
  * `onSpawn` is called once the process runs (before it is ready), for callers with other work meanwhile.
+ * The server takes a port the system gives it (-p 0) and says which in its log: a port found free first
+ * and then handed to it could be taken by another process in between (another test's server, or any
+ * connection's local port). Its log goes to a file, not a pipe: a pipe that this process does not read
+ * for a while (while it waits for a synchronous child, say) fills up, and the server then stops answering,
+ * since it logs each request before answering it.
  * @param {NodeJS.ProcessEnv} env
  * @param {{ onSpawn?: () => void }} options
  * @returns {Promise<{ endpoint: string, stop: () => Promise<void> }>}
@@ -84,26 +96,36 @@ async function startS3Server(env = process.env, { onSpawn } = {}) {
     await waitUntilReady(endpoint, undefined, 5000);
     return { endpoint, stop: async () => {} };
   }
-  const port = await freePort();
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], detached: false });
+  const logDir = mkdtempSync(join(tmpdir(), "smart-routing-moto-"));
+  const logFile = join(logDir, "moto_server.log");
+  const log = openSync(logFile, "w");
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", "0"], { stdio: ["ignore", "ignore", log], detached: false });
+  closeSync(log);
   onSpawn?.();
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-  const kill = () => child.exitCode === null && child.kill("SIGTERM");
+  const kill = () => child.exitCode === null && child.signalCode === null && child.kill("SIGTERM");
   process.once("exit", kill);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const removeLog = () => rmSync(logDir, { recursive: true, force: true });
+  /** @type {string} */
+  let endpoint;
   try {
+    endpoint = `http://127.0.0.1:${await portFromLog(logFile, child)}`;
     await waitUntilReady(endpoint, child);
   } catch (err) {
     kill();
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${stderr}`);
+    const tail = readFileSync(logFile, "utf8").slice(-4000);
+    removeLog();
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${tail}`);
   }
   /** @type {() => Promise<void>} */
   const stop = () =>
     new Promise((resolve) => {
       process.removeListener("exit", kill);
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
+      const done = () => {
+        removeLog();
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", done);
       child.kill("SIGTERM");
     });
   return { endpoint, stop };
@@ -149,4 +171,4 @@ async function createStateBucket(endpoint, bucket, region = "us-west-2") {
   if (versioning.status !== 200) throw new Error(`enabling versioning on ${bucket} failed: ${versioning.status} ${versioning.body}`);
 }
 
-module.exports = { startS3Server, startS3ServerInBackground, createStateBucket, request, motoAvailability, freePort };
+module.exports = { startS3Server, startS3ServerInBackground, createStateBucket, request, motoAvailability };

@@ -4,11 +4,25 @@
 // functions that run compiled lazily); V8 rejects a cache made for other source or another Node
 // version, and then a new one is written.
 "use strict";
-const { existsSync, readFileSync, writeFileSync, renameSync } = require("node:fs");
+const { readFileSync, writeFileSync, renameSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { dirname } = require("node:path");
 const vm = require("node:vm");
 const { ensureBuiltSync, bundles } = require("../build");
+
+/**
+ * The file's bytes, or undefined when there is none: a build running meanwhile may delete it at any moment
+ * (so no exists-then-read).
+ * @param {string} file
+ */
+function readIfThere(file) {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
 
 /**
  * @param {string} file the bundle
@@ -17,7 +31,7 @@ const { ensureBuiltSync, bundles } = require("../build");
  */
 function runBundle(file, cacheFile) {
   const source = readFileSync(file, "utf8");
-  const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+  const cachedData = readIfThere(cacheFile);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData,

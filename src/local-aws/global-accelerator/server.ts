@@ -86,6 +86,8 @@ export interface GlobalAcceleratorApiOptions {
   readonly callLog?: string;
   /** The account in every ARN. @default "123456789012" */
   readonly account?: string;
+  /** The clock deploys are timed by, in epoch milliseconds (tests pass one they move). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** What `state()` and GET /__control/state show: every accelerator as Describe* shows it, nested. */
@@ -199,6 +201,7 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
   const { stateFile, callLog } = options;
   const service = new GlobalAcceleratorService({
     account: options.account,
+    now: options.now,
     deployDelayMs: initialDelay,
     state: stateFile ? loadState(stateFile) : undefined,
   });
