@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", "bench/results/"] },
+  { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", "bench/results/", ".stryker-tmp/", "reports/"] },
   ...tseslint.configs.recommended,
   {
     rules: {
