@@ -72,7 +72,8 @@ function toChange(rc: ResourceChange): Change | undefined {
   const movedFrom = rc.previous_address !== undefined && rc.previous_address !== rc.address ? rc.previous_address : undefined;
   const details = [
     ...(kind === "replace" ? replaceReason(rc) : []),
-    ...(rc.type === ENDPOINT_GROUP && kind !== "delete" ? endpointGroupDetails(rc) : []),
+    // A deleted group has no traffic settings left; a forgotten one keeps its own in AWS, untouched.
+    ...(rc.type === ENDPOINT_GROUP && kind !== "delete" && kind !== "forget" ? endpointGroupDetails(rc) : []),
     // The dial and weights are listed above; any other attribute by name.
     ...(kind === "update" ? changedAttributes(rc, rc.type === ENDPOINT_GROUP ? ENDPOINT_GROUP_TRAFFIC : []) : []),
   ];
@@ -109,15 +110,15 @@ function replaceReason(rc: ResourceChange): string[] {
 
 const ENDPOINT_GROUP_TRAFFIC = ["traffic_dial_percentage", "endpoint_configuration"];
 
-/** Top-level attributes whose value differs (computed ones still unknown count as changed). */
+/**
+ * Top-level attributes whose value differs. Terraform leaves a value still unknown out of `after` (and
+ * marks it in after_unknown), so an attribute that becomes unknown counts as changed too.
+ */
 function changedAttributes(rc: ResourceChange, shownElsewhere: readonly string[]): string[] {
   const before = rc.change.before ?? {};
   const after = rc.change.after ?? {};
-  const unknown = rc.change.after_unknown ?? {};
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const changed = keys.filter(
-    (k) => !shownElsewhere.includes(k) && (unknown[k] === true || JSON.stringify(before[k]) !== JSON.stringify(after[k])),
-  );
+  const changed = keys.filter((k) => !shownElsewhere.includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   return changed.length > 0 ? [`changes ${changed.join(", ")}`] : [];
 }
 
