@@ -121,15 +121,15 @@ describe("the gate's capacity check", () => {
   it("takes the config's weights where the plan does not list the group's endpoints", () => {
     const c = config();
     const plan = planOf(c);
-    const withoutEndpoints = (weights: number) => {
+    const withoutEndpoints = (weights: number[]) => {
       const changes = plan.resource_changes.map((rc) =>
         rc.address.endsWith("chat_us-east-1") ? { ...rc, change: { ...rc.change, after: { endpoint_group_region: "us-east-1" } } } : rc,
       );
-      c.stacks[0].listeners[1].endpointGroups[0].endpoints.forEach((ep: Config) => (ep.weight = weights));
+      c.stacks[0].listeners[1].endpointGroups[0].endpoints.forEach((ep: Config, i: number) => (ep.weight = weights[i]));
       return reviewCapacity({ ...plan, resource_changes: changes }, stackOf(c));
     };
-    expect(withoutEndpoints(0).overloads).toEqual([{ listener: "chat", region: "eu-west-1", load: 900, capacity: 500 }]);
-    expect(withoutEndpoints(5).overloads).toEqual([]);
+    expect(withoutEndpoints([0, 0]).overloads).toEqual([{ listener: "chat", region: "eu-west-1", load: 900, capacity: 500 }]);
+    expect(withoutEndpoints([0, 5]).overloads).toEqual([]);
   });
 
   it("takes a group the plan deletes, or does not have, as taking no traffic", () => {

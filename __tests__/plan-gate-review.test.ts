@@ -71,6 +71,10 @@ describe("the kind of each change", () => {
     expect(changesOf(rc(LISTENER, actions, { before: { name: "x" }, after: { name: "x" } }))).toEqual([]);
   });
 
+  it("leaves out a data source Terraform reads while it plans or applies", () => {
+    expect(changesOf(rc("data.aws_lb.us-east-1_vllm-use1", ["read"], { mode: "data", after: {} }), rc("data.aws_route53_zone.zone", ["no-op"], { mode: "data", before: {}, after: {} }))).toEqual([]);
+  });
+
   it("calls a resource that only moved a move, with the address it moved from", () => {
     expect(changesOf(rc(LISTENER, ["no-op"], { previous_address: "aws_globalaccelerator_listener.inference-v1", before: {}, after: {} }))).toStrictEqual([
       { address: LISTENER, type: "aws_globalaccelerator_listener", kind: "move", movedFrom: "aws_globalaccelerator_listener.inference-v1", details: [] },
@@ -242,6 +246,11 @@ describe("the details of an endpoint group", () => {
     ]);
   });
 
+  it("created with endpoints known only after apply: says so", () => {
+    const after = { endpoint_group_region: "us-east-1", traffic_dial_percentage: 100 };
+    expect(changesOf(rc(GROUP, ["create"], { after, after_unknown: { endpoint_configuration: true } }))[0].details).toEqual(["traffic dial 100%", "weights: (known after apply)"]);
+  });
+
   it("replaced: why, then its new dial and weights, as for a new group", () => {
     const before = group(100, [{ endpoint_id: "i-0123abcd", weight: 128 }]);
     const after = group(50, [{ endpoint_id: "i-0123abcd", weight: 10 }]);
@@ -277,10 +286,11 @@ describe("the details of an endpoint group", () => {
   });
 
   it("updated with weights known only after apply: shows them as ?", () => {
-    const before = group(100, [{ endpoint_id: "i-0000000a", weight: 7 }, { endpoint_id: "i-0000000c" }]);
-    const after = group(100, [{ endpoint_id: "i-0000000a" }, { endpoint_id: "i-0000000b" }]);
+    const before = group(100, [{ endpoint_id: "i-0000000a", weight: 7 }, { endpoint_id: "i-0000000c" }, { endpoint_id: "i-0000000d" }]);
+    const after = group(100, [{ endpoint_id: "i-0000000a" }, { endpoint_id: "i-0000000d", weight: 3 }, { endpoint_id: "i-0000000b" }]);
     expect(changesOf(rc(GROUP, ["update"], { before, after }))[0].details).toEqual([
       "weight of i-0000000a 7 → ?",
+      "weight of i-0000000d ? → 3",
       "adds i-0000000b (weight ?)",
       "removes i-0000000c (weight ?)",
     ]);
