@@ -43,9 +43,11 @@ function planned(group: EndpointGroupModel, changes: ReadonlyMap<string, Resourc
 }
 
 export function reviewCapacity(plan: Plan, stack: StackModel, strict = false): CapacityReview {
+  // Stryker disable next-line MethodExpression: validation gives a capacity to every group of a listener or to none (capacityOnEveryGroup)
   const listeners = stack.listeners.filter((l) => l.endpointGroups.some((g) => g.capacity !== undefined));
   if (Object.keys(stack.demand).length === 0 || listeners.length === 0) return { checked: false, strict, groups: [], overloads: [] };
-  const changes = new Map(plan.resource_changes.filter((rc) => rc.mode === "managed").map((rc) => [rc.address, rc]));
+  // Only endpoint groups are looked up: a data source's address ("data. ...") is never one.
+  const changes = new Map(plan.resource_changes.map((rc) => [rc.address, rc]));
   const groups: string[] = [];
   const overloads = listeners.flatMap((listener) => {
     const states = listener.endpointGroups.map((group) => {
@@ -53,6 +55,7 @@ export function reviewCapacity(plan: Plan, stack: StackModel, strict = false): C
       const key = `${listener.name}/${group.region}`;
       groups.push(left === undefined ? `${key}: not in the plan, no traffic` : `${key}: dial ${left.dial}${left.weighted ? "" : ", every weight 0"}`);
       // A group the plan removes, or whose every weight is 0, takes no traffic, as a failed one.
+      // Stryker disable next-line ArrayDeclaration: available is given here, so no region needs to be failed for groupState
       return { ...groupState(group, [], left?.dial ?? 0), available: left !== undefined && left.weighted };
     });
     return overloadsOf(routeGroups(states, stack.demand).loads).map((o) => ({ listener: listener.name, ...o }));

@@ -24,7 +24,6 @@ export interface ResourceChange {
 
 export interface Plan {
   readonly format_version: string;
-  readonly terraform_version?: string;
   readonly resource_changes: readonly ResourceChange[];
   readonly errored: boolean;
   /** The addresses the plan's configuration declares at its root (`configuration.root_module.resources`). */
@@ -49,7 +48,7 @@ export function readPlan(text: string, source: string): Plan {
     throw new PlanFormatError(source, `is not JSON (${(err as Error).message}); expected the output of terraform show -json <planfile>`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new PlanFormatError(source, `must be a JSON object (terraform show -json <planfile>), received ${Array.isArray(data) ? "a list" : typeof data}`);
+    throw new PlanFormatError(source, `must be a JSON object (terraform show -json <planfile>), received ${data === null ? "null" : Array.isArray(data) ? "a list" : typeof data}`);
   }
   const plan = data as Record<string, unknown>;
   if (plan.format_version === undefined) {
@@ -75,7 +74,6 @@ export function readPlan(text: string, source: string): Plan {
   });
   return {
     format_version: plan.format_version,
-    ...(typeof plan.terraform_version === "string" && { terraform_version: plan.terraform_version }),
     resource_changes: changes as ResourceChange[],
     errored: plan.errored === true,
     configured: configuredAddresses(plan.configuration),

@@ -8,7 +8,8 @@ export function configJsonSchema(): Record<string, unknown> {
     $schema: schema.$schema,
     title: "smart-routing config",
     description: "Routing for AI model endpoints behind AWS Global Accelerator. See examples/full.yaml.",
-    ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema")),
+    // The rest in zod's order; its $schema keeps the first place, given above.
+    ...schema,
   };
 }
 
