@@ -1,5 +1,6 @@
 // The README shows what commands print exactly as they print it: every ```console block is run here and
-// its output compared line by line ("..." stands for any lines). In a block, `$ cat <file>` followed by
+// its output compared line by line ("..." stands for any lines, a line ending in "..." for any line that
+// starts like it). In a block, `$ cat <file>` followed by
 // lines is a file the next commands use (written to a folder of the test's own); `$ [VAR=value ...] npm
 // run [-s] <script> [-- args]` runs for real, from the project folder, with its outputs sent to a folder
 // of the test's own; a command that cannot run here (Terraform against AWS) must be listed in RECORDED
@@ -42,11 +43,18 @@ function consoleBlocks(readme: string): { line: number; steps: Step[] }[] {
   return blocks;
 }
 
-/** Whether `actual` matches `expected`, where a line "..." (indented or not) matches any lines, none included. */
+/**
+ * Whether `actual` matches `expected`, where a line "..." (indented or not) matches any lines, none
+ * included, and a line ending in "..." matches one line that starts with what comes before it.
+ */
 function matches(expected: readonly string[], actual: readonly string[]): boolean {
   if (expected.length === 0) return actual.length === 0;
   if (expected[0].trim() === "...") return actual.some((_, skip) => matches(expected.slice(1), actual.slice(skip))) || matches(expected.slice(1), []);
-  return actual.length > 0 && expected[0] === actual[0] && matches(expected.slice(1), actual.slice(1));
+  return actual.length > 0 && lineMatches(expected[0], actual[0]) && matches(expected.slice(1), actual.slice(1));
+}
+
+function lineMatches(expected: string, actual: string): boolean {
+  return expected.endsWith("...") ? actual.startsWith(expected.slice(0, -3)) : expected === actual;
 }
 
 /** Runs one `[VAR=value ...] npm run ...` step in the project folder; files the block wrote are in `dir`. */

@@ -34,7 +34,7 @@ const L2G1 = "stacks[0].listeners[2].endpointGroups[1]";
 describe("warnings on later positions", () => {
   it("flow logs off: on the second stack", () => {
     expect(warningsOf(secondStack({ name: "other" }))).toEqual([
-      "stacks[1].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic, or flowLogs: false to silence this warning",
+      "stacks[1].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning",
     ]);
   });
 
