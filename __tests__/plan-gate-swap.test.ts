@@ -49,6 +49,12 @@ describe("listeners that take port ranges another listener gives up", () => {
     expect(conflicts(listener("a", L("TCP", [443]), L("TCP", [80])), listener("b", L("TCP", [80]), L("TCP", [443])))).toEqual([swap("a", "80", "b", "443")]);
   });
 
+  it("list every range each listener of a swap takes, in its own order", () => {
+    expect(conflicts(listener("a", L("TCP", [443, 8443]), L("TCP", [8080, 80])), listener("b", L("TCP", [80, 8080]), L("TCP", [8443, 443])))).toEqual([
+      swap("a", "8080, 80", "b", "8443, 443"),
+    ]);
+  });
+
   it("are found for the second and the last of three listeners, beside one that changes nothing", () => {
     const quiet = listener("a", L("TCP", [22]), L("TCP", [22]));
     expect(conflicts(quiet, listener("b", L("UDP", [53]), L("UDP", [[5000, 5010]])), listener("c", L("UDP", [[5000, 5010]]), L("UDP", [53])))).toEqual([
@@ -162,6 +168,11 @@ describe("creates past a quota that only the deletes of the same apply make room
 
   it("are found for the 11th listener while one of 10 is deleted", () => {
     expect(conflicts(...listeners(9, 0), listener("old", L("TCP", [2000]), null), listener("new", null, L("TCP", [3000])))).toEqual([quota(1, "listeners", 1, 10, 10)]);
+  });
+
+  it("count a replace (delete and create) among the listeners there are, but as neither a create nor a delete", () => {
+    const replaced = listener("replaced", L("TCP", [2001]), L("TCP", [2001]), ["delete", "create"]);
+    expect(conflicts(...listeners(8, 0), replaced, listener("old", L("TCP", [2000]), null), listener("new", null, L("TCP", [3000])))).toEqual([quota(1, "listeners", 1, 10, 10)]);
   });
 
   it("are not found for the 10th listener while one of 9 is deleted, counting neither updates nor a replace as creates", () => {
