@@ -218,6 +218,13 @@ describe("noOverlappingPortRanges", () => {
       `${L2}.protocol: must be one of "TCP", "UDP", received "HTTPS"`,
     ]);
   });
+
+  it("does not compare two listeners that share a protocol with its own error, even on one port", () => {
+    expect(errorsOf((c) => ((listener(c).protocol = "HTTP"), thirdListener(c, { protocol: "HTTP", portRanges: [{ fromPort: 443 }] })))).toEqual([
+      'stacks[0].listeners[0].protocol: must be one of "TCP", "UDP", received "HTTP"',
+      `${L2}.protocol: must be one of "TCP", "UDP", received "HTTP"`,
+    ]);
+  });
 });
 
 describe("overrideEndpointPortOutsideListeners", () => {
@@ -318,6 +325,13 @@ describe("uniqueDnsNames", () => {
     const dns = (names: string[]) => ({ dns: { zone: "example.com", names } });
     expect(errorsOf((c) => (anotherStack("other", dns(["a.example.com", "b.example.com"]))(c), anotherStack("third", dns(["c.example.com", "B.example.com"]))(c)))).toEqual([
       'stacks[2].dns.names[1]: "B.example.com" is already stacks[1].dns.names[1]; a name can point at one accelerator only',
+    ]);
+  });
+
+  it("ignores ASCII case only: a malformed \"ß\" name is not the name spelled with \"ss\" (\"ß\" upper-cased is \"SS\")", () => {
+    const dns = (names: string[]) => ({ dns: { zone: "example.com", names } });
+    expect(errorsOf((c) => (anotherStack("other", dns(["ss.example.com"]))(c), anotherStack("third", dns(["ß.example.com"]))(c)))).toEqual([
+      'stacks[2].dns.names[0]: must be a DNS name such as "api.example.com": labels of 1-63 letters, digits or hyphens (no hyphen at either end) joined by dots, 253 characters at most, no trailing dot, received "ß.example.com"',
     ]);
   });
 });

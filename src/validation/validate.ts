@@ -26,7 +26,7 @@ export class ConfigError extends Error {
 }
 
 export function validateConfig(raw: unknown): ValidationResult {
-  const parsed = configSchema.safeParse(raw, { reportInput: true, error: genericMessage });
+  const parsed = configSchema.safeParse(raw, { error: genericMessage });
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => toConfigIssues(issue, raw));
     return { ok: false, errors: dedupe(errors) };
@@ -74,9 +74,11 @@ function schemaAt(path: readonly PropertyKey[], root: unknown): z.ZodType | unde
   for (const key of path) {
     schema = resolveUnion(unwrap(schema), value);
     if (schema instanceof z.ZodObject) schema = schema.shape[key as string] as z.ZodType | undefined;
-    // Stryker disable next-line ConditionalExpression: every step of a path zod reports an unknown key or a discriminator under is an object or a list
-    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else return undefined;
+    else {
+      // Stryker disable next-line ConditionalExpression: every step of a path zod reports an unknown key or a discriminator under is an object or a list
+      if (!(schema instanceof z.ZodArray)) return undefined;
+      schema = schema.element as z.ZodType;
+    }
     value = child(value, key);
   }
   return resolveUnion(unwrap(schema), value);

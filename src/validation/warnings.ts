@@ -76,7 +76,12 @@ const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero,
 const acceleratorsPerAccount = (config: RoutingConfig): Finding[] => {
   const named = [...new Set(config.stacks.flatMap((stack) => stack.allowedAccountIds ?? []))];
   const mayDeployTo = (account: string | undefined) =>
-    config.stacks.flatMap((stack, s) => (account === undefined || (stack.allowedAccountIds ?? [account]).includes(account) ? [s] : []));
+    config.stacks.flatMap((stack, s) => {
+      // A stack that names no account may deploy to any. account is undefined only when no stack names one
+      // (allowedAccountIds, when given, lists at least one), so then every stack's list is [undefined].
+      const accounts: readonly (string | undefined)[] = stack.allowedAccountIds ?? [account];
+      return accounts.includes(account) ? [s] : [];
+    });
   const where = (account: string | undefined) =>
     account === undefined ? "one account (no stack names its account in allowedAccountIds)" : `account ${account} (stacks that name it in allowedAccountIds, or name no account)`;
   return (named.length > 0 ? named : [undefined]).flatMap((account) => {
