@@ -115,11 +115,20 @@ describe("a stack's scenarios", () => {
       ["streaming", ["normal operation: every region healthy (the config's dials are all 100)", "ap-northeast-1 failed"]],
     ]);
     expect(explanation.listeners[0].scenarios.map((s) => s.scenario.failed)).toEqual([[], [], ["us-west-1"], ["us-east-1"]]);
+    expect(explanation.listeners[1].scenarios.map((s) => s.scenario.failed)).toEqual([[], ["ap-northeast-1"]]);
     const [normal, dials] = explanation.listeners[0].scenarios;
     // Without demand, North America's metros weigh by their users: the West Coast goes to us-west-1.
     expect(normal.routing).toEqual(routeGroups([up("us-west-1"), up("us-east-1")], {}));
     expect(normal.routing.routes["north-america"].map((s) => s.region)).toEqual(["us-east-1", "us-west-1"]);
     expect(dials.routing).toEqual(routeGroups([up("us-west-1"), up("us-east-1", 25)], {}));
+  });
+
+  it("name every dial below 100 in the config's dials scenario, in the listener's order", () => {
+    const explanation = explainStack(stackOf((c) => (c.stacks[0].listeners[0].endpointGroups[0].trafficDialPercentage = 50)));
+    const [normal, dials] = explanation.listeners[0].scenarios;
+    expect(dials.scenario.title).toBe("the config's dials (us-west-1 50, us-east-1 25), every region healthy");
+    expect(normal.routing).toEqual(routeGroups([up("us-west-1"), up("us-east-1")], {}));
+    expect(dials.routing).toEqual(routeGroups([up("us-west-1", 50), up("us-east-1", 25)], {}));
   });
 
   it("fail the regions given together instead of one at a time", () => {
