@@ -36,6 +36,13 @@ describe("the arguments of explain", () => {
     expect(explainSelection(regional, ["us-west-1", "us-east-1"], undefined)).toEqual({
       error: 'no stack named "us-west-1", "us-east-1" in this config; its stacks are: eu-west-1 (to fail a region, give --fail us-west-1 --fail us-east-1)',
     });
+    // With a second stack too: a region is left out when any stack has its name, not only when every stack has.
+    config.stacks.push({ ...structuredClone(config.stacks[0]), name: "other", accelerator: { ...config.stacks[0].accelerator, name: "other-accelerator" } });
+    const two = toModel(parseConfig(config).config);
+    expect(two.stacks.map((s) => s.name)).toEqual(["eu-west-1", "other"]);
+    expect(explainSelection(two, ["eu-west-1", "us-east-1"], undefined)).toEqual({
+      error: 'no stack named "us-east-1" in this config; its stacks are: eu-west-1, other (to fail a region, give --fail us-east-1)',
+    });
   });
 
   it.each([

@@ -38,6 +38,13 @@ describe("how a place's shares read", () => {
     expect(servedBy(route(FRANKFURT, [up("eu-west-1", 0), up("us-east-1", 0)]))).toBe("eu-west-1 (every dial is 0)");
     expect(servedBy([])).toBe("no endpoint group");
   });
+
+  it("adds up the shares that reach a region the same way", () => {
+    const failover = (fraction: number, from: string) => ({ region: "us-east-1", fraction, via: "failover" as const, from });
+    expect(servedBy([failover(0.3, "eu-west-1"), failover(0.2, "me-central-1"), { region: "ap-northeast-1", fraction: 0.5, via: "closest" }])).toBe(
+      "us-east-1 50% (failover from eu-west-1 and me-central-1), ap-northeast-1 50%",
+    );
+  });
 });
 
 /** Two listeners: inference in us-west-1 and us-east-1 (dial 25), streaming in ap-northeast-1 alone. */
@@ -108,11 +115,20 @@ describe("a stack's scenarios", () => {
       ["streaming", ["normal operation: every region healthy (the config's dials are all 100)", "ap-northeast-1 failed"]],
     ]);
     expect(explanation.listeners[0].scenarios.map((s) => s.scenario.failed)).toEqual([[], [], ["us-west-1"], ["us-east-1"]]);
+    expect(explanation.listeners[1].scenarios.map((s) => s.scenario.failed)).toEqual([[], ["ap-northeast-1"]]);
     const [normal, dials] = explanation.listeners[0].scenarios;
     // Without demand, North America's metros weigh by their users: the West Coast goes to us-west-1.
     expect(normal.routing).toEqual(routeGroups([up("us-west-1"), up("us-east-1")], {}));
     expect(normal.routing.routes["north-america"].map((s) => s.region)).toEqual(["us-east-1", "us-west-1"]);
     expect(dials.routing).toEqual(routeGroups([up("us-west-1"), up("us-east-1", 25)], {}));
+  });
+
+  it("name every dial below 100 in the config's dials scenario, in the listener's order", () => {
+    const explanation = explainStack(stackOf((c) => (c.stacks[0].listeners[0].endpointGroups[0].trafficDialPercentage = 50)));
+    const [normal, dials] = explanation.listeners[0].scenarios;
+    expect(dials.scenario.title).toBe("the config's dials (us-west-1 50, us-east-1 25), every region healthy");
+    expect(normal.routing).toEqual(routeGroups([up("us-west-1"), up("us-east-1")], {}));
+    expect(dials.routing).toEqual(routeGroups([up("us-west-1", 50), up("us-east-1", 25)], {}));
   });
 
   it("fail the regions given together instead of one at a time", () => {
@@ -186,6 +202,80 @@ describe("a stack's scenarios", () => {
     expect(renderExplainMarkdown([explainStack(roomy)])).toContain("\n## test\n\ntest: no scenario sends a region more than its capacity.\n");
   });
 
+  it("read line by line, as text and as Markdown, for a region with demand and a capacity", () => {
+    const stack = stackOf((c) => {
+      c.stacks[0].demand = { europe: 100, asia: 50 };
+      c.stacks[0].listeners = [c.stacks[0].listeners[1]];
+      c.stacks[0].listeners[0].endpointGroups[0].capacity = 120;
+    });
+    const explanation = explainStack(stack);
+    const served = (via: string) => GEOGRAPHIES.map((g) => [g, { europe: "100", asia: "50" }[g as string] ?? "0", `ap-northeast-1${via}`]);
+    const failOpen = " (fails open: no group tried is up)";
+    const textRows = (via: string) => served(via).map(([g, demand, by]) => `    ${g.padEnd(13)}  ${demand.padStart(6)}  ${by}`);
+    expect(renderExplainText([explanation])).toBe(
+      [
+        PROXIMITY_NOTE,
+        LEGEND,
+        "",
+        "test, listener streaming (UDP 9000-9010):",
+        "",
+        "  normal operation: every region healthy (the config's dials are all 100)",
+        "    geography      demand  served by",
+        ...textRows(""),
+        "    region          load  capacity   use",
+        "    ap-northeast-1   150       120  125%  OVERLOADED",
+        "",
+        "  ap-northeast-1 failed",
+        "    geography      demand  served by",
+        ...textRows(failOpen),
+        "    region          load  capacity  use",
+        "    ap-northeast-1   150      down       NOT SERVED",
+        "",
+        "test: 2 overload(s):",
+        "  streaming, normal operation: every region healthy (the config's dials are all 100): ap-northeast-1 150 / 120 (125%)",
+        "  streaming, ap-northeast-1 failed: ap-northeast-1 150 / 120 (125%)",
+        "",
+      ].join("\n"),
+    );
+    const markdownRows = (via: string) => served(via).map(([g, demand, by]) => `| ${g} | ${demand} | ${by} |`);
+    expect(renderExplainMarkdown([explanation])).toBe(
+      [
+        `_${PROXIMITY_NOTE}_`,
+        "",
+        `_${LEGEND}_`,
+        "",
+        "## test",
+        "",
+        "test: 2 overload(s):",
+        "- streaming, normal operation: every region healthy (the config's dials are all 100): ap-northeast-1 150 / 120 (125%)",
+        "- streaming, ap-northeast-1 failed: ap-northeast-1 150 / 120 (125%)",
+        "",
+        "### test, listener streaming (UDP 9000-9010)",
+        "",
+        "#### normal operation: every region healthy (the config's dials are all 100)",
+        "",
+        "| Geography | Demand | Served by |",
+        "| --- | ---: | --- |",
+        ...markdownRows(""),
+        "",
+        "| Region | Load | Capacity | Use | |",
+        "| --- | ---: | ---: | ---: | --- |",
+        "| ap-northeast-1 | 150 | 120 | 125% | **OVERLOADED** |",
+        "",
+        "#### ap-northeast-1 failed",
+        "",
+        "| Geography | Demand | Served by |",
+        "| --- | ---: | --- |",
+        ...markdownRows(failOpen),
+        "",
+        "| Region | Load | Capacity | Use | |",
+        "| --- | ---: | ---: | ---: | --- |",
+        "| ap-northeast-1 | 150 | down |  | **NOT SERVED** |",
+        "",
+      ].join("\n"),
+    );
+  });
+
   const named = (t: MetroTie) => `${t.metro.name} (${t.closest.region} ${Math.round(t.closest.km)} km / ${t.second.region} ${Math.round(t.second.km)} km)`;
   const inRegions = (regions: string[]) =>
     stackOf((c) => {
@@ -245,6 +335,7 @@ describe("a line of near ties", () => {
     expect(nearTiesLine([tie(0), tie(1), tie(2)], [tie(0), swapped, otherSecond])).toBe(`also ${NEAR_TIE_NOTE}: ${named(1)}, ${named(2)}`);
     expect(nearTiesLine([tie(0)], [tie(0)])).toBeUndefined();
     expect(nearTiesLine([tie(3)], [{ ...tie(3), metro: METROS[4] }])).toBe(`also ${NEAR_TIE_NOTE}: ${named(3)}`);
+    expect(nearTiesLine([tie(4)], [{ ...tie(4), closest: { region: "eu-west-1", km: 1000.4 } }])).toBe(`also ${NEAR_TIE_NOTE}: ${named(4)}`);
   });
 });
 

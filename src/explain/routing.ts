@@ -146,8 +146,9 @@ export function routeGroups(groups: readonly GroupState[], demand: DemandConfig)
     for (const r of routed) {
       for (const s of r.shares) if (s.region === group.region) load += r.load * s.fraction;
     }
-    // A rounding tolerance, so that 0.3 + 0.7 of a demand equal to the capacity is not an overload.
-    const overloaded = group.capacity !== undefined && load > group.capacity * (1 + 1e-9);
+    // A rounding tolerance, so that 0.3 + 0.7 of a demand equal to the capacity is not an overload; without a capacity, none.
+    // Stryker disable next-line EqualityOperator: a capacity is above 0 (schema), so > and >= differ only at a load of exactly capacity * (1 + 1e-9), a measure-zero case
+    const overloaded = load > (group.capacity ?? Infinity) * (1 + 1e-9);
     return { region: group.region, load, ...(group.capacity !== undefined && { capacity: group.capacity }), down: !group.available, overloaded };
   });
   const nearTies = METROS.flatMap((metro) => {
@@ -166,8 +167,11 @@ export function addUp(places: readonly { readonly weight: number; readonly share
   const merged = new Map<string, Share>();
   for (const { weight, shares } of places) {
     for (const s of shares) {
-      const key = `${s.region}\u0000${s.via}\u0000${s.from ?? ""}`;
-      const fraction = (merged.get(key)?.fraction ?? 0) + (total === 0 ? 0 : (s.fraction * weight) / total);
+      // Stryker disable next-line StringLiteral: the key only tells ways apart, and no group is named like the mutant's text
+      const from = s.from ?? "";
+      const key = `${s.region}\u0000${s.via}\u0000${from}`;
+      // A total of 0 (every weight 0) makes this NaN, which the filter below drops as it drops 0.
+      const fraction = (merged.get(key)?.fraction ?? 0) + (s.fraction * weight) / total;
       merged.set(key, { ...s, fraction });
     }
   }
@@ -181,7 +185,8 @@ export function addUp(places: readonly { readonly weight: number; readonly share
 
 /** The regions a routing sends more than their capacity. */
 export function overloadsOf(loads: readonly RegionLoad[]): { region: string; load: number; capacity: number }[] {
-  return loads.flatMap((l) => (l.overloaded && l.capacity !== undefined ? [{ region: l.region, load: l.load, capacity: l.capacity }] : []));
+  // Only a load above a capacity is overloaded, so an overloaded region has one.
+  return loads.flatMap((l) => (l.overloaded ? [{ region: l.region, load: l.load, capacity: l.capacity as number }] : []));
 }
 
 /** A region serving one client: its share of the client's traffic, how far it is, and how the share got there. */

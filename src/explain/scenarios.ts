@@ -52,11 +52,9 @@ export function groupState(group: EndpointGroupModel, failed: readonly string[],
 function listenerScenarios(listener: ListenerModel, failed: readonly string[] | undefined): { scenario: Scenario; dialsAt100: boolean }[] {
   const groups = listener.endpointGroups;
   const dialled = groups.filter((g) => g.trafficDialPercentage !== 100);
-  const scenarios: { scenario: Scenario; dialsAt100: boolean }[] = [
-    dialled.length === 0
-      ? { scenario: { title: "normal operation: every region healthy (the config's dials are all 100)", failed: [] }, dialsAt100: false }
-      : { scenario: { title: "normal operation: every region healthy, every dial at 100", failed: [] }, dialsAt100: true },
-  ];
+  const normal = dialled.length === 0 ? "normal operation: every region healthy (the config's dials are all 100)" : "normal operation: every region healthy, every dial at 100";
+  // Normal operation has every dial at 100: where the config's dials are all 100 already, that changes nothing.
+  const scenarios: { scenario: Scenario; dialsAt100: boolean }[] = [{ scenario: { title: normal, failed: [] }, dialsAt100: true }];
   if (dialled.length > 0) {
     const dials = dialled.map((g) => `${g.region} ${g.trafficDialPercentage}`).join(", ");
     scenarios.push({ scenario: { title: `the config's dials (${dials}), every region healthy`, failed: [] }, dialsAt100: false });
