@@ -7,7 +7,7 @@ import { formatPath } from "../src/config/show";
 import * as rules from "../src/validation/rules";
 import { ATTACHED_RULES } from "../src/validation/schema";
 import { validateConfig } from "../src/validation/validate";
-import { ALB_USE1, NLB_USE1, validConfig } from "./support/configs";
+import { ALB_USE1, NLB_USE1, validConfig, warningsOf } from "./support/configs";
 import { RULES_TESTED_IN_VALIDATION_AGREES } from "./support/agreement-rules";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -321,14 +321,6 @@ describe("follow-up errors", () => {
 });
 
 describe("warnings", () => {
-  function warningsOf(change: (c: Config) => void): string[] {
-    const config = validConfig();
-    change(config);
-    const result = validateConfig(config);
-    if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-    return result.warnings.map((w) => `${formatPath(w.path)}: ${w.message}`);
-  }
-
   it("warn when flow logs are omitted, not when they are false or set", () => {
     expect(warningsOf((c) => delete stack(c).accelerator.flowLogs)).toEqual([
       "stacks[0].accelerator.flowLogs: flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning",

@@ -2,20 +2,10 @@
 // validation.test.ts tests each warning both ways on the first of each; a warning that stopped looking
 // after the first item would pass there and fails here.
 // GIVEN the valid test config (no warnings), WHEN one change is made, THEN exactly these warnings.
-import { formatPath } from "../src/config/show";
-import { validateConfig } from "../src/validation/validate";
-import { validConfig } from "./support/configs";
+import { warningsOf } from "./support/configs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = any;
-
-function warningsOf(change: (c: Config) => void): string[] {
-  const config = validConfig();
-  change(config);
-  const result = validateConfig(config);
-  if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-  return result.warnings.map((w) => `${formatPath(w.path)}: ${w.message}`);
-}
 
 /** A second stack with its own name and state key, the first stack's listeners and the given accelerator. */
 const secondStack = (accelerator: Record<string, unknown>) => (c: Config) =>

@@ -2,7 +2,8 @@
 import { Testing } from "cdktf";
 import { buildApp } from "../../src/app";
 import { toModel } from "../../src/model/model";
-import { parseConfig } from "../../src/validation/validate";
+import { formatPath } from "../../src/config/show";
+import { parseConfig, validateConfig } from "../../src/validation/validate";
 
 export const ALB_USE1 = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/vllm-use1/50dc6c495c0c9188";
 export const NLB_USE1 = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/tgi-use1/f234470eafcee810";
@@ -56,6 +57,16 @@ export function validConfig(): any {
 }
 
 /** Synthesizes every stack of a config with cdktf's Testing helpers; returns each stack's JSON text by name. */
+/** The warnings of validConfig() after `change`, as printed (`<path>: <message>`); an error fails the test. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function warningsOf(change: (config: any) => void): string[] {
+  const config = validConfig();
+  change(config);
+  const result = validateConfig(config);
+  if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+  return result.warnings.map((w) => `${formatPath(w.path)}: ${w.message}`);
+}
+
 export function synthStacks(config: unknown): Record<string, string> {
   const app = buildApp(toModel(parseConfig(config).config), Testing.app());
   return Object.fromEntries(
