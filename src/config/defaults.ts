@@ -14,6 +14,13 @@ export const DEFAULTS = {
   backend: { encrypt: true, lockfile: true },
   /** Nothing but the plan gate's defaults may be destroyed: listeners and endpoint groups are protected. */
   allowDestroy: [],
+  /** The autopilot's stack settings (durations in seconds). */
+  autopilot: { intervalSeconds: 15, mode: "enforce", staleAfterSeconds: 60 },
+  /**
+   * A steered group's settings: a floor keeps a shed region warm and its signal meaningful; the step
+   * limits how far one tick can be wrong; settle covers a dial reaching every edge location.
+   */
+  groupAutopilot: { minDialPercent: 10, maxStepPercent: 20, holdForSeconds: 120, settleForSeconds: 60 },
 } as const;
 
 /** The state key of a stack whose backend names none. */

@@ -76,6 +76,55 @@ export interface EndpointGroupConfig {
   /** @default - none */
   readonly portOverrides?: readonly PortOverrideConfig[];
   readonly endpoints: readonly EndpointConfig[];
+  /**
+   * Extra label matchers that select this group's model servers in Prometheus, besides `region="<region>"`
+   * (a model or listener label, where several models share a region).
+   * @default - none: region only
+   */
+  readonly metricsLabels?: Readonly<Record<string, string>>;
+  /** Lets the autopilot move this group's dial on live model-server load. @default - not steered */
+  readonly autopilot?: GroupAutopilotConfig;
+}
+
+/** A duration: a whole number with a unit, `30s`, `2m`, `1h`. */
+export type Duration = string;
+
+/**
+ * The load signal of a steered group: `queue` (requests waiting per replica) or `kvCache` (KV-cache use,
+ * 0-1) from the group's modelServer preset, or a PromQL query of your own that returns one value per
+ * group (by `region`, plus the group's metricsLabels).
+ */
+export type AutopilotSignalConfig = "queue" | "kvCache" | { readonly query: string };
+
+export interface GroupAutopilotConfig {
+  readonly signal: AutopilotSignalConfig;
+  /** Below this the dial steps back up toward its ceiling. */
+  readonly lowWatermark: number;
+  /** Above this the dial steps down. */
+  readonly highWatermark: number;
+  /** The lowest dial the autopilot sets. @default 10 */
+  readonly minDialPercent?: number;
+  /** The largest change of one step, in dial points. @default 20 */
+  readonly maxStepPercent?: number;
+  /** How long missing or stale data holds the dial before it walks back to its ceiling. @default "2m" */
+  readonly holdFor?: Duration;
+  /** How long after a change the group is left alone, while the dial reaches every edge. @default "1m" */
+  readonly settleFor?: Duration;
+}
+
+export interface AutopilotConfig {
+  /** The Prometheus query API the signals are read from (Prometheus, Thanos, Mimir, Amazon Managed Prometheus). */
+  readonly prometheus: {
+    readonly url: string;
+    /** Sign every query with SigV4 for Amazon Managed Service for Prometheus. @default - unsigned */
+    readonly sigv4?: { readonly region: string };
+  };
+  /** @default "15s" */
+  readonly interval?: Duration;
+  /** `enforce` writes dials; `monitor` decides and publishes, never writes. @default "enforce" */
+  readonly mode?: "enforce" | "monitor";
+  /** A sample older than this is stale. @default "1m" */
+  readonly staleAfter?: Duration;
 }
 
 export interface ListenerConfig {
@@ -167,6 +216,8 @@ export interface StackConfig {
    * @default - none: explain shows where clients go, not the load
    */
   readonly demand?: DemandConfig;
+  /** Moves the steered groups' dials on live model-server load (`npm run autopilot`). @default - off */
+  readonly autopilot?: AutopilotConfig;
 }
 
 /**

@@ -12,6 +12,7 @@ export const RESOURCE_TYPE = {
   dnsZone: "aws_route53_zone",
   dnsRecord: "aws_route53_record",
   shieldProtection: "aws_shield_protection",
+  ssmParameter: "aws_ssm_parameter",
 } as const;
 
 interface GroupNames {
@@ -36,6 +37,8 @@ export const RESOURCE_NAME = {
   /** `<type>_<name with dots as underscores>`: `A_api_example_com` (DNS names hold no underscores, so no two collide). */
   dnsRecord: (record: { readonly name: string; readonly type: string }): string => `${record.type}_${record.name.replace(/\./g, "_")}`,
   shieldProtection: "accelerator",
+  /** The autopilot's published parameter (only in stacks with steered groups). */
+  autopilotParameter: "autopilot",
 } as const;
 
 /** Full addresses, as `terraform plan` prints them. */
@@ -47,6 +50,7 @@ export const ADDRESS = {
   dnsZone: `data.${RESOURCE_TYPE.dnsZone}.${RESOURCE_NAME.dnsZone}`,
   dnsRecord: (record: { readonly name: string; readonly type: string }): string => `${RESOURCE_TYPE.dnsRecord}.${RESOURCE_NAME.dnsRecord(record)}`,
   shieldProtection: `${RESOURCE_TYPE.shieldProtection}.${RESOURCE_NAME.shieldProtection}`,
+  autopilotParameter: `${RESOURCE_TYPE.ssmParameter}.autopilot`,
 } as const;
 
 /** Every stack's outputs. */
@@ -93,3 +97,16 @@ export function trafficDialKey(group: GroupNames): string {
 export function endpointWeightKey(group: GroupNames, endpoint: EndpointNames): string {
   return `${trafficDialKey(group)}/${endpointIdentity(endpoint)}`;
 }
+
+/**
+ * What the autopilot reads from a stack, and where: the SSM parameter each stack with steered groups
+ * publishes (in us-west-2, with the Global Accelerator resources; Terraform's docs advise publishing data
+ * for outside readers rather than letting them read the state), and the S3 object beside the state that
+ * holds the one-writer lease, the dials it wrote and the operators' pauses.
+ */
+export const AUTOPILOT = {
+  parameterName: (stack: string): string => `/smart-routing/${stack}/autopilot`,
+  parameterRegion: "us-west-2",
+  /** In the stack's backend bucket. */
+  stateKey: (stack: string): string => `smart-routing/autopilot/${stack}.json`,
+} as const;

@@ -2,7 +2,8 @@
 // applied here, once, so the constructs and tools never guess. Everything is readonly and frozen.
 import { DEFAULTS, defaultClientIpPreservation, defaultFlowLogPrefix, stateKey } from "../config/defaults";
 import { presetFor, type ModelServer } from "../config/model-servers";
-import type { DemandConfig, DestroyAllowance, DnsConfig, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
+import { durationSeconds } from "../config/duration";
+import type { AutopilotConfig, GroupAutopilotConfig, DemandConfig, DestroyAllowance, DnsConfig, EndpointConfig, EndpointGroupConfig, ListenerConfig, RoutingConfig, StackConfig } from "../config/types";
 
 export type EndpointType = "eip" | "instance" | "alb" | "nlb";
 
@@ -48,6 +49,29 @@ export interface EndpointGroupModel {
   readonly healthCheck: HealthCheckModel;
   readonly portOverrides: readonly { readonly listenerPort: number; readonly endpointPort: number }[];
   readonly endpoints: readonly EndpointModel[];
+  /** Label matchers that select the group's model servers in Prometheus besides region; empty when none. */
+  readonly metricsLabels: Readonly<Record<string, string>>;
+  /** Present when the autopilot steers the group's dial. */
+  readonly autopilot?: GroupAutopilotModel;
+}
+
+/** A steered group's settings, defaults applied, durations in seconds. */
+export interface GroupAutopilotModel {
+  readonly signal: "queue" | "kvCache" | { readonly query: string };
+  readonly lowWatermark: number;
+  readonly highWatermark: number;
+  readonly minDialPercent: number;
+  readonly maxStepPercent: number;
+  readonly holdForSeconds: number;
+  readonly settleForSeconds: number;
+}
+
+/** The autopilot's stack settings, defaults applied, durations in seconds. */
+export interface StackAutopilotModel {
+  readonly prometheus: { readonly url: string; readonly sigv4?: { readonly region: string } };
+  readonly intervalSeconds: number;
+  readonly mode: "enforce" | "monitor";
+  readonly staleAfterSeconds: number;
 }
 
 export interface ListenerModel {
@@ -127,6 +151,8 @@ export interface StackModel {
   readonly dns?: DnsModel;
   /** The load per client geography (and per metro, under `metros`), in the unit of the groups' capacity; empty when not given. */
   readonly demand: DemandConfig;
+  /** Absent: the autopilot is off for this stack. */
+  readonly autopilot?: StackAutopilotModel;
 }
 
 export interface RoutingModel {
@@ -177,6 +203,30 @@ function toStackModel(stack: StackConfig): StackModel {
     lookups: [...lookups.values()],
     ...(stack.dns !== undefined && { dns: toDnsModel(stack.dns, stack.accelerator.ipAddressType ?? DEFAULTS.accelerator.ipAddressType, listeners) }),
     demand: stack.demand ?? {},
+    ...(stack.autopilot !== undefined && { autopilot: toStackAutopilotModel(stack.autopilot) }),
+  };
+}
+
+function toStackAutopilotModel(a: AutopilotConfig): StackAutopilotModel {
+  const d = DEFAULTS.autopilot;
+  return {
+    prometheus: { url: a.prometheus.url, ...(a.prometheus.sigv4 !== undefined && { sigv4: { region: a.prometheus.sigv4.region } }) },
+    intervalSeconds: a.interval !== undefined ? durationSeconds(a.interval) : d.intervalSeconds,
+    mode: a.mode ?? d.mode,
+    staleAfterSeconds: a.staleAfter !== undefined ? durationSeconds(a.staleAfter) : d.staleAfterSeconds,
+  };
+}
+
+function toGroupAutopilotModel(a: GroupAutopilotConfig): GroupAutopilotModel {
+  const d = DEFAULTS.groupAutopilot;
+  return {
+    signal: a.signal,
+    lowWatermark: a.lowWatermark,
+    highWatermark: a.highWatermark,
+    minDialPercent: a.minDialPercent ?? d.minDialPercent,
+    maxStepPercent: a.maxStepPercent ?? d.maxStepPercent,
+    holdForSeconds: a.holdFor !== undefined ? durationSeconds(a.holdFor) : d.holdForSeconds,
+    settleForSeconds: a.settleFor !== undefined ? durationSeconds(a.settleFor) : d.settleForSeconds,
   };
 }
 
@@ -231,6 +281,8 @@ function toEndpointGroupModel(group: EndpointGroupConfig, listener: string, firs
     },
     portOverrides: group.portOverrides ?? [],
     endpoints: group.endpoints.map(toEndpointModel),
+    metricsLabels: group.metricsLabels ?? {},
+    ...(group.autopilot !== undefined && { autopilot: toGroupAutopilotModel(group.autopilot) }),
   };
 }
 
