@@ -13,17 +13,55 @@ export interface ModelServerPreset {
   readonly title: string;
   /** Set when a 200 proves only that the process is up, not that a model is loaded: validation warns with it. */
   readonly weakCheck?: string;
+  /**
+   * The load metrics the autopilot reads (Prometheus series selectors, each a gauge): requests waiting and
+   * running, and KV-cache use (0-1). Absent where the server exposes none: a steered group then gives its
+   * own `signal: { query }`.
+   */
+  readonly metrics?: { readonly waiting?: string; readonly running?: string; readonly kvCache?: string };
 }
 
 export const MODEL_SERVERS = {
   // vLLM's OpenAI server starts listening after the engine has loaded; /health is 503 once the engine dies.
-  vllm: { protocol: "HTTP", path: "/health", port: 8000, title: "vLLM (OpenAI-compatible server)" },
+  // vLLM renamed gpu_cache_usage_perc to kv_cache_usage_perc; the new name is read.
+  vllm: {
+    protocol: "HTTP",
+    path: "/health",
+    port: 8000,
+    title: "vLLM (OpenAI-compatible server)",
+    metrics: { waiting: "vllm:num_requests_waiting", running: "vllm:num_requests_running", kvCache: "vllm:kv_cache_usage_perc" },
+  },
   // TGI's /health checks the model backend; its container image sets PORT=80 (the bare launcher defaults to 3000).
-  tgi: { protocol: "HTTP", path: "/health", port: 80, title: "Hugging Face Text Generation Inference (container)" },
+  // TGI exposes no KV-cache use.
+  tgi: {
+    protocol: "HTTP",
+    path: "/health",
+    port: 80,
+    title: "Hugging Face Text Generation Inference (container)",
+    metrics: { waiting: "tgi_queue_size", running: "tgi_batch_current_size" },
+  },
   // Triton: ready = every model ready; /v2/health/live only says the process runs.
-  triton: { protocol: "HTTP", path: "/v2/health/ready", port: 8000, title: "NVIDIA Triton Inference Server (HTTP)" },
+  // The TensorRT-LLM backend's request and KV-cache gauges.
+  triton: {
+    protocol: "HTTP",
+    path: "/v2/health/ready",
+    port: 8000,
+    title: "NVIDIA Triton Inference Server (HTTP)",
+    metrics: {
+      waiting: 'nv_trt_llm_request_metrics{request_type="waiting"}',
+      running: 'nv_trt_llm_request_metrics{request_type="scheduled"}',
+      kvCache: 'nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type="fraction"}',
+    },
+  },
   // SGLang: /health_generate generates one token when idle (and is skipped while requests run); old /health was liveness only.
-  sglang: { protocol: "HTTP", path: "/health_generate", port: 30000, title: "SGLang" },
+  // SGLang exposes metrics only when started with --enable-metrics.
+  sglang: {
+    protocol: "HTTP",
+    path: "/health_generate",
+    port: 30000,
+    title: "SGLang",
+    metrics: { waiting: "sglang:num_queue_reqs", running: "sglang:num_running_reqs", kvCache: "sglang:token_usage" },
+  },
   // llama.cpp's server answers 503 "Loading model" until the model is loaded.
   "llama-cpp": { protocol: "HTTP", path: "/health", port: 8080, title: "llama.cpp server" },
   ollama: {
