@@ -118,10 +118,13 @@ export async function tick(stack: StackModel, adapters: TickAdapters, options: T
   let state: AutopilotState;
   let etag: string | undefined;
   let leaseHolder: string | undefined;
-  if (options.dryRun || !writes) {
+  // clamp and reset need no lease: they only carry out the ceilings (Terraform's dials), which the
+  // lease holder reads from the parameter too, so the two never disagree for more than one tick.
+  const needsLease = options.action === "decide";
+  if (options.dryRun || !writes || !needsLease) {
     ({ state, etag } = await adapters.state.read(stack.name));
     leaseHolder = state.lease !== undefined && state.lease.expiresAt > now ? state.lease.holder : undefined;
-    role = options.dryRun ? "dry-run" : "monitor";
+    role = options.dryRun ? "dry-run" : writes ? "writer" : "monitor";
   } else {
     const claimed = await adapters.lease.claim(stack.name, options.holder, now);
     ({ state, etag } = claimed);
@@ -193,7 +196,7 @@ export async function tick(stack: StackModel, adapters: TickAdapters, options: T
 
   // Record the intended writes first (compare-and-swap on the state object), so that a write whose answer
   // is lost is still known next tick as the autopilot's own, not taken for a console change.
-  const recorded = await recordWrites(stack.name, adapters.state, state, etag, changes, options.holder, now);
+  const recorded = await recordWrites(stack.name, adapters.state, state, etag, changes, needsLease ? options.holder : undefined, now);
   const outcomes: WriteOutcome[] = [];
   if (!recorded) {
     log("lease-lost", { reason: "the state object changed under this tick and the lease is no longer this instance's: nothing written" });
@@ -261,7 +264,8 @@ export function onePerAccelerator(decisions: readonly Decision[], steered: reado
 
 /**
  * Writes the intended changes into the state object with compare-and-swap. When another writer changed
- * the object meanwhile, reads it again and retries only while the lease is still `holder`'s.
+ * the object meanwhile, reads it again and retries only while the lease is still `holder`'s (no holder:
+ * clamp and reset, which write without the lease).
  */
 async function recordWrites(
   stack: string,
@@ -269,14 +273,14 @@ async function recordWrites(
   state: AutopilotState,
   etag: string | undefined,
   changes: readonly Decision[],
-  holder: string,
+  holder: string | undefined,
   now: number,
 ): Promise<boolean> {
   let current = state;
   let tag = etag;
   for (let attempt = 0; attempt < 3; attempt++) {
     const lease = current.lease;
-    if (lease === undefined || lease.holder !== holder || lease.expiresAt <= now) return false;
+    if (holder !== undefined && (lease === undefined || lease.holder !== holder || lease.expiresAt <= now)) return false;
     const writes = { ...current.writes };
     for (const d of changes) writes[keyOf(d.listener, d.region)] = { from: d.from, to: d.to, at: now };
     const result = await store.write(stack, { ...current, writes }, tag);

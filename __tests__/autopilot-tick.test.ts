@@ -1,0 +1,270 @@
+// The tick's own promises, with in-memory adapters and a stand-in control law (the real law is tested in
+// autopilot-decide.test.ts, the adapters against their servers, and the whole against real parts in
+// autopilot-runner.test.ts): what it reads, that it writes only as the lease holder in enforce mode,
+// records an intended write before making it, logs every change, survives a failed write and never
+// changes one accelerator twice in a tick.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { toModel, type StackModel } from "../src/model/model";
+import { tick, onePerAccelerator, type ControlLaw, type LeaseKeeper, type LogRecord, type TickAdapters } from "../src/autopilot/tick";
+import type { AutopilotState, Decision, DecideInput, DialApi, PublishedGroup, PublishedStack, SignalReader, StateStore } from "../src/autopilot/types";
+import { ROOT } from "./support/run";
+
+const stack: StackModel = toModel(parse(readFileSync(join(ROOT, "examples", "autopilot.yaml"), "utf8"))).stacks[0];
+const ACCEL = "arn:aws:globalaccelerator::123456789012:accelerator/aaaa";
+const OTHER_ACCEL = "arn:aws:globalaccelerator::123456789012:accelerator/bbbb";
+
+function published(accelerators: Record<string, string> = {}): PublishedStack {
+  const groups: PublishedGroup[] = stack.listeners[0].endpointGroups.map((g, i) => ({
+    key: `chat/${g.region}`,
+    listener: "chat",
+    region: g.region,
+    arn: `${accelerators[g.region] ?? ACCEL}/listener/l1/endpoint-group/g${i}`,
+    ceiling: 100,
+    capacity: g.capacity ?? 0,
+    metricsLabels: {},
+    settings: g.autopilot!,
+  }));
+  return { version: 1, stack: stack.name, configHash: "h", groups };
+}
+
+/** Everything the adapters were asked, in order. */
+type Event = string;
+
+function world(options: { dials?: Record<string, number>; leaseHolder?: string; signalsFail?: boolean; failSetDial?: string; accelerators?: Record<string, string> } = {}) {
+  const events: Event[] = [];
+  let state: AutopilotState = { version: 1, writes: {}, pauses: {}, ...(options.leaseHolder !== undefined && { lease: { holder: options.leaseHolder, expiresAt: 2e9 } }) };
+  let version = 0;
+  const dials = new Map<string, number>();
+  const pub = published(options.accelerators);
+  for (const g of pub.groups) dials.set(g.arn, options.dials?.[g.region] ?? 100);
+  const store: StateStore = {
+    read: async () => ({ state, etag: String(version) }),
+    write: async (_stack, next, etag) => {
+      if (etag !== String(version)) return { written: false };
+      events.push(`state:${JSON.stringify(Object.fromEntries(Object.entries(next.writes).map(([k, w]) => [k, w.to])))}`);
+      state = next;
+      version++;
+      return { written: true, etag: String(version) };
+    },
+  };
+  const lease: LeaseKeeper = {
+    claim: async (_stack, holder, now) => {
+      events.push("lease");
+      const free = state.lease === undefined || state.lease.expiresAt <= now || state.lease.holder === holder;
+      if (free) await store.write(stack.name, { ...state, lease: { holder, expiresAt: now + 30 } }, String(version));
+      return { state, etag: String(version), holder: state.lease?.holder };
+    },
+  };
+  const api: DialApi = {
+    acceleratorStatus: async (arn) => {
+      events.push(`status:${arn.slice(-4)}`);
+      return "DEPLOYED";
+    },
+    describeGroup: async (arn) => ({ dial: dials.get(arn) ?? 100, health: "healthy" }),
+    setDial: async (arn, dial) => {
+      events.push(`setDial:${arn.slice(-2)}=${dial}`);
+      if (options.failSetDial !== undefined && arn.endsWith(options.failSetDial)) throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+      dials.set(arn, dial);
+    },
+  };
+  const reads: number[] = [];
+  const signals: SignalReader = {
+    read: async (_model, groups, at) => {
+      reads.push(at);
+      if (options.signalsFail) throw new Error("connect ECONNREFUSED 127.0.0.1:9090");
+      return new Map(groups.map((g) => [g.key, { value: g.region === "us-east-1" ? 20 : 1, sampleTime: at - 1 }]));
+    },
+  };
+  const inputs: DecideInput[] = [];
+  // Stand-in law: shed 20 above the high watermark; clamp and reset go to the ceiling.
+  const decision = (g: DecideInput["steered"][number], to: number, action: Decision["action"], reason: string): Decision => ({
+    stack: stack.name,
+    listener: g.listener,
+    region: g.region,
+    signal: g.signal?.value ?? null,
+    sampleAgeSeconds: g.signal === undefined ? null : 1,
+    from: g.dial,
+    to,
+    ceiling: g.ceiling,
+    action,
+    reason,
+  });
+  const law: ControlLaw = {
+    decide: (input) => {
+      inputs.push(input);
+      return input.steered.map((g) =>
+        g.signal !== undefined && g.signal.value > g.settings.highWatermark ? decision(g, g.dial - 20, "shed", "queue above the high watermark") : decision(g, g.dial, "hold", "between the watermarks"),
+      );
+    },
+    clamp: (input) => input.steered.map((g) => (g.dial > g.ceiling - 50 ? decision(g, g.ceiling - 50, "shed", "above its ceiling") : decision(g, g.dial, "hold", "at or below its ceiling"))),
+    reset: (input) => input.steered.map((g) => decision(g, g.ceiling, g.dial === g.ceiling ? "hold" : "restore", "reset to the ceiling")),
+  };
+  const adapters: TickAdapters = { published: { read: async () => pub }, state: store, lease, dials: api, signals, law };
+  const log: LogRecord[] = [];
+  return { adapters, events, log, inputs, reads, dials, getState: () => state };
+}
+
+const options = (w: ReturnType<typeof world>, extra: Partial<Parameters<typeof tick>[2]> = {}) => ({
+  action: "decide" as const,
+  dryRun: false,
+  holder: "me",
+  now: () => 1_800_000_000,
+  log: (r: LogRecord) => w.log.push(r),
+  ...extra,
+});
+
+describe("one tick", () => {
+  it("records the intended write in the state object before it sets the dial, and logs the change as one record", async () => {
+    const w = world();
+    const result = await tick(stack, w.adapters, options(w));
+    expect(result.role).toBe("writer");
+    expect(result.leaseHolder).toBe("me");
+    const state = w.events.findIndex((e) => e.startsWith("state:{\"chat/us-east-1\""));
+    const set = w.events.indexOf("setDial:g0=80");
+    expect(state).toBeGreaterThan(-1);
+    expect(set).toBeGreaterThan(state);
+    expect(w.getState().writes["chat/us-east-1"]).toEqual({ from: 100, to: 80, at: 1_800_000_000 });
+    expect(w.log.filter((r) => r.event === "change")).toEqual([
+      {
+        time: "2027-01-15T08:00:00.000Z",
+        event: "change",
+        stack: "autopilot-demo",
+        group: "chat/us-east-1",
+        action: "shed",
+        signal: 20,
+        sampleAgeSeconds: 1,
+        from: 100,
+        to: 80,
+        ceiling: 100,
+        reason: "queue above the high watermark",
+        written: true,
+      },
+    ]);
+    expect(result.writes).toEqual([{ key: "chat/us-east-1", from: 100, to: 80 }]);
+  });
+
+  it("reads the signals once, at the tick's time, and hands decide every group with its dial, health, signal, last write and accelerator status", async () => {
+    const w = world({ dials: { "us-west-2": 60 } });
+    await tick(stack, w.adapters, options(w));
+    expect(w.reads).toEqual([1_800_000_000]);
+    const input = w.inputs[0];
+    expect(input.now).toBe(1_800_000_000);
+    expect(input.staleAfterSeconds).toBe(10);
+    expect(input.signalError).toBeUndefined();
+    expect(input.steered.map((g) => [g.key, g.dial, g.health, g.signal?.value, g.acceleratorStatus])).toEqual([
+      ["chat/us-east-1", 100, "healthy", 20, "DEPLOYED"],
+      ["chat/us-west-2", 60, "healthy", 1, "DEPLOYED"],
+      ["chat/eu-west-1", 100, "healthy", 1, "DEPLOYED"],
+    ]);
+    expect(input.groups.map((g) => [g.key, g.dial])).toEqual([
+      ["chat/us-east-1", 100],
+      ["chat/us-west-2", 60],
+      ["chat/eu-west-1", 100],
+    ]);
+  });
+
+  it("asks each accelerator's status once, however many groups it has", async () => {
+    const w = world({ accelerators: { "eu-west-1": OTHER_ACCEL } });
+    await tick(stack, w.adapters, options(w));
+    expect(w.events.filter((e) => e.startsWith("status:")).sort()).toEqual(["status:aaaa", "status:bbbb"]);
+  });
+
+  it("is a monitor while another instance holds the lease: decides, says so, writes nothing", async () => {
+    const w = world({ leaseHolder: "other" });
+    const result = await tick(stack, w.adapters, options(w));
+    expect(result.role).toBe("monitor");
+    expect(result.leaseHolder).toBe("other");
+    expect(result.decisions.find((d) => d.region === "us-east-1")?.to).toBe(80);
+    expect(w.events.filter((e) => e.startsWith("setDial") || e.startsWith("state:"))).toEqual([]);
+    expect(w.log.find((r) => r.event === "monitor")).toMatchObject({ reason: "the lease is held by other", leaseHolder: "other" });
+    expect(w.log.find((r) => r.event === "change")).toMatchObject({ written: false });
+  });
+
+  it("in monitor mode claims no lease and writes nothing", async () => {
+    const w = world();
+    const monitorStack = { ...stack, autopilot: { ...stack.autopilot!, mode: "monitor" as const } };
+    const result = await tick(monitorStack, w.adapters, options(w));
+    expect(result.role).toBe("monitor");
+    expect(w.events.filter((e) => e === "lease" || e.startsWith("setDial") || e.startsWith("state:"))).toEqual([]);
+    expect(w.log.find((r) => r.event === "monitor")).toMatchObject({ reason: "mode: monitor (decides, never writes)" });
+  });
+
+  it("with --dry-run decides and logs but claims no lease and writes nothing", async () => {
+    const w = world();
+    const result = await tick(stack, w.adapters, options(w, { dryRun: true }));
+    expect(result.role).toBe("dry-run");
+    expect(result.decisions.find((d) => d.region === "us-east-1")).toMatchObject({ from: 100, to: 80, action: "shed" });
+    expect(w.events.filter((e) => e === "lease" || e.startsWith("setDial") || e.startsWith("state:"))).toEqual([]);
+  });
+
+  it("turns a signal reader's failure into signalError for decide, and logs it", async () => {
+    const w = world({ signalsFail: true });
+    const result = await tick(stack, w.adapters, options(w));
+    expect(w.inputs[0].signalError).toBe("connect ECONNREFUSED 127.0.0.1:9090");
+    expect(w.inputs[0].steered.every((g) => g.signal === undefined)).toBe(true);
+    expect(result.signalError).toBe("connect ECONNREFUSED 127.0.0.1:9090");
+    expect(w.log.find((r) => r.event === "signal-error")).toMatchObject({ error: "connect ECONNREFUSED 127.0.0.1:9090" });
+  });
+
+  it("logs a failed write and still makes the others (clamp writes every group at once)", async () => {
+    const w = world({ failSetDial: "g1" });
+    const result = await tick(stack, w.adapters, options(w, { action: "clamp" }));
+    expect(w.reads).toEqual([]); // clamp needs no signals
+    expect(w.events.filter((e) => e.startsWith("setDial"))).toEqual(["setDial:g0=50", "setDial:g1=50", "setDial:g2=50"]);
+    expect(result.writes).toEqual([
+      { key: "chat/us-east-1", from: 100, to: 50 },
+      { key: "chat/us-west-2", from: 100, to: 50, error: "ThrottlingException: Rate exceeded" },
+      { key: "chat/eu-west-1", from: 100, to: 50 },
+    ]);
+    expect(w.log.filter((r) => r.event === "write-failed")).toEqual([expect.objectContaining({ group: "chat/us-west-2", error: "ThrottlingException: Rate exceeded" })]);
+  });
+
+  it("clamp writes even while another instance holds the lease (it carries out the ceilings, which the holder reads too) and records its writes", async () => {
+    const w = world({ leaseHolder: "other" });
+    const result = await tick(stack, w.adapters, options(w, { action: "clamp" }));
+    expect(result.role).toBe("writer");
+    expect(w.events).not.toContain("lease");
+    expect(w.events.filter((e) => e.startsWith("setDial"))).toHaveLength(3);
+    expect(w.getState().lease).toEqual({ holder: "other", expiresAt: 2e9 });
+    expect(w.getState().writes["chat/eu-west-1"]).toEqual({ from: 100, to: 50, at: 1_800_000_000 });
+  });
+
+  it("reset writes every dial back to its ceiling", async () => {
+    const w = world({ dials: { "us-east-1": 30, "eu-west-1": 45 } });
+    const result = await tick(stack, w.adapters, options(w, { action: "reset" }));
+    expect(result.writes.map((x) => [x.key, x.to])).toEqual([
+      ["chat/us-east-1", 100],
+      ["chat/eu-west-1", 100],
+    ]);
+  });
+
+  it("does nothing for a stack that publishes no steered group", async () => {
+    const w = world();
+    const empty: TickAdapters = { ...w.adapters, published: { read: async () => ({ version: 1, stack: stack.name, configHash: "h", groups: [] }) } };
+    const result = await tick(stack, empty, options(w, { action: "clamp" }));
+    expect(result.decisions).toEqual([]);
+    expect(w.events).toEqual([]);
+  });
+});
+
+describe("one change per accelerator per tick", () => {
+  const d = (region: string, from: number, to: number, action: Decision["action"]): Decision => ({ stack: "s", listener: "chat", region, signal: 1, sampleAgeSeconds: 1, from, to, ceiling: 100, action, reason: "r" });
+  const steered = published({ "eu-west-1": OTHER_ACCEL }).groups.map((g) => ({ ...g, dial: 100, health: "healthy" as const, acceleratorStatus: "DEPLOYED" as const }));
+
+  it("keeps a shed before a restore on the same accelerator and holds the other, saying why", () => {
+    const out = onePerAccelerator([d("us-east-1", 50, 70, "restore"), d("us-west-2", 100, 90, "shed"), d("eu-west-1", 60, 80, "restore")], steered);
+    expect(out.map((x) => [x.region, x.action, x.to])).toEqual([
+      ["us-east-1", "hold", 50],
+      ["us-west-2", "shed", 90],
+      ["eu-west-1", "restore", 80],
+    ]);
+    expect(out[0].reason).toBe("waits: chat/us-west-2 changes on the same accelerator this tick (was: restore to 70, r)");
+  });
+
+  it("between two changes of the same kind keeps the larger", () => {
+    const out = onePerAccelerator([d("us-east-1", 100, 90, "shed"), d("us-west-2", 100, 80, "shed")], steered);
+    expect(out.map((x) => x.action)).toEqual(["hold", "shed"]);
+  });
+});
