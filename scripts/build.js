@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles main.ts (the synth) and src/cli-api.ts (what the other CLIs use), with the libraries they use,
-// into dist/main.js and dist/cli-api.js with esbuild (no type-check: `npm run typecheck` does that), and
+// Bundles main.ts (the synth), src/cli-api.ts (what the other CLIs use) and src/autopilot-api.ts (npm run
+// autopilot), with the libraries they use, into dist/<name>.js with esbuild (no type-check: `npm run typecheck` does that), and
 // rebuilds only when an input changed. The stamp is a hash of the inputs' contents, not their mtimes,
 // so a checkout of older files or a clock skew still rebuilds.
 //
@@ -19,7 +19,9 @@ const { join } = require("node:path");
 
 const root = join(__dirname, "..");
 const dist = join(root, "dist");
-const ENTRIES = { main: "main.ts", "cli-api": join("src", "cli-api.ts") };
+// The autopilot has a bundle of its own: it carries the AWS SDK clients and prom-client, which the other
+// CLIs would otherwise load (and pay for) at every start.
+const ENTRIES = { main: "main.ts", "cli-api": join("src", "cli-api.ts"), "autopilot-api": join("src", "autopilot-api.ts") };
 /** The bundle of each entry, and its V8 code cache (written by scripts/lib/run-bundle.js). */
 const bundles = Object.fromEntries(
   Object.keys(ENTRIES).map((name) => [name, { file: join(dist, `${name}.js`), codeCache: join(dist, `${name}.js.v8cache`) }]),

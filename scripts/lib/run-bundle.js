@@ -57,4 +57,14 @@ function loadCliApi() {
   return /** @type {typeof import("../../src/cli-api")} */ (runBundle(bundle.file, bundle.codeCache));
 }
 
-module.exports = { runBundle, loadCliApi };
+/**
+ * The autopilot's side (src/autopilot-api.ts as dist/autopilot-api.js), built and cached the same way.
+ * @returns {typeof import("../../src/autopilot-api")}
+ */
+function loadAutopilotApi() {
+  ensureBuiltSync();
+  const bundle = bundles["autopilot-api"];
+  return /** @type {typeof import("../../src/autopilot-api")} */ (runBundle(bundle.file, bundle.codeCache));
+}
+
+module.exports = { runBundle, loadCliApi, loadAutopilotApi };
