@@ -8,7 +8,7 @@
 import { formatPath } from "../src/config/show";
 import * as rules from "../src/validation/rules";
 import { validateConfig } from "../src/validation/validate";
-import { ALB_USE1, NLB_USE1, validConfig } from "./support/configs";
+import { ALB_USE1, NLB_USE1, PROMETHEUS, steer, validConfig } from "./support/configs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = any;
@@ -332,6 +332,115 @@ describe("uniqueDnsNames", () => {
     const dns = (names: string[]) => ({ dns: { zone: "example.com", names } });
     expect(errorsOf((c) => (anotherStack("other", dns(["ss.example.com"]))(c), anotherStack("third", dns(["ß.example.com"]))(c)))).toEqual([
       'stacks[2].dns.names[0]: must be a DNS name such as "api.example.com": labels of 1-63 letters, digits or hyphens (no hyphen at either end) joined by dots, 253 characters at most, no trailing dot, received "ß.example.com"',
+    ]);
+  });
+});
+
+/**
+ * The third listener with capacities, its last group (ap-south-1) steered with `more`; the stack gets its
+ * autopilot block. With `stack` 1, a second stack (other.tfstate) holds it instead, and only it.
+ */
+const steerLastOfThird = (more: Record<string, unknown> = {}, group: Record<string, unknown> = {}) => (c: Config) => {
+  thirdListener(c);
+  listener(c, 2).endpointGroups[0].capacity = 10;
+  Object.assign(listener(c, 2).endpointGroups[1], { capacity: 20, modelServer: "sglang", ...group });
+  steer(c, 2, 1, more);
+};
+const L2G1 = `${L2}.endpointGroups[1]`;
+
+describe("watermarksInOrder and kvCacheWatermarksAtMostOne", () => {
+  it("check the last group of a later listener", () => {
+    expect(errorsOf(steerLastOfThird({ lowWatermark: 5, highWatermark: 2 }))).toEqual([`${L2G1}.autopilot.lowWatermark: must be below highWatermark (2), received 5: between the two the dial holds`]);
+    expect(errorsOf(steerLastOfThird({ signal: "kvCache", lowWatermark: 0.5, highWatermark: 3 }))).toEqual([
+      `${L2G1}.autopilot.highWatermark: must be at most 1 for signal "kvCache" (KV-cache use is a fraction, 0-1), received 3`,
+    ]);
+  });
+
+  it("do not reason from a watermark with its own error", () => {
+    expect(errorsOf(steerLastOfThird({ signal: "kvCache", lowWatermark: -1, highWatermark: -2 }))).toEqual([
+      `${L2G1}.autopilot.lowWatermark: must be a number of 0 or more, received -1`,
+      `${L2G1}.autopilot.highWatermark: must be a number of 0 or more, received -2`,
+    ]);
+  });
+});
+
+describe("autopilotSignalAvailable", () => {
+  it("checks the last group of a later listener, by its own preset", () => {
+    expect(errorsOf(steerLastOfThird({ signal: "kvCache", lowWatermark: 0.5, highWatermark: 0.9 }, { modelServer: "kserve" }))).toEqual([
+      `${L2G1}.autopilot.signal: is "kvCache", which reads the modelServer preset's metrics, but modelServer "kserve" exposes no such metric (presets that have one: vllm, triton, sglang); set such a modelServer, or give signal: { query: <PromQL> }`,
+    ]);
+  });
+
+  it("does not reason from a modelServer with its own error", () => {
+    expect(errorsOf(steerLastOfThird({}, { modelServer: "vllm2" }))).toEqual([
+      `${L2G1}.modelServer: must be one of "vllm", "tgi", "triton", "sglang", "llama-cpp", "ollama", "ray-serve", "trtllm", "kserve", received "vllm2"`,
+    ]);
+  });
+});
+
+describe("steeredGroupHasCapacity", () => {
+  it("checks every steered group of a later listener, the last one too", () => {
+    expect(
+      errorsOf((c) => {
+        steerLastOfThird()(c);
+        steer(c, 2, 0);
+        listener(c, 2).endpointGroups.forEach((g: Config) => delete g.capacity);
+      }),
+    ).toEqual([
+      `${L2}.endpointGroups[0].capacity: is required on a steered group (one with autopilot): the autopilot measures headroom as load against capacity, in the unit of the stack's demand`,
+      `${L2G1}.capacity: is required on a steered group (one with autopilot): the autopilot measures headroom as load against capacity, in the unit of the stack's demand`,
+    ]);
+  });
+});
+
+describe("steeredGroupsNeedAutopilot", () => {
+  it("checks the last group of a later listener of the second stack", () => {
+    expect(
+      errorsOf((c) => {
+        anotherStack("other")(c);
+        const other = stack(c, 1);
+        other.listeners = [...structuredClone(other.listeners), { name: "batch", protocol: "TCP", portRanges: [{ fromPort: 8080 }], endpointGroups: [{ region: "eu-west-1", capacity: 1, endpoints: [instance("i-0000000a")] }, { region: "ap-south-1", capacity: 2, modelServer: "vllm", autopilot: { signal: "queue", lowWatermark: 1, highWatermark: 2 }, endpoints: [instance("i-0000000b")] }] }];
+      }),
+    ).toEqual(["stacks[1].listeners[2].endpointGroups[1].autopilot: steers this group, but the stack has no autopilot block: add autopilot: { prometheus: { url } } to the stack, or remove this one"]);
+  });
+});
+
+describe("staleAfterAtLeastInterval", () => {
+  it("checks the second stack", () => {
+    expect(errorsOf((c) => anotherStack("other", { autopilot: { prometheus: PROMETHEUS, interval: "1m", staleAfter: "59s" } })(c))).toEqual([
+      "stacks[1].autopilot.staleAfter: is 59s, shorter than interval (1m): a sample is up to one interval old when it is read, so every sample would be stale; make staleAfter at least the interval",
+    ]);
+  });
+
+  it("does not reason from an interval with its own error", () => {
+    expect(errorsOf((c) => (steer(c), Object.assign(stack(c).autopilot, { interval: "1d", staleAfter: "1s" })))).toEqual([
+      'stacks[0].autopilot.interval: must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "1d"',
+    ]);
+  });
+});
+
+describe("groupDurationsAtLeastInterval", () => {
+  it("checks both durations of the last group of a later listener", () => {
+    expect(errorsOf((c) => (steerLastOfThird({ holdFor: "20s", settleFor: "25s" })(c), (stack(c).autopilot.interval = "30s")))).toEqual([
+      `${L2G1}.autopilot.holdFor: is 20s, shorter than the stack's autopilot.interval (30s), which is how often the autopilot looks: make it at least the interval`,
+      `${L2G1}.autopilot.settleFor: is 25s, shorter than the stack's autopilot.interval (30s), which is how often the autopilot looks: make it at least the interval`,
+    ]);
+  });
+
+  it("checks the groups of the second stack against its own interval", () => {
+    expect(
+      errorsOf((c) => {
+        steer(c, 0, 1, { settleFor: "45s" });
+        anotherStack("other", { autopilot: { prometheus: PROMETHEUS, interval: "50s" } })(c);
+      }),
+    ).toEqual([
+      "stacks[1].listeners[0].endpointGroups[1].autopilot.settleFor: is 45s, shorter than the stack's autopilot.interval (50s), which is how often the autopilot looks: make it at least the interval",
+    ]);
+  });
+
+  it("does not reason from a duration with its own error", () => {
+    expect(errorsOf((c) => (steerLastOfThird({ holdFor: "5 s" })(c), (stack(c).autopilot.interval = "30s")))).toEqual([
+      `${L2G1}.autopilot.holdFor: must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "5 s"`,
     ]);
   });
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { configJsonSchemaText } from "../src/validation/json-schema";
 import { validateConfig } from "../src/validation/validate";
-import { validConfig } from "./support/configs";
+import { steer, validConfig } from "./support/configs";
 
 const ROOT = join(__dirname, "..");
 const committed = readFileSync(join(ROOT, "schema", "smart-routing.schema.json"), "utf8");
@@ -42,6 +42,29 @@ describe("schema/smart-routing.schema.json", () => {
     const config = parse(readFileSync(join(ROOT, "examples", file), "utf8"));
     expect(validateConfig(config).ok).toBe(true);
     expect(validate(config)).toBe(true);
+  });
+
+  it("accepts a stack that steers a group, with metrics labels and a query of its own, as the validator does", () => {
+    const config = steer(validConfig(), 0, 0, { signal: { query: 'avg by (region) (vllm:num_requests_waiting{model="llama"})' }, minDialPercent: 0, maxStepPercent: 100, holdFor: "2m", settleFor: "1m" });
+    Object.assign(config.stacks[0].autopilot, { interval: "15s", mode: "monitor", staleAfter: "1m" });
+    config.stacks[0].listeners[0].endpointGroups[0].metricsLabels = { model: "llama" };
+    expect(validateConfig(config)).toMatchObject({ ok: true, warnings: [] });
+    expect(validate(config)).toBe(true);
+  });
+
+  it.each([
+    ["a duration without a unit", (c: ReturnType<typeof validConfig>) => (c.stacks[0].autopilot.interval = "15")],
+    ["a Prometheus URL without a scheme", (c: ReturnType<typeof validConfig>) => (c.stacks[0].autopilot.prometheus.url = "prometheus:9090")],
+    ["an unknown signal", (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].autopilot.signal = "latency")],
+    ["an empty query", (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].autopilot.signal = { query: "" })],
+    ["a maxStepPercent of 0", (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].autopilot.maxStepPercent = 0)],
+    ["a metrics label named region", (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].metricsLabels = { region: "us-west-1" })],
+    ["a metrics label name with a hyphen", (c: ReturnType<typeof validConfig>) => (c.stacks[0].listeners[0].endpointGroups[0].metricsLabels = { "model-name": "x" })],
+  ])("rejects %s in the autopilot's settings, as the validator does", (_name, change) => {
+    const config = steer(validConfig());
+    change(config);
+    expect(validateConfig(config).ok).toBe(false);
+    expect(validate(config)).toBe(false);
   });
 
   it("rejects an unknown key, a wrong enum value and an out-of-range weight, as the validator does", () => {

@@ -7,13 +7,13 @@ import { formatPath } from "../src/config/show";
 import * as rules from "../src/validation/rules";
 import { ATTACHED_RULES } from "../src/validation/schema";
 import { validateConfig } from "../src/validation/validate";
-import { ALB_USE1, NLB_USE1, validConfig, warningsOf } from "./support/configs";
+import { ALB_USE1, NLB_USE1, steer, validConfig, warningsOf } from "./support/configs";
 import { RULES_TESTED_IN_VALIDATION_AGREES } from "./support/agreement-rules";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = any;
 type Change = (c: Config) => void;
-type Group = keyof typeof rules | "the config's shape and keys" | "names" | "the accelerator" | "listeners" | "port ranges" | "endpoint groups" | "health checks" | "model servers" | "endpoints" | "port overrides" | "the stack" | "the backend" | "DNS" | "capacity and demand";
+type Group = keyof typeof rules | "the config's shape and keys" | "names" | "the accelerator" | "listeners" | "port ranges" | "endpoint groups" | "health checks" | "model servers" | "endpoints" | "port overrides" | "the stack" | "the backend" | "DNS" | "capacity and demand" | "the autopilot";
 /** A config that breaks the check, with the one error it gets; or a config at the edge of what it allows. */
 type Case =
   | readonly [group: Group, verdict: "reject", name: string, change: Change, path: string, message: string]
@@ -240,6 +240,59 @@ const CASES: readonly Case[] = [
       expect(validateConfig(c).ok).toBe(true);
     }
   }],
+  ["watermarksInOrder", "reject", "a low watermark equal to the high one", (c) => steer(c, 0, 0, { lowWatermark: 16 }), `${G0}.autopilot.lowWatermark`, "must be below highWatermark (16), received 16: between the two the dial holds"],
+  ["watermarksInOrder", "accept", "watermarks 0 and 0.5", (c) => steer(c, 0, 0, { lowWatermark: 0, highWatermark: 0.5 })],
+  ["kvCacheWatermarksAtMostOne", "reject", "a kvCache high watermark above 1", (c) => steer(c, 0, 0, { signal: "kvCache", lowWatermark: 0.5, highWatermark: 1.5 }), `${G0}.autopilot.highWatermark`, 'must be at most 1 for signal "kvCache" (KV-cache use is a fraction, 0-1), received 1.5'],
+  ["kvCacheWatermarksAtMostOne", "reject", "a kvCache low watermark above 1 and above the high one (only their order)", (c) => steer(c, 0, 0, { signal: "kvCache", lowWatermark: 2, highWatermark: 1 }), `${G0}.autopilot.lowWatermark`, "must be below highWatermark (1), received 2: between the two the dial holds"],
+  ["kvCacheWatermarksAtMostOne", "accept", "kvCache watermarks 0.7 and 1", (c) => steer(c, 0, 0, { signal: "kvCache", lowWatermark: 0.7, highWatermark: 1 })],
+  ["kvCacheWatermarksAtMostOne", "accept", "a queue high watermark above 1", (c) => steer(c, 0, 0, { highWatermark: 40 })],
+  ["autopilotSignalAvailable", "reject", "a queue signal on a preset with no queue metric", (c) => ((group(c).modelServer = "llama-cpp"), steer(c)), `${G0}.autopilot.signal`, 'is "queue", which reads the modelServer preset\'s metrics, but modelServer "llama-cpp" exposes no such metric (presets that have one: vllm, tgi, triton, sglang); set such a modelServer, or give signal: { query: <PromQL> }'],
+  ["autopilotSignalAvailable", "reject", "a kvCache signal on TGI, which exposes no KV-cache use", (c) => ((group(c).modelServer = "tgi"), steer(c, 0, 0, { signal: "kvCache", lowWatermark: 0.5, highWatermark: 0.9 })), `${G0}.autopilot.signal`, 'is "kvCache", which reads the modelServer preset\'s metrics, but modelServer "tgi" exposes no such metric (presets that have one: vllm, triton, sglang); set such a modelServer, or give signal: { query: <PromQL> }'],
+  ["autopilotSignalAvailable", "reject", "a queue signal on a group with no modelServer", (c) => (steer(c), delete group(c).modelServer), `${G0}.autopilot.signal`, 'is "queue", which reads the modelServer preset\'s metrics, but this group names no modelServer (presets that have one: vllm, tgi, triton, sglang); set such a modelServer, or give signal: { query: <PromQL> }'],
+  ["autopilotSignalAvailable", "accept", "a queue signal on TGI", (c) => ((group(c).modelServer = "tgi"), steer(c))],
+  ["autopilotSignalAvailable", "accept", "a query of one's own on llama.cpp, and on a group with no modelServer", (c) => ((group(c).modelServer = "llama-cpp"), steer(c, 0, 0, { signal: { query: 'avg by (region) (llamacpp:requests_processing{job="llm"})' } }), steer(c, 0, 1, { signal: { query: "avg by (region) (x)" } }), delete group(c, 1).modelServer)],
+  ["steeredGroupHasCapacity", "reject", "a steered group in a listener with no capacity", (c) => (steer(c), delete group(c).capacity, delete group(c, 1).capacity), `${G0}.capacity`, "is required on a steered group (one with autopilot): the autopilot measures headroom as load against capacity, in the unit of the stack's demand"],
+  ["steeredGroupHasCapacity", "reject", "a steered group without capacity beside one with (once, by capacityOnEveryGroup)", (c) => (steer(c), delete group(c).capacity), `${G0}.capacity`, "is required: endpointGroups[1] has a capacity, so every group of this listener needs one (in the unit of the stack's demand), or none does"],
+  ["steeredGroupHasCapacity", "accept", "a steered group with a capacity", (c) => steer(c)],
+  ["steeredGroupsNeedAutopilot", "reject", "a steered group in a stack with no autopilot block", (c) => (steer(c), delete stack(c).autopilot), `${G0}.autopilot`, "steers this group, but the stack has no autopilot block: add autopilot: { prometheus: { url } } to the stack, or remove this one"],
+  ["steeredGroupsNeedAutopilot", "accept", "a steered group in a stack with an autopilot block", (c) => steer(c)],
+  ["staleAfterAtLeastInterval", "reject", "an interval longer than the default staleAfter", (c) => (steer(c, 0, 0, { settleFor: "2m" }), (stack(c).autopilot.interval = "2m")), "stacks[0].autopilot.staleAfter", "is 60s (the default), shorter than interval (2m): a sample is up to one interval old when it is read, so every sample would be stale; make staleAfter at least the interval"],
+  ["staleAfterAtLeastInterval", "reject", "a staleAfter shorter than the default interval", (c) => (steer(c), (stack(c).autopilot.staleAfter = "10s")), "stacks[0].autopilot.staleAfter", "is 10s, shorter than interval (15s, the default): a sample is up to one interval old when it is read, so every sample would be stale; make staleAfter at least the interval"],
+  ["staleAfterAtLeastInterval", "accept", "a staleAfter equal to the interval, in other units", (c) => (steer(c, 0, 0, { settleFor: "1h", holdFor: "1h" }), Object.assign(stack(c).autopilot, { interval: "60m", staleAfter: "1h" }))],
+  ["groupDurationsAtLeastInterval", "reject", "a settleFor shorter than the default interval", (c) => steer(c, 0, 0, { settleFor: "10s" }), `${G0}.autopilot.settleFor`, "is 10s, shorter than the stack's autopilot.interval (15s, the default), which is how often the autopilot looks: make it at least the interval"],
+  ["groupDurationsAtLeastInterval", "reject", "the default holdFor under a longer interval", (c) => (steer(c, 0, 0, { settleFor: "3m" }), Object.assign(stack(c).autopilot, { interval: "3m", staleAfter: "3m" })), `${G0}.autopilot.holdFor`, "is 120s (the default), shorter than the stack's autopilot.interval (3m), which is how often the autopilot looks: make it at least the interval"],
+  ["groupDurationsAtLeastInterval", "accept", "holdFor and settleFor equal to the interval", (c) => (steer(c, 0, 0, { settleFor: "30s", holdFor: "30s" }), Object.assign(stack(c).autopilot, { interval: "30s" }))],
+  ["the autopilot", "reject", "a Prometheus URL without a scheme", (c) => (steer(c), (stack(c).autopilot.prometheus.url = "prometheus.monitoring:9090")), "stacks[0].autopilot.prometheus.url", 'must be an http:// or https:// URL of a Prometheus query API, such as "http://prometheus.monitoring:9090" (no user or password in it), received "prometheus.monitoring:9090"'],
+  ["the autopilot", "reject", "a Prometheus URL with a password", (c) => (steer(c), (stack(c).autopilot.prometheus.url = "https://admin:secret@prometheus.example.com")), "stacks[0].autopilot.prometheus.url", 'must be an http:// or https:// URL of a Prometheus query API, such as "http://prometheus.monitoring:9090" (no user or password in it), received "https://admin:secret@prometheus.example.com"'],
+  ["the autopilot", "reject", "no Prometheus", (c) => (stack(c).autopilot = { interval: "15s" }), "stacks[0].autopilot.prometheus", "is required"],
+  ["the autopilot", "reject", "a SigV4 region that is no region", (c) => (steer(c), (stack(c).autopilot.prometheus.sigv4 = { region: "oregon" })), "stacks[0].autopilot.prometheus.sigv4.region", 'must be an AWS region name such as "us-west-2", received "oregon"'],
+  ["the autopilot", "reject", "an interval without a unit", (c) => (steer(c), (stack(c).autopilot.interval = "15")), "stacks[0].autopilot.interval", 'must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "15"'],
+  ["the autopilot", "reject", "an interval of 0s", (c) => (steer(c), (stack(c).autopilot.interval = "0s")), "stacks[0].autopilot.interval", 'must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "0s"'],
+  ["the autopilot", "reject", "a fractional holdFor", (c) => steer(c, 0, 0, { holdFor: "1.5m" }), `${G0}.autopilot.holdFor`, 'must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "1.5m"'],
+  ["the autopilot", "reject", "an unknown mode", (c) => (steer(c), (stack(c).autopilot.mode = "auto")), "stacks[0].autopilot.mode", 'must be one of "enforce", "monitor", received "auto"'],
+  ["the autopilot", "reject", "a misspelt stack setting", (c) => (steer(c), (stack(c).autopilot.intervall = "15s")), "stacks[0].autopilot.intervall", 'is not a known key; did you mean "interval"? allowed: prometheus, interval, mode, staleAfter'],
+  ["the autopilot", "reject", "an unknown signal", (c) => steer(c, 0, 0, { signal: "latency" }), `${G0}.autopilot.signal`, 'must be one of "queue", "kvCache", received "latency"'],
+  ["the autopilot", "reject", "a signal of the wrong type", (c) => steer(c, 0, 0, { signal: 3 }), `${G0}.autopilot.signal`, 'must be "queue", "kvCache" or { query: <PromQL> }, received 3'],
+  ["the autopilot", "reject", "an empty query", (c) => steer(c, 0, 0, { signal: { query: "" } }), `${G0}.autopilot.signal.query`, 'must be at least 1 character long, received ""'],
+  ["the autopilot", "reject", "a query Terraform would read as an expression", (c) => steer(c, 0, 0, { signal: { query: "sum(${var.metric})" } }), `${G0}.autopilot.signal.query`, 'must not contain "${" or "%{", which Terraform would read as an expression, received "sum(${var.metric})"'],
+  ["the autopilot", "reject", "a query with a misspelt key", (c) => steer(c, 0, 0, { signal: { qeury: "x" } }), `${G0}.autopilot.signal`, 'must be "queue", "kvCache" or { query: <PromQL> }, received {"qeury":"x"}'],
+  ["the autopilot", "reject", "a negative low watermark", (c) => steer(c, 0, 0, { lowWatermark: -1 }), `${G0}.autopilot.lowWatermark`, "must be a number of 0 or more, received -1"],
+  ["the autopilot", "reject", "no high watermark", (c) => (steer(c), delete group(c).autopilot.highWatermark), `${G0}.autopilot.highWatermark`, "is required"],
+  ["the autopilot", "reject", "a minDialPercent over 100", (c) => steer(c, 0, 0, { minDialPercent: 101 }), `${G0}.autopilot.minDialPercent`, "must be a number from 0 to 100, received 101"],
+  ["the autopilot", "reject", "a maxStepPercent of 0", (c) => steer(c, 0, 0, { maxStepPercent: 0 }), `${G0}.autopilot.maxStepPercent`, "must be a number above 0 and at most 100, received 0"],
+  ["the autopilot", "reject", "a maxStepPercent over 100", (c) => steer(c, 0, 0, { maxStepPercent: 100.5 }), `${G0}.autopilot.maxStepPercent`, "must be a number above 0 and at most 100, received 100.5"],
+  ["the autopilot", "reject", "a metrics label named region", (c) => (group(c).metricsLabels = { region: "us-west-1" }), `${G0}.metricsLabels.region`, 'is not an allowed key: must not be "region": the autopilot selects a group\'s servers by region="<the group\'s region>" itself'],
+  ["the autopilot", "reject", "a metrics label name with a hyphen", (c) => (group(c).metricsLabels = { "model-name": "llama" }), `${G0}.metricsLabels.model-name`, 'is not an allowed key: must be a Prometheus label name matching ^[a-zA-Z_][a-zA-Z0-9_]*$, received "model-name"'],
+  ["the autopilot", "reject", "a metrics label value that is a number", (c) => (group(c).metricsLabels = { replicas: 3 }), `${G0}.metricsLabels.replicas`, "must be a string, received 3"],
+  ["the autopilot", "accept", "Amazon Managed Prometheus with SigV4, monitor mode, the widest limits", (c) => {
+    steer(c, 0, 0, { minDialPercent: 0, maxStepPercent: 100, holdFor: "1h", settleFor: "2m" });
+    stack(c).autopilot = { prometheus: { url: "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd/", sigv4: { region: "us-west-2" } }, interval: "1m", mode: "monitor", staleAfter: "5m" };
+  }],
+  ["the autopilot", "accept", "an IPv6 Prometheus with a port and a path, and metrics labels", (c) => {
+    steer(c);
+    stack(c).autopilot.prometheus.url = "http://[fd00::1]:9090/prometheus";
+    group(c).metricsLabels = { model: "llama-3-70b", _tier: "", Listener2: "chat" };
+  }],
 ];
 
 
@@ -290,7 +343,7 @@ describe("several mistakes at once", () => {
       'stacks[0].accelerator.name: must be 1-64 letters, digits or hyphens, with no hyphen at either end, received "bad_name"',
       `${G0}.healthCheck.intervalSeconds: must be 10 or 30 (the API allows no other value), received 20`,
       `${G0}.endpoints[0].weight: must be an integer from 0 to 255, received 300`,
-      `${G0}.unknown: is not a known key; allowed: region, trafficDialPercentage, healthCheck, portOverrides, endpoints, modelServer, capacity`,
+      `${G0}.unknown: is not a known key; allowed: region, trafficDialPercentage, healthCheck, portOverrides, endpoints, modelServer, capacity, metricsLabels, autopilot`,
       `${L0}.endpointGroups[1].endpoints[0].id: is a load balancer in eu-west-1, but this endpoint group is in us-east-1`,
       'stacks[0].listeners[1].protocol: must be one of "TCP", "UDP", received "HTTP"',
       `${L0}.portRanges[1]: 443 overlaps listeners[0].portRanges[0] (443); port ranges of one protocol (TCP) must not overlap within an accelerator`,
@@ -358,6 +411,13 @@ describe("warnings", () => {
       `${L0}.endpointGroups[1].modelServer: changes nothing here: this group has only load balancer endpoints, which Global Accelerator checks with their target groups' health checks; set the target group's health check to HTTP /v2/health/ready on port 8000 instead`,
     ]);
     expect(warningsOf((c) => ((group(c, 1).modelServer = "triton"), group(c, 1).endpoints.push({ type: "instance", id: "i-0123abcd" })))).toEqual([]);
+  });
+
+  it("warn when a stack's autopilot block steers no group, not when a group is steered", () => {
+    expect(warningsOf((c) => (stack(c).autopilot = { prometheus: { url: "http://prometheus.monitoring:9090" } }))).toEqual([
+      "stacks[0].autopilot: steers nothing: no endpoint group of this stack has an autopilot block (signal and watermarks); add one to each group to steer, or remove this block",
+    ]);
+    expect(warningsOf((c) => steer(c))).toEqual([]);
   });
 
   it("warn that ollama's check proves only that the process is up, and not for a server whose check waits for the model", () => {

@@ -2,7 +2,7 @@
 // validation.test.ts tests each warning both ways on the first of each; a warning that stopped looking
 // after the first item would pass there and fails here.
 // GIVEN the valid test config (no warnings), WHEN one change is made, THEN exactly these warnings.
-import { warningsOf } from "./support/configs";
+import { PROMETHEUS, steer, warningsOf } from "./support/configs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = any;
@@ -49,6 +49,21 @@ describe("warnings on later positions", () => {
   it("a model-server preset on load balancers only: in the last group of a later listener", () => {
     expect(warningsOf(thirdListener({ modelServer: "vllm", endpoints: [{ type: "nlb", lookup: { name: "tgi-aps1" } }] }))).toEqual([
       `${L2G1}.modelServer: changes nothing here: this group has only load balancer endpoints, which Global Accelerator checks with their target groups' health checks; set the target group's health check to HTTP /health on port 8000 instead`,
+    ]);
+  });
+
+  it("an autopilot block that steers nothing: on the second stack, not on the first whose only steered group is the last of a later listener", () => {
+    expect(
+      warningsOf((c) => {
+        thirdListener({ capacity: 20, modelServer: "sglang", endpoints: [{ type: "instance", id: "i-0000000b" }] })(c);
+        c.stacks[0].listeners[2].endpointGroups[0].capacity = 10;
+        steer(c, 2, 1);
+        secondStack({ name: "other", flowLogs: false })(c);
+        c.stacks[1].autopilot = { prometheus: PROMETHEUS };
+        c.stacks[1].listeners = c.stacks[1].listeners.slice(0, 2);
+      }),
+    ).toEqual([
+      "stacks[1].autopilot: steers nothing: no endpoint group of this stack has an autopilot block (signal and watermarks); add one to each group to steer, or remove this block",
     ]);
   });
 

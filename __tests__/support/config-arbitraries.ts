@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Alias, Document, isMap, isNode, isScalar, Pair, parseDocument, Scalar, visit, type Node as YamlNode, type YAMLMap } from "yaml";
 import { ACCELERATOR_NAME, GA_REGIONS, LISTENER_NAME, LOAD_BALANCER_NAME, STACK_NAME } from "../../src/config/limits";
+import { DURATION_PATTERN, durationSeconds } from "../../src/config/duration";
 import { parseConfigText } from "../../src/config/load";
+import { MODEL_SERVERS } from "../../src/config/model-servers";
 import { ROOT } from "./run";
 
 /** A config file's text and how it is read. */
@@ -230,8 +232,37 @@ export function keepCrossFieldRules(generated: unknown): unknown {
         if (group.endpoints.length === 0) group.endpoints = [{ type: "instance", id: "i-0123abcd" }];
       }
     });
+    keepAutopilotRules(stack);
   });
   return config;
+}
+
+/** The autopilot's rules: a steered group has the stack's block, a capacity, a signal and a deadband; every duration at least the interval. */
+function keepAutopilotRules(stack: Loose): void {
+  const seconds = (d: string | undefined, fallback: number) => (d !== undefined && DURATION_PATTERN.test(d) ? durationSeconds(d) : fallback);
+  const a = stack.autopilot;
+  const interval = a === undefined ? 15 : seconds(a.interval, 15);
+  if (a !== undefined && seconds(a.staleAfter, 60) < interval) a.staleAfter = `${interval}s`;
+  for (const listener of stack.listeners) {
+    for (const group of listener.endpointGroups) {
+      const steered = group.autopilot;
+      if (steered === undefined) continue;
+      if (a === undefined) {
+        delete group.autopilot;
+        continue;
+      }
+      const metric = steered.signal === "queue" ? "waiting" : steered.signal === "kvCache" ? "kvCache" : undefined;
+      if (metric !== undefined && (MODEL_SERVERS as Loose)[group.modelServer]?.metrics?.[metric] === undefined) group.modelServer = "vllm";
+      const [low, high] = [steered.lowWatermark, steered.highWatermark].sort((x: number, y: number) => x - y);
+      Object.assign(steered, steered.signal === "kvCache" && high > 1 ? { lowWatermark: low / (high + 1), highWatermark: high / (high + 1) } : { lowWatermark: low, highWatermark: low === high ? high + 1 : high });
+      if (steered.signal === "kvCache" && steered.highWatermark > 1) steered.highWatermark = 1;
+      if (seconds(steered.holdFor, 120) < interval) steered.holdFor = `${interval}s`;
+      if (seconds(steered.settleFor, 60) < interval) steered.settleFor = `${interval}s`;
+    }
+    if (listener.endpointGroups.some((g: Loose) => g.autopilot !== undefined) && listener.endpointGroups.every((g: Loose) => g.capacity === undefined)) {
+      for (const g of listener.endpointGroups) g.capacity = 100;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

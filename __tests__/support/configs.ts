@@ -56,6 +56,26 @@ export function validConfig(): any {
   };
 }
 
+/** A Prometheus query API for the autopilot's stack settings. */
+export const PROMETHEUS = { url: "http://prometheus.monitoring:9090" };
+
+/**
+ * Makes validConfig()'s first stack steer one group: the stack's autopilot block, a capacity on every
+ * group of the listener, the vLLM preset on the group (it has a queue metric) and the group's autopilot
+ * block (queue, watermarks 4 and 16), with `more` merged into it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function steer(config: any, listener = 0, group = 0, more: Record<string, unknown> = {}): any {
+  const stack = config.stacks[0];
+  stack.autopilot ??= { prometheus: { ...PROMETHEUS } };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  stack.listeners[listener].endpointGroups.forEach((g: any, i: number) => (g.capacity ??= 100 * (i + 1)));
+  const steered = stack.listeners[listener].endpointGroups[group];
+  steered.modelServer ??= "vllm";
+  steered.autopilot = { signal: "queue", lowWatermark: 4, highWatermark: 16, ...more };
+  return config;
+}
+
 /** Synthesizes every stack of a config with cdktf's Testing helpers; returns each stack's JSON text by name. */
 /** The warnings of validConfig() after `change`, as printed (`<path>: <message>`); an error fails the test. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,18 +5,21 @@
 // Everything this module exports is a rule (tests check each is attached and tested both ways).
 import type {
   AcceleratorConfig,
+  AutopilotConfig,
   BackendConfig,
   DnsConfig,
   EndpointConfig,
   EndpointGroupConfig,
+  GroupAutopilotConfig,
   ListenerConfig,
   PortRangeConfig,
   RoutingConfig,
   StackConfig,
 } from "../config/types";
-import { stateKey } from "../config/defaults";
 import { ALB_ARN, DNS_NAME, endpointIdentity, GA_REGIONS, IPV4_ADDRESS, MAX_ENDPOINT_GROUPS, NLB_ARN, S3_BUCKET_NAME } from "../config/limits";
-import { presetFor } from "../config/model-servers";
+import { DURATION_PATTERN, durationSeconds } from "../config/duration";
+import { DEFAULTS, stateKey } from "../config/defaults";
+import { MODEL_SERVER_NAMES, MODEL_SERVERS, presetFor, type ModelServerPreset } from "../config/model-servers";
 import { show } from "../config/show";
 
 export interface Finding {
@@ -447,3 +450,122 @@ export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>
     message: `s3://${config.stacks[index].backend.bucket}/${stateKey(config.stacks[index])} is already the state of stacks[${first}]; every stack needs its own state key`,
     received: config.stacks[index].backend.key,
   }));
+
+// ---------------------------------------------------------------------------------------------------
+// The autopilot (issue 16): a steered group's signal, watermarks and timings, and the stack settings it needs.
+
+/** A watermark as a number to reason from, or undefined when it has its own error. */
+const watermark = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
+
+/** Seconds of a duration, or undefined when it has its own error (or is not given). */
+const seconds = (value: unknown): number | undefined => (typeof value === "string" && DURATION_PATTERN.test(value) ? durationSeconds(value) : undefined);
+
+// A deadband needs room between its edges: with low >= high every value is above one watermark or the
+// other, and the dial moves on every tick.
+export const watermarksInOrder: Rule<GroupAutopilotConfig> = (autopilot) => {
+  const [low, high] = [watermark(autopilot.lowWatermark), watermark(autopilot.highWatermark)];
+  return low !== undefined && high !== undefined && low >= high
+    ? [{ path: ["lowWatermark"], message: `must be below highWatermark (${high}), received ${low}: between the two the dial holds`, received: low }]
+    : [];
+};
+
+// KV-cache use is a fraction (0-1): a high watermark above 1 is never reached, and the dial never steps
+// down. The low watermark is below the high one (watermarksInOrder), so it needs no check of its own.
+export const kvCacheWatermarksAtMostOne: Rule<GroupAutopilotConfig> = (autopilot) => {
+  const high = watermark(autopilot.highWatermark);
+  return autopilot.signal === "kvCache" && high !== undefined && high > 1
+    ? [{ path: ["highWatermark"], message: `must be at most 1 for signal "kvCache" (KV-cache use is a fraction, 0-1), received ${high}`, received: high }]
+    : [];
+};
+
+/** The preset metric a built-in signal reads: queue length needs the waiting series, kvCache its own. */
+const SIGNAL_METRIC = { queue: "waiting", kvCache: "kvCache" } as const;
+
+// "queue" and "kvCache" read the series the group's modelServer preset names; a preset without one (or no
+// preset) would leave the group without a signal, held for ever.
+export const autopilotSignalAvailable: Rule<EndpointGroupConfig> = (group) => {
+  const signal = group.autopilot?.signal;
+  if (signal !== "queue" && signal !== "kvCache") return [];
+  const metric = SIGNAL_METRIC[signal];
+  const has = (p: ModelServerPreset) => p.metrics?.[metric] !== undefined;
+  const withIt = MODEL_SERVER_NAMES.filter((name) => has(MODEL_SERVERS[name])).join(", ");
+  const server = group.modelServer;
+  // A modelServer with its own error (no such preset) is not reasoned from.
+  if (server !== undefined && !MODEL_SERVER_NAMES.includes(server)) return [];
+  if (server !== undefined && has(MODEL_SERVERS[server])) return [];
+  const why = server === undefined ? "this group names no modelServer" : `modelServer ${show(server)} exposes no such metric`;
+  return [{
+    path: ["autopilot", "signal"],
+    message: `is ${show(signal)}, which reads the modelServer preset's metrics, but ${why} (presets that have one: ${withIt}); set such a modelServer, or give signal: { query: <PromQL> }`,
+    received: signal,
+  }];
+};
+
+// The autopilot measures headroom as load against capacity (queue lengths do not add across regions), so
+// a steered group without one could never be judged. Where another group of the listener has a capacity,
+// capacityOnEveryGroup reports the missing one already.
+export const steeredGroupHasCapacity: Rule<ListenerConfig> = (listener) =>
+  listener.endpointGroups.some((g) => g.capacity !== undefined)
+    ? []
+    : listener.endpointGroups.flatMap((g, i) =>
+        g.autopilot === undefined
+          ? []
+          : [{ path: ["endpointGroups", i, "capacity"], message: "is required on a steered group (one with autopilot): the autopilot measures headroom as load against capacity, in the unit of the stack's demand" }],
+      );
+
+// A group's autopilot block says how to steer it; the stack's says where its load is read. Without the
+// latter nothing would ever steer the group, yet Terraform would stop setting its dial.
+export const steeredGroupsNeedAutopilot: Rule<StackConfig> = (stack) =>
+  stack.autopilot !== undefined
+    ? []
+    : stack.listeners.flatMap((listener, li) =>
+        listener.endpointGroups.flatMap((g, gi) =>
+          g.autopilot === undefined
+            ? []
+            : [{
+                path: ["listeners", li, "endpointGroups", gi, "autopilot"],
+                message: "steers this group, but the stack has no autopilot block: add autopilot: { prometheus: { url } } to the stack, or remove this one",
+              }],
+        ),
+      );
+
+// A sample is at best one interval old when the autopilot reads it; calling it stale sooner would hold
+// every dial on every tick.
+export const staleAfterAtLeastInterval: Rule<AutopilotConfig> = (autopilot) => {
+  const interval = seconds(autopilot.interval ?? `${DEFAULTS.autopilot.intervalSeconds}s`);
+  const stale = seconds(autopilot.staleAfter ?? `${DEFAULTS.autopilot.staleAfterSeconds}s`);
+  if (interval === undefined || stale === undefined || stale >= interval) return [];
+  const shown = autopilot.staleAfter ?? `${DEFAULTS.autopilot.staleAfterSeconds}s (the default)`;
+  return [{
+    path: ["staleAfter"],
+    message: `is ${shown}, shorter than interval (${autopilot.interval ?? `${interval}s, the default`}): a sample is up to one interval old when it is read, so every sample would be stale; make staleAfter at least the interval`,
+    received: autopilot.staleAfter,
+  }];
+};
+
+// The autopilot looks once per interval: a settle or hold window shorter than that ends between two ticks,
+// so it means one interval whatever it says.
+export const groupDurationsAtLeastInterval: Rule<StackConfig> = (stack) => {
+  if (stack.autopilot === undefined) return [];
+  const given = stack.autopilot.interval;
+  const interval = seconds(given ?? `${DEFAULTS.autopilot.intervalSeconds}s`);
+  if (interval === undefined) return [];
+  const defaults = { holdFor: DEFAULTS.groupAutopilot.holdForSeconds, settleFor: DEFAULTS.groupAutopilot.settleForSeconds };
+  return stack.listeners.flatMap((listener, li) =>
+    listener.endpointGroups.flatMap((g, gi) =>
+      g.autopilot === undefined
+        ? []
+        : (["holdFor", "settleFor"] as const).flatMap((field) => {
+            const value = g.autopilot?.[field];
+            const length = value === undefined ? defaults[field] : seconds(value);
+            if (length === undefined || length >= interval) return [];
+            const shown = value ?? `${defaults[field]}s (the default)`;
+            return [{
+              path: ["listeners", li, "endpointGroups", gi, "autopilot", field],
+              message: `is ${shown}, shorter than the stack's autopilot.interval (${given ?? `${interval}s, the default`}), which is how often the autopilot looks: make it at least the interval`,
+              received: value,
+            }];
+          }),
+    ),
+  );
+};

@@ -35,6 +35,7 @@ import {
   STACK_NAME,
 } from "../config/limits";
 import { METROS } from "../config/metros";
+import { DURATION_PATTERN } from "../config/duration";
 import { describeModelServers, MODEL_SERVER_NAMES } from "../config/model-servers";
 import { closeMetroNames, METRO_NAMES, metroNamed } from "../config/names";
 import { show } from "../config/show";
@@ -259,6 +260,64 @@ export const endpointSchema = z.discriminatedUnion("type", [
   loadBalancerEndpoint("nlb", NLB_ARN, "Network Load Balancer"),
 ]);
 
+/** A duration as Prometheus writes one; `seconds` as the same text, for a default. */
+const DURATION_ALLOWED = 'a duration: a whole number and s, m or h, such as "30s", "2m" or "1h"';
+const duration = () => matching(DURATION_PATTERN, DURATION_ALLOWED);
+const durationText = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
+
+/** An http(s) URL of a Prometheus-compatible query API; no credentials in it (the config is committed). */
+const HTTP_URL = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:\/[^\s?#]*)?$/;
+
+/** A Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`); `region` is the autopilot's own matcher. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const labelName = matching(LABEL_NAME, "a Prometheus label name matching ^[a-zA-Z_][a-zA-Z0-9_]*$")
+  .refine((name) => name !== "region", {
+    error: 'must not be "region": the autopilot selects a group\'s servers by region="<the group\'s region>" itself',
+  })
+  .meta({ not: { enum: ["region"] } });
+
+const groupAutopilotSchema = z
+  .strictObject({
+    signal: z
+      .union([oneOfValues(["queue", "kvCache"]), z.strictObject({ query: literal(z.string().min(1)).describe("A PromQL query that returns one value per group, by region (and the group's metricsLabels).") })], {
+        // Only a value of neither shape comes here (a wrong string or an empty query has its own message).
+        error: (issue) => `must be "queue", "kvCache" or { query: <PromQL> }, received ${show(issue.input)}`,
+      })
+      .describe(
+        'The load signal: "queue" (requests waiting per replica) or "kvCache" (KV-cache use, 0-1) from the group\'s modelServer preset, or { query: <PromQL> } of your own.',
+      ),
+    lowWatermark: quantity(true).describe("Below this signal value the dial steps back up toward its ceiling."),
+    highWatermark: quantity(true).describe("Above this signal value the dial steps down."),
+    minDialPercent: numberBetween(0, 100)
+      .optional()
+      .describe("The lowest dial the autopilot sets: keeps a shed region warm and its signal meaningful.")
+      .meta({ default: DEFAULTS.groupAutopilot.minDialPercent }),
+    maxStepPercent: stepPercent()
+      .optional()
+      .describe("The largest change of one step, in dial points.")
+      .meta({ default: DEFAULTS.groupAutopilot.maxStepPercent }),
+    holdFor: duration()
+      .optional()
+      .describe("How long missing or stale data holds the dial before it walks back to its ceiling.")
+      .meta({ default: durationText(DEFAULTS.groupAutopilot.holdForSeconds) }),
+    settleFor: duration()
+      .optional()
+      .describe("How long after a change the group is left alone, while the dial reaches every edge location.")
+      .meta({ default: durationText(DEFAULTS.groupAutopilot.settleForSeconds) }),
+  })
+  .superRefine(check(rules.watermarksInOrder, rules.kvCacheWatermarksAtMostOne))
+  .describe(
+    "Lets the autopilot (npm run autopilot) move this group's dial on live model-server load; the dial Terraform sets becomes its ceiling. Needs capacity and the stack's autopilot block.",
+  );
+
+/** A step of the dial: above 0 (a step of 0 could never move it), at most 100. */
+function stepPercent() {
+  const error = (issue: { input?: unknown }) =>
+    // Stryker disable next-line ConditionalExpression: the step is optional, and zod never checks an omitted optional value
+    issue.input === undefined ? undefined : `must be a number above 0 and at most 100, received ${show(issue.input)}`;
+  return z.number({ error }).gt(0, { error }).max(100, { error });
+}
+
 export const endpointGroupSchema = z
   .strictObject({
     region: region,
@@ -274,8 +333,15 @@ export const endpointGroupSchema = z
     capacity: quantity(false)
       .optional()
       .describe("What this group can serve, in the unit of the stack's demand (requests/s, GPUs, tokens/s): npm run explain and the plan gate flag a scenario that sends it more."),
+    metricsLabels: z
+      .record(labelName, literal(z.string()))
+      .optional()
+      .describe(
+        'Label matchers that select this group\'s model servers in Prometheus besides region="<region>" (a model or listener label, where several models share a region).',
+      ),
+    autopilot: groupAutopilotSchema.optional(),
   })
-  .superRefine(check(rules.healthCheckPathNeedsHttp, rules.loadBalancerArnInGroupRegion, rules.uniqueEndpoints, rules.uniquePortOverrides));
+  .superRefine(check(rules.healthCheckPathNeedsHttp, rules.loadBalancerArnInGroupRegion, rules.uniqueEndpoints, rules.uniquePortOverrides, rules.autopilotSignalAvailable));
 
 export const listenerSchema = z
   .strictObject({
@@ -288,7 +354,7 @@ export const listenerSchema = z
       .optional()
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
   })
-  .superRefine(check(rules.oneEndpointGroupPerRegion, rules.albNotOnUdpListener, rules.overrideListenerPortInListener, rules.capacityOnEveryGroup));
+  .superRefine(check(rules.oneEndpointGroupPerRegion, rules.albNotOnUdpListener, rules.overrideListenerPortInListener, rules.capacityOnEveryGroup, rules.steeredGroupHasCapacity));
 
 const flowLogsSchema = z.strictObject({
   bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
@@ -414,6 +480,32 @@ export const backendSchema = z
   })
   .superRefine(check(rules.stateIsLocked));
 
+export const autopilotSchema = z
+  .strictObject({
+    prometheus: z
+      .strictObject({
+        url: matching(HTTP_URL, 'an http:// or https:// URL of a Prometheus query API, such as "http://prometheus.monitoring:9090" (no user or password in it)').describe(
+          "The Prometheus-compatible query API the signals are read from (Prometheus, Thanos, Mimir, Amazon Managed Prometheus's workspace URL); SMART_ROUTING_PROMETHEUS_URL overrides it.",
+        ),
+        sigv4: z
+          .strictObject({ region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"') })
+          .optional()
+          .describe("Sign every query with SigV4 (service aps) for Amazon Managed Service for Prometheus, in this region."),
+      })
+      .describe("Where the model servers' load is read."),
+    interval: duration().optional().describe("Time between two ticks.").meta({ default: durationText(DEFAULTS.autopilot.intervalSeconds) }),
+    mode: oneOfValues(["enforce", "monitor"])
+      .optional()
+      .describe("enforce writes dials; monitor decides and publishes its decisions, never writes.")
+      .meta({ default: DEFAULTS.autopilot.mode }),
+    staleAfter: duration()
+      .optional()
+      .describe("A sample older than this is stale: the dial is held, then walked back to its ceiling.")
+      .meta({ default: durationText(DEFAULTS.autopilot.staleAfterSeconds) }),
+  })
+  .superRefine(check(rules.staleAfterAtLeastInterval))
+  .describe("Moves the steered groups' dials on live model-server load (npm run autopilot); groups are steered by their own autopilot block.");
+
 export const stackSchema = z
   .strictObject({
     name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
@@ -429,8 +521,21 @@ export const stackSchema = z
     listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),
     dns: dnsSchema.optional(),
     demand: demandSchema.optional(),
+    autopilot: autopilotSchema.optional(),
   })
-  .superRefine(check(rules.uniqueListenerNames, rules.renamedFromAFormerName, rules.endpointGroupQuota, rules.noOverlappingPortRanges, rules.overrideEndpointPortOutsideListeners, rules.endpointPortFromOneListenerPort, rules.dualStackWithoutElasticIps));
+  .superRefine(
+    check(
+      rules.uniqueListenerNames,
+      rules.renamedFromAFormerName,
+      rules.endpointGroupQuota,
+      rules.noOverlappingPortRanges,
+      rules.overrideEndpointPortOutsideListeners,
+      rules.endpointPortFromOneListenerPort,
+      rules.dualStackWithoutElasticIps,
+      rules.steeredGroupsNeedAutopilot,
+      rules.groupDurationsAtLeastInterval,
+    ),
+  );
 
 export const configSchema = z
   .strictObject({

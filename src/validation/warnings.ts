@@ -66,7 +66,13 @@ const weakModelServerCheck: Warning = (stack) =>
     preset.weakCheck === undefined ? undefined : `${group.modelServer}'s readiness check proves only that the process is up: ${preset.weakCheck}`,
   );
 
-const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero, healthCheckIgnored, modelServerOnLoadBalancers, weakModelServerCheck];
+// The stack's autopilot block steers only the groups that have their own: without one it does nothing.
+const autopilotWithoutSteeredGroup: Warning = (stack) =>
+  stack.autopilot !== undefined && !stack.listeners.some((l) => l.endpointGroups.some((g) => g.autopilot !== undefined))
+    ? [{ path: ["autopilot"], message: "steers nothing: no endpoint group of this stack has an autopilot block (signal and watermarks); add one to each group to steer, or remove this block" }]
+    : [];
+
+const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero, healthCheckIgnored, modelServerOnLoadBalancers, weakModelServerCheck, autopilotWithoutSteeredGroup];
 
 // AWS's default quota is 20 standard accelerators per account; the 21st CreateAccelerator is refused
 // (LimitExceededException), half-way through a rollout of the config's stacks. A warning, not an error: the
