@@ -4,3 +4,4 @@
 export { loadStacksReporting } from "./app";
 export { runCommand, decisionsLine, type AutopilotFlags, type PauseRequest } from "./autopilot/command";
 export { realSleep } from "./autopilot/runner";
+export { commandContext } from "./autopilot/wiring";
