@@ -94,11 +94,11 @@ const num = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0
 function timeline(ticks, steps) {
   /** @type {{ at: number, text: string }[]} */
   const lines = [];
-  for (const s of steps) lines.push({ at: s.at, text: `load   ${s.region}: ${num(s.waiting)} waiting / ${s.replicas} replicas (${num(s.waiting / s.replicas)} per replica)${s.kvCache !== undefined ? `, KV cache ${Math.round(s.kvCache * 100)}%` : ""}` });
+  for (const s of steps) lines.push({ at: s.at, text: `load    ${s.region}: ${num(s.waiting)} waiting / ${s.replicas} replicas (${num(s.waiting / s.replicas)} per replica)${s.kvCache !== undefined ? `, KV cache ${Math.round(s.kvCache * 100)}%` : ""}` });
   for (const t of ticks) {
     for (const d of t.decisions) {
       if (d.to === d.from) continue;
-      lines.push({ at: t.at, text: `${d.action.padEnd(7)}${d.listener}/${d.region}: dial ${num(d.from)} -> ${num(d.to)} (ceiling ${num(d.ceiling)}; signal ${d.signal === null ? "none" : num(d.signal)}): ${d.reason}` });
+      lines.push({ at: t.at, text: `${d.action.padEnd(8)}${d.listener}/${d.region}: dial ${num(d.from)} -> ${num(d.to)} (ceiling ${num(d.ceiling)}; signal ${d.signal === null ? "none" : num(d.signal)}): ${d.reason}` });
     }
   }
   return lines
