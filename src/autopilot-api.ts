@@ -5,3 +5,12 @@ export { loadStacksReporting } from "./app";
 export { runCommand, decisionsLine, type AutopilotFlags, type PauseRequest } from "./autopilot/command";
 export { realSleep } from "./autopilot/runner";
 export { commandContext } from "./autopilot/wiring";
+export { startGlobalAcceleratorApi } from "./local-aws/global-accelerator";
+export { localEndpointEnvironment } from "./local-aws/terraform-overrides";
+import { MODEL_SERVERS, type ModelServer, type ModelServerPreset } from "./config/model-servers";
+
+/** A preset's load metrics (series selectors), for the rehearsal's fake servers; undefined when it names none. */
+export function presetMetrics(name: string): { readonly waiting?: string; readonly running?: string; readonly kvCache?: string } | undefined {
+  const preset: ModelServerPreset | undefined = MODEL_SERVERS[name as ModelServer];
+  return preset?.metrics;
+}
