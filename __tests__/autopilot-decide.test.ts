@@ -6,7 +6,9 @@
 // GIVEN one tick's input, WHEN decide runs, THEN ...
 import { clampDecisions, decide, resetDecisions } from "../src/autopilot/decide";
 import type { Decision } from "../src/autopilot/types";
-import { chat, group, listener, models, NOW, of, QUEUE, stack, tick } from "./support/autopilot-decide";
+import { routeGroups } from "../src/explain/routing";
+import { groupState } from "../src/explain/scenarios";
+import { chat, group, listener, models, NOW, of, QUEUE, stack, tick, type GroupChange } from "./support/autopilot-decide";
 
 const E = "chat/us-east-1";
 const W = "chat/us-west-2";
@@ -207,7 +209,7 @@ describe("missing and stale data: held for holdFor, then walked back to the ceil
     const seen: string[] = [];
     for (let t = 0; t < 20; t++) {
       const now = NOW + t * 15;
-      const d = of(decide({ ...tick(model, { [E]: { dial, lastWrite, signal: null } }), now }), E);
+      const d = of(decide(tick(model, { [E]: { dial, lastWrite, signal: null } }, { now })), E);
       if (d.to !== d.from) {
         seen.push(`${now - NOW}: ${d.from} -> ${d.to}`);
         lastWrite = { from: d.from, to: d.to, at: now };
@@ -216,7 +218,7 @@ describe("missing and stale data: held for holdFor, then walked back to the ceil
     }
     // Every 60 s (the settle window), 10 points (half the step), up to the ceiling of 95.
     expect(seen).toEqual(["0: 60 -> 70", "60: 70 -> 80", "120: 80 -> 90", "180: 90 -> 95"]);
-    expect(line(of(decide({ ...tick(model, { [E]: { dial, lastWrite, signal: null } }), now: NOW + 600 }), E))).toBe("95 -> 95 hold: no sample (the series is missing): at its ceiling");
+    expect(line(of(decide(tick(model, { [E]: { dial, lastWrite, signal: null } }, { now: NOW + 600 })), E))).toBe("95 -> 95 hold: no sample (the series is missing): at its ceiling");
   });
 
   it("treats an unreadable Prometheus as no data for every group, counted from each one's sample or write", () => {
@@ -439,5 +441,90 @@ describe("every position", () => {
     // us-west-2 is in the API but not in this config: it still takes us-east-1's spill, its load unknown.
     const d = decide({ ...input, model: chat({}, [group("us-east-1"), group("eu-west-1")]), steered: input.steered.filter((g) => g.key !== W) });
     expect(of(d, E).reason).toBe("signal 24 above its high watermark 16, but its clients would go to us-west-2, whose load is unknown (no live signal)");
+  });
+});
+
+describe("a flat load: the dials settle without oscillating", () => {
+  /**
+   * A plant where load follows the dials: every tick the routing model routes the demand (scaled by the
+   * tick's load factor) with the dials as they are, and each group's queue signal is its load over its
+   * capacity, 16 (the high watermark) at full. Ticks every 15 s; every change is recorded as the runner does.
+   */
+  function simulate(model: ReturnType<typeof chat>, factorAt: (tick: number) => number, ticks: number) {
+    const dials = new Map(model.listeners[0].endpointGroups.map((g) => [`chat/${g.region}`, g.trafficDialPercentage]));
+    const writes = new Map<string, { from: number; to: number; at: number }>();
+    const history: Record<string, number[]> = Object.fromEntries([...dials.keys()].map((k) => [k, [] as number[]]));
+    const signals: Record<string, number[]> = Object.fromEntries([...dials.keys()].map((k) => [k, [] as number[]]));
+    let writeCount = 0;
+    for (let t = 0; t < ticks; t++) {
+      const now = NOW + t * 15;
+      const groups = model.listeners[0].endpointGroups;
+      const factor = factorAt(t);
+      const demand = Object.fromEntries(Object.entries(model.demand).map(([g, v]) => [g, (v as number) * factor]));
+      const loads = routeGroups(
+        groups.map((g) => groupState(g, [], dials.get(`chat/${g.region}`))),
+        demand,
+      ).loads;
+      const changes: Record<string, GroupChange> = {};
+      groups.forEach((g, i) => {
+        const key = `chat/${g.region}`;
+        const signal = (16 * loads[i].load) / (g.capacity ?? 1);
+        signals[key].push(signal);
+        changes[key] = { dial: dials.get(key), signal, age: 5, ...(writes.has(key) && { lastWrite: writes.get(key) }) };
+      });
+      for (const d of decide(tick(model, changes, { now }))) {
+        const key = `${d.listener}/${d.region}`;
+        history[key].push(d.to);
+        if (d.to !== d.from) {
+          writeCount++;
+          writes.set(key, { from: d.from, to: d.to, at: now });
+          dials.set(key, d.to);
+        }
+      }
+    }
+    return { history, signals, writeCount };
+  }
+
+  /** How many times a dial's movement turns around (down then up, or up then down). */
+  function reversals(dials: readonly number[]): number {
+    const moves = dials.slice(1).map((d, i) => Math.sign(d - dials[i])).filter((s) => s !== 0);
+    return moves.slice(1).filter((s, i) => s !== moves[i]).length;
+  }
+
+  // us-east-1 takes more of North America than it can serve; its neighbours have room.
+  const model = () => chat({}, [group("us-east-1", { capacity: 80 }), group("us-west-2", { capacity: 200 }), group("eu-west-1", { capacity: 200 })]);
+
+  it("sheds a saturated region under a flat load until it is under its high watermark, then writes nothing, never reversing", () => {
+    const { history, signals, writeCount } = simulate(model(), () => 1, 200);
+    expect(signals[E][0]).toBeGreaterThan(16);
+    expect(history[E].at(-1)).toBeLessThan(100);
+    for (const key of [E, W, EU]) {
+      expect(reversals(history[key])).toBe(0);
+      // Settled: the last 150 ticks write nothing, and every region is under its high watermark (within a
+      // step that rounds to no change).
+      expect(new Set(history[key].slice(50)).size).toBe(1);
+      expect(signals[key].at(-1)).toBeLessThan(16.1);
+    }
+    expect(writeCount).toBeLessThan(10);
+  });
+
+  it("restores a region once its load clears, reversing each dial at most once, and ends at the ceiling", () => {
+    // Saturated for 60 ticks (15 minutes), then the load falls to a tenth (under the low watermark even at
+    // the ceiling) and stays there.
+    const { history, signals } = simulate(model(), (t) => (t < 60 ? 1 : 0.1), 300);
+    expect(Math.min(...history[E])).toBeLessThan(100);
+    for (const key of [E, W, EU]) {
+      expect(reversals(history[key])).toBeLessThanOrEqual(1);
+      expect(history[key].at(-1)).toBe(100);
+      expect(new Set(history[key].slice(200)).size).toBe(1);
+    }
+    expect(reversals(history[E])).toBe(1);
+    expect(signals[E].at(-1)).toBeLessThan(4);
+  });
+
+  it("counts reversals as turns of direction, ignoring holds", () => {
+    expect(reversals([100, 80, 80, 70, 70])).toBe(0);
+    expect(reversals([100, 80, 90, 100])).toBe(1);
+    expect(reversals([100, 80, 90, 80])).toBe(2);
   });
 });

@@ -44,9 +44,11 @@ export type GroupChange = Partial<Omit<SteeredGroupInput, "signal">> & { readonl
 
 /**
  * A tick's input: every group of the stack observed healthy at its config dial; every steered one with
- * that dial as its ceiling and a fresh sample between its watermarks (8), changed per `<listener>/<region>`.
+ * that dial as its ceiling and a fresh sample between its watermarks (8, taken 10 s before `now`), changed
+ * per `<listener>/<region>`.
  */
 export function tick(model: StackModel, changes: Record<string, GroupChange> = {}, extra: Partial<DecideInput> = {}): DecideInput {
+  const now = extra.now ?? NOW;
   const steered: SteeredGroupInput[] = [];
   const groups: ObservedGroup[] = [];
   let n = 0;
@@ -64,13 +66,13 @@ export function tick(model: StackModel, changes: Record<string, GroupChange> = {
         ceiling: g.trafficDialPercentage,
         capacity: g.capacity ?? 100,
         settings: g.autopilot,
-        ...(signal !== null && { signal: { value: signal, sampleTime: NOW - age } }),
+        ...(signal !== null && { signal: { value: signal, sampleTime: now - age } }),
         acceleratorStatus: "DEPLOYED",
         ...change,
       });
     }
   }
-  return { now: NOW, staleAfterSeconds: 60, model, groups, steered, ...extra };
+  return { now, staleAfterSeconds: 60, model, groups, steered, ...extra };
 }
 
 /** The decision for `<listener>/<region>`. */
