@@ -10,6 +10,11 @@ describe("repairCdktfHcl", () => {
     );
   });
 
+  it("unquotes the attributes of ignore_changes, and nothing else", () => {
+    const hcl = ['resource "x" "y" {', '  name = "traffic_dial_percentage"', "  lifecycle {", "    ignore_changes = [", '      "traffic_dial_percentage",', '      "tags"', "    ]", "  }", "}", ""].join("\n");
+    expect(repairCdktfHcl(hcl, {})).toBe(['resource "x" "y" {', '  name = "traffic_dial_percentage"', "  lifecycle {", "    ignore_changes = [", "      traffic_dial_percentage,", "      tags", "    ]", "  }", "}", ""].join("\n"));
+  });
+
   it("turns postcondition lists into blocks, unquotes provider references and restores nullable = false", () => {
     const hcl = [
       'variable "traffic_dials" {',

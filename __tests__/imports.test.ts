@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ROOT } from "./support/run";
 
 describe("provider imports", () => {
-  it("load only the eight provider modules a synth uses", async () => {
+  it("load only the nine provider modules a synth uses", async () => {
     // GIVEN the synth's own bundle inputs WHEN listed THEN only these provider modules appear
     const result = await build({ entryPoints: [join(ROOT, "main.ts")], bundle: true, platform: "node", write: false, metafile: true, logLevel: "silent" });
     const providerModules = Object.keys(result.metafile.inputs)
@@ -21,6 +21,7 @@ describe("provider imports", () => {
       "lib/provider/index.js",
       "lib/route53-record/index.js",
       "lib/shield-protection/index.js",
+      "lib/ssm-parameter/index.js",
     ]);
   });
 });

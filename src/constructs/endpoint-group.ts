@@ -28,11 +28,15 @@ export class RoutingEndpointGroup extends Construct {
   /** The listener's name and the group's region: together they name the group. */
   readonly listener: string;
   readonly region: string;
+  /** The group's model, as the stack was given it. */
+  readonly model: EndpointGroupModel;
 
   constructor(scope: Construct, id: string, props: EndpointGroupProps) {
     super(scope, id);
     this.listener = props.listener;
     this.region = props.region;
+    const { listenerArn: _arn, bind: _bind, ...model } = props;
+    this.model = model;
     const hc = props.healthCheck;
     this.resource = new GlobalacceleratorEndpointGroup(this, "Default", {
       listenerArn: props.listenerArn,
@@ -52,6 +56,9 @@ export class RoutingEndpointGroup extends Construct {
         weight: props.bind.weight(props, ep),
         clientIpPreservationEnabled: ep.clientIpPreservation,
       })),
+      // A steered group's dial belongs to the autopilot; the dial written here is created with the group and
+      // is the autopilot's ceiling (published beside the stack), so a plan after its moves stays empty.
+      ...(props.autopilot !== undefined && { lifecycle: { ignoreChanges: ["traffic_dial_percentage"] } }),
     });
     this.resource.overrideLogicalId(RESOURCE_NAME.endpointGroup(props));
   }

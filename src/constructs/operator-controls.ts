@@ -64,7 +64,15 @@ export class OperatorControls extends Construct {
 
   /** The group's traffic dial: the operator's value for its key, else the config's. */
   trafficDial(group: EndpointGroupModel): number {
-    return lookup(TRAFFIC_DIALS, trafficDialKey(group), group.trafficDialPercentage);
+    return Token.asNumber(`\${${this.trafficDialExpression(group)}}`);
+  }
+
+  /**
+   * The same dial as a bare Terraform expression, for use inside another expression (the autopilot's
+   * published ceilings): built from the variable, never from the resource's attribute, which the autopilot moves.
+   */
+  trafficDialExpression(group: EndpointGroupModel): string {
+    return lookupExpression(TRAFFIC_DIALS, trafficDialKey(group), group.trafficDialPercentage);
   }
 
   /** The endpoint's weight: the operator's value for its key, else the config's. */
@@ -76,7 +84,11 @@ export class OperatorControls extends Construct {
 // Written out rather than Fn.lookup: cdktf 0.21 drops a falsy default, turning lookup(var, key, 0) into
 // var[key], which fails for every partial map that leaves out a group or endpoint configured at 0.
 function lookup(variable: string, key: string, fallback: number): number {
-  return Token.asNumber(`\${lookup(var.${variable}, ${JSON.stringify(key)}, ${fallback})}`);
+  return Token.asNumber(`\${${lookupExpression(variable, key, fallback)}}`);
+}
+
+function lookupExpression(variable: string, key: string, fallback: number): string {
+  return `lookup(var.${variable}, ${JSON.stringify(key)}, ${fallback})`;
 }
 
 function variable(scope: Construct, name: string, config: ConstructorParameters<typeof TerraformVariable>[2]): TerraformVariable {

@@ -9,7 +9,7 @@ interface StackJson {
 
 /** cdktf's HCL of a stack, repaired; `json` is the same stack's Terraform JSON. */
 export function repairCdktfHcl(hcl: string, json: StackJson): string {
-  return [unquoteProviderReferences, conditionBlocks, (text: string) => restoreNotNullable(text, json), (text: string) => restoreRequiredVersion(text, json)].reduce(
+  return [unquoteProviderReferences, unquoteIgnoredAttributes, conditionBlocks, (text: string) => restoreNotNullable(text, json), (text: string) => restoreRequiredVersion(text, json)].reduce(
     (text, repair) => repair(text),
     hcl,
   );
@@ -18,6 +18,14 @@ export function repairCdktfHcl(hcl: string, json: StackJson): string {
 // cdktf quotes `provider = "aws.us-east-1"`, a form Terraform only still accepts with a deprecation warning.
 function unquoteProviderReferences(hcl: string): string {
   return hcl.replace(/^(\s*provider\s*=\s*)"([a-z0-9_-]+\.[A-Za-z0-9_-]+)"$/gm, "$1$2");
+}
+
+// cdktf quotes the attributes of ignore_changes (a steered group's dial), which Terraform still accepts
+// with a "Quoted references are deprecated" warning; in HCL they are bare references.
+function unquoteIgnoredAttributes(hcl: string): string {
+  return hcl.replace(/^( *ignore_changes = \[\n)([\s\S]*?)(^ *\])/gm, (_all, open: string, items: string, close: string) =>
+    `${open}${items.replace(/^( *)"([a-z0-9_]+)"(,?)$/gm, "$1$2$3")}${close}`,
+  );
 }
 
 // cdktf writes lifecycle pre- and postconditions as a list attribute, which Terraform rejects

@@ -14,7 +14,7 @@ export const BACKEND_CONFIG_FILE = "local-backend.tfbackend";
 const FAKE_KEYS = { access_key: "test", secret_key: "test" } as const;
 
 /** The provider services a stack's resources and data sources call. */
-export const PROVIDER_SERVICES = ["dynamodb", "ec2", "elbv2", "globalaccelerator", "iam", "route53", "s3", "shield", "sts"] as const;
+export const PROVIDER_SERVICES = ["dynamodb", "ec2", "elbv2", "globalaccelerator", "iam", "route53", "s3", "shield", "ssm", "sts"] as const;
 export type ProviderService = (typeof PROVIDER_SERVICES)[number];
 
 interface StackProviders {
@@ -54,6 +54,7 @@ const ENDPOINT_VARIABLE: Record<ProviderService, string> = {
   route53: "AWS_ENDPOINT_URL_ROUTE_53",
   s3: "AWS_ENDPOINT_URL_S3",
   shield: "AWS_ENDPOINT_URL_SHIELD",
+  ssm: "AWS_ENDPOINT_URL_SSM",
   sts: "AWS_ENDPOINT_URL_STS",
 };
 

@@ -1,13 +1,14 @@
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { RoutingAccelerator } from "../constructs/accelerator";
+import { AutopilotParameter } from "../constructs/autopilot-parameter";
 import { RoutingDns } from "../constructs/dns";
 import type { EndpointGroupBindings } from "../constructs/endpoint-group";
 import { LoadBalancerLookups } from "../constructs/load-balancer-lookups";
 import { OperatorControls } from "../constructs/operator-controls";
 import { RegionalProviders } from "../constructs/regional-providers";
 import { AcceleratorShield } from "../constructs/shield";
-import { OUTPUT, trafficDialKey } from "../model/contract";
+import { ADDRESS, OUTPUT, trafficDialKey } from "../model/contract";
 import type { StackModel } from "../model/model";
 import { moveRenamedListeners } from "./renames";
 
@@ -43,6 +44,17 @@ export class RoutingStack extends TerraformStack {
       for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, bind);
     }
     moveRenamedListeners(this.accelerator);
+    const steered = this.accelerator.listeners.flatMap((l) => l.endpointGroups.filter((g) => g.model.autopilot !== undefined));
+    if (steered.length > 0) {
+      new AutopilotParameter(
+        this,
+        "autopilot",
+        model,
+        // The address from the contract, not the resource's fqn: a token among several in one string is
+        // not always resolved to a bare reference.
+        steered.map((g) => ({ group: g.model, arnExpression: `${ADDRESS.endpointGroup(g.model)}.arn`, ceilingExpression: controls.trafficDialExpression(g.model) })),
+      );
+    }
     if (model.dns !== undefined) new RoutingDns(this, "dns", model.dns, this.accelerator.resource);
     if (model.accelerator.shield) new AcceleratorShield(this, "shield", model.name, this.accelerator.resource);
     this.addOutputs(model);

@@ -1,0 +1,307 @@
+// The autopilot's control law: one pure function of what a tick reads (signals with their sample times,
+// dials, health, ceilings, the accelerators' status, the autopilot's own last writes, the operators'
+// pauses, the routing model, now) to one decision per steered group. Nothing is remembered between ticks,
+// so a restart or a second instance taking over decides the same. Every rail is a named rule below, in the
+// order they apply; the first that speaks decides.
+//
+// The law: NS1's watermarks as a deadband around an integral controller. Above the high watermark the dial
+// steps down by the share of its traffic that would bring the signal back to the high watermark if the load
+// followed the dial (in proportion to the excess), at most maxStepPercent; below the low watermark it steps
+// back up toward its ceiling by a smaller step; between them it holds. The dial is the integral: each step
+// is added to it, and the gap between the watermarks keeps a steady load from moving it back and forth.
+import { moved, picture, routingDemand, withDial, type Picture, type PlaceInput } from "./predict";
+import type { DecideInput, Decision, SteeredGroupInput } from "./types";
+
+/**
+ * A restore steps at half the shed step. Shedding answers clients waiting now; restoring only gives back
+ * room, and a restore that overshoots the high watermark is shed again on the next tick: climbing at half
+ * the speed approaches the watermark from below (the loop's gain is lower on the way up than on the way
+ * down), so a flat load settles instead of cycling, and a region just recovered is not flooded at once.
+ */
+const RESTORE_SHARE = 0.5;
+
+/** The API takes floats; a tenth of a point is finer than any load signal, and a grid keeps decisions stable. */
+function roundDial(dial: number): number {
+  return Math.round(dial * 10) / 10;
+}
+
+/** A signal or an age, shortened for a person to read. */
+function short(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}
+
+function percent(utilisation: number): string {
+  return `${Math.round(utilisation * 100)}%`;
+}
+
+type Draft = Omit<Decision, "to" | "action" | "reason">;
+
+function draft(input: Pick<DecideInput, "now" | "model">, g: SteeredGroupInput): Draft {
+  return {
+    stack: input.model.name,
+    listener: g.listener,
+    region: g.region,
+    signal: g.signal?.value ?? null,
+    sampleAgeSeconds: g.signal === undefined ? null : input.now - g.signal.sampleTime,
+    from: g.dial,
+    ceiling: g.ceiling,
+  };
+}
+
+function hold(d: Draft, reason: string): Decision {
+  return { ...d, to: d.from, action: "hold", reason };
+}
+
+function change(d: Draft, to: number, reason: string): Decision {
+  return { ...d, to, action: to < d.from ? "shed" : "restore", reason };
+}
+
+/**
+ * A dial above its ceiling (an operator's drain to 0, a lowered traffic_dials value, a console raise) is
+ * lowered to the ceiling at once, before every other rule: the ceiling is Terraform's dial, which
+ * ignore_changes stops Terraform from writing, so the autopilot writes it on Terraform's behalf, whatever
+ * its pause, the settle window (which guards against reacting to the autopilot's own change, not an
+ * operator's order) or its signal. Not while the accelerator is IN_PROGRESS: no write goes to an
+ * accelerator being deployed, this one included (the issue's rule has no exception, and a second change
+ * queued behind a deployment is one the API may reject or apply late); it waits for DEPLOYED, minutes at
+ * most, and the next tick (or --clamp run again) writes it.
+ */
+function toCeiling(d: Draft, g: SteeredGroupInput, why: string): Decision {
+  if (g.acceleratorStatus === "IN_PROGRESS") return hold(d, `${why}: written once the accelerator is DEPLOYED (it is IN_PROGRESS; nothing is written to it until then)`);
+  return change(d, g.ceiling, why);
+}
+
+function aboveCeiling(g: SteeredGroupInput): string {
+  return `above its ceiling ${g.ceiling}${g.ceiling === 0 ? " (drained by the operator)" : ""}: lowered to it at once`;
+}
+
+/**
+ * A dial that is neither what the autopilot last wrote nor what it found before that write (a write whose
+ * answer was lost) was set by someone else: a console or CLI drain is an operator's decision, left alone
+ * until they resume. Without a record of its own writes the autopilot cannot tell, and takes the dial as
+ * its starting point (a new stack, or a ceiling raised since the last write).
+ */
+function changedOutside(g: SteeredGroupInput): boolean {
+  return g.lastWrite !== undefined && g.dial !== g.lastWrite.to && g.dial !== g.lastWrite.from;
+}
+
+/** Why the group has no usable sample this tick, or undefined when it has one. */
+function noData(input: DecideInput, g: SteeredGroupInput): string | undefined {
+  if (input.signalError !== undefined) return `no signal (${input.signalError})`;
+  if (g.signal === undefined) return "no sample (the series is missing)";
+  if (!Number.isFinite(g.signal.value)) return `the signal is ${g.signal.value}, not a number`;
+  const age = input.now - g.signal.sampleTime;
+  if (age > input.staleAfterSeconds) return `the sample is ${short(age)}s old (stale after ${input.staleAfterSeconds}s)`;
+  return undefined;
+}
+
+function restoreStep(g: SteeredGroupInput): number {
+  return g.settings.maxStepPercent * RESTORE_SHARE;
+}
+
+/** The rules that come before the signal: the ceiling, the operators, the API, the settle window, missing data. */
+function beforeTheSignal(input: DecideInput, g: SteeredGroupInput): Decision | undefined {
+  const d = draft(input, g);
+  if (g.dial > g.ceiling) return toCeiling(d, g, aboveCeiling(g));
+  if (g.pause !== undefined) return hold(d, `paused by ${g.pause.by} at ${new Date(g.pause.at * 1000).toISOString()}: ${g.pause.reason}`);
+  if (changedOutside(g)) return hold(d, `changed outside the autopilot (console or CLI): left alone until resumed (it last wrote ${g.lastWrite?.to}, the dial is ${g.dial})`);
+  if (g.acceleratorStatus === "IN_PROGRESS") return hold(d, "the accelerator is IN_PROGRESS: nothing is written until it is DEPLOYED");
+  // A dial applies to new connections only and takes time to reach every edge location: the signal does not show a change yet.
+  if (g.lastWrite !== undefined && input.now < g.lastWrite.at + g.settings.settleForSeconds) {
+    return hold(d, `settling: changed ${short(input.now - g.lastWrite.at)}s ago, left alone for ${g.settings.settleForSeconds}s after each change`);
+  }
+  const missing = noData(input, g);
+  if (missing === undefined) return undefined;
+  // Missing data is not zero load: the dial holds for holdFor, counted from the last sample; without one, from the
+  // autopilot's last shed (the last time it acted on data against an overload, and a time every instance reads
+  // the same after a restart or a takeover). After a raise (a restore, or a step of this very walk back) there
+  // is no shed to protect, so the walk goes on one step per settle window; a short outage moves little, and
+  // without data control goes back to Terraform's dials.
+  const shedAt = g.lastWrite !== undefined && g.lastWrite.to < g.lastWrite.from ? g.lastWrite.at : -Infinity;
+  const since = g.signal?.sampleTime ?? shedAt;
+  const left = since + g.settings.holdForSeconds - input.now;
+  if (left > 0) return hold(d, `${missing}: held ${short(left)}s more, then walked back to its ceiling`);
+  if (g.dial === g.ceiling) return hold(d, `${missing}: at its ceiling`);
+  return change(d, Math.min(g.ceiling, roundDial(g.dial + restoreStep(g))), `${missing}: walking back toward its ceiling ${g.ceiling} (without data the dial returns to Terraform's)`);
+}
+
+/** Every group of one listener, steered or not, as the routing model takes them. */
+function placesOf(input: DecideInput, listener: string): PlaceInput[] {
+  const steered = input.steered.filter((g) => g.listener === listener);
+  const keys = new Set(steered.map((g) => g.key));
+  // An unsteered group is Terraform's alone: its dial is its ceiling.
+  const others = input.groups
+    .filter((g) => g.listener === listener && !keys.has(g.key))
+    .map((g): PlaceInput => ({ key: g.key, region: g.region, dial: g.dial, health: g.health, ceiling: g.dial, steered: false }));
+  // By key, so that the decisions do not depend on the order the groups were read in.
+  return [
+    ...others,
+    ...steered.map(
+      (g): PlaceInput => ({
+        key: g.key,
+        region: g.region,
+        dial: g.dial,
+        health: g.health,
+        ceiling: g.ceiling,
+        steered: true,
+        ...(noData(input, g) === undefined && { live: { utilisation: utilisation(g), capacity: g.capacity } }),
+      }),
+    ),
+  ].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Load over capacity, 1 at the high watermark (see predict.ts). */
+function utilisation(g: SteeredGroupInput): number {
+  return (g.signal?.value ?? 0) / g.settings.highWatermark;
+}
+
+/** A group that keeps its listener served: healthy, at its ceiling, and the ceiling above 0. */
+function servesAtCeiling(p: Picture["places"][number]): boolean {
+  return p.health === "healthy" && p.ceiling > 0 && p.state.dial === p.ceiling;
+}
+
+/** The highest utilisation among some places; unknown counts as full. */
+function highest(p: Picture, indexes: readonly number[]): number {
+  return Math.max(...indexes.map((i) => p.places[i].load?.utilisation ?? Infinity));
+}
+
+interface Working {
+  readonly input: DecideInput;
+  readonly demand: ReturnType<typeof routingDemand>;
+  readonly pictures: Map<string, Picture>;
+}
+
+function pictureOf(w: Working, listener: string): Picture {
+  const known = w.pictures.get(listener);
+  if (known !== undefined) return known;
+  const made = picture(w.input.model, listener, placesOf(w.input, listener), w.demand);
+  w.pictures.set(listener, made);
+  return made;
+}
+
+function indexOf(p: Picture, g: SteeredGroupInput): number {
+  return p.places.findIndex((place) => place.key === g.key);
+}
+
+/** Above the high watermark: shed, where it helps and the rails allow it. */
+function shed(w: Working, g: SteeredGroupInput, d: Draft): Decision {
+  const s = g.signal?.value ?? 0;
+  const high = g.settings.highWatermark;
+  const said = `signal ${short(s)} above its high watermark ${high}`;
+  const floor = Math.min(g.settings.minDialPercent, g.ceiling);
+  if (g.dial <= floor) return hold(d, `${said}, but the dial is at its floor ${floor}`);
+  if (g.health === "unknown") return hold(d, `${said}, but its health is unknown (INITIAL or no answer): not shed until the API reads it healthy`);
+  if (g.health === "unhealthy") return hold(d, `${said}, but it is unhealthy: its clients fail over already, whatever its dial`);
+  const before = pictureOf(w, g.listener);
+  const index = indexOf(before, g);
+  const others = before.places.filter((_, i) => i !== index);
+  if (g.dial === g.ceiling && !others.some(servesAtCeiling)) {
+    return hold(d, `${said}, but it is the last healthy group of listener ${g.listener} at its ceiling: kept there, so the listener always has one`);
+  }
+  const up = others.filter((p) => p.state.available);
+  if (up.every((p) => p.load !== undefined && p.load.utilisation > 1)) {
+    const where = up.length === 0 ? `no other region of listener ${g.listener} is up` : `every other region of listener ${g.listener} is above its high watermark: ${up.map((p) => `${p.state.region} ${percent(p.load?.utilisation ?? 0)}`).join(", ")}`;
+    return hold(d, `${said}: no headroom anywhere: add capacity (${where})`);
+  }
+  // The share of its traffic that brings the signal back to the high watermark if the load follows the dial.
+  const step = Math.min(g.settings.maxStepPercent, (g.dial * (s - high)) / s);
+  let tried = step;
+  let first: { after: Picture; involved: number[] } | undefined;
+  // The largest of the step and its halves that lowers the highest predicted utilisation of the regions it
+  // touches: a smaller shed that helps is better than none, and one that overloads a neighbour is no help.
+  for (;;) {
+    const to = Math.max(floor, roundDial(g.dial - tried));
+    if (to >= g.dial) break;
+    const after = withDial(before, index, to, w.demand);
+    const involved = moved(before, after);
+    const unknown = involved.filter((i) => after.places[i].load === undefined && after.routed[i] > before.routed[i]);
+    if (unknown.length > 0) {
+      return hold(d, `${said}, but its clients would go to ${unknown.map((i) => before.places[i].state.region).join(", ")}, whose load is unknown (no live signal)`);
+    }
+    if (highest(after, involved) < highest(before, involved)) {
+      w.pictures.set(g.listener, after);
+      return change(d, to, `${said}: shed toward ${involved.filter((i) => i !== index).map((i) => before.places[i].state.region).join(", ")} (highest predicted utilisation ${percent(highest(before, involved))} -> ${percent(highest(after, involved))})`);
+    }
+    first ??= { after, involved };
+    tried /= 2;
+  }
+  if (first === undefined) return hold(d, `${said}, but a step of ${short(step)} rounds to no change`);
+  const receivers = first.involved.filter((i) => i !== index);
+  const full = receivers.map((i) => `${before.places[i].state.region} ${percent(first.after.places[i].load?.utilisation ?? 0)}`).join(", ");
+  return hold(d, `${said}, but shedding would not lower the highest predicted utilisation: ${receivers.length === 0 ? "no other region would take its clients" : `the regions that would take its clients have no room (${full} predicted)`}`);
+}
+
+/** Below the low watermark: step back up toward the ceiling while the group itself is not full. */
+function restore(w: Working, g: SteeredGroupInput, d: Draft): Decision {
+  const said = `signal ${short(g.signal?.value ?? 0)} below its low watermark ${g.settings.lowWatermark}`;
+  if (g.dial === g.ceiling) return hold(d, `${said}, at its ceiling`);
+  const before = pictureOf(w, g.listener);
+  const index = indexOf(before, g);
+  let predicted: number | undefined;
+  // The step and its halves, largest first: the first that keeps the group under its high watermark (a
+  // restore that fills it would be shed again next tick).
+  for (let tried = restoreStep(g); ; tried /= 2) {
+    const to = Math.min(g.ceiling, roundDial(g.dial + tried));
+    if (to <= g.dial) break;
+    const after = withDial(before, index, to, w.demand);
+    const u = after.places[index].load?.utilisation ?? 0;
+    if (u < 1) {
+      w.pictures.set(g.listener, after);
+      return change(d, to, `${said}: stepped up toward its ceiling ${g.ceiling} (predicted ${percent(u)} of its high watermark)`);
+    }
+    predicted ??= u;
+  }
+  return hold(d, `${said}, but restoring would fill it (predicted ${percent(predicted ?? 0)} of its high watermark)`);
+}
+
+/** One decision per steered group, in the order given. Pure: the same input gives the same decisions. */
+export function decide(input: DecideInput): Decision[] {
+  const w: Working = { input, demand: routingDemand(input.model), pictures: new Map() };
+  const decisions = input.steered.map((g) => beforeTheSignal(input, g));
+  // What those rules changed is where the rest starts from.
+  input.steered.forEach((g, i) => {
+    const made = decisions[i];
+    if (made === undefined || made.to === made.from) return;
+    const p = pictureOf(w, g.listener);
+    w.pictures.set(g.listener, withDial(p, indexOf(p, g), made.to, w.demand));
+  });
+  // The signal's rules, the fullest group first: each sees the clients the ones before it moved, so two
+  // regions do not shed onto the same neighbour in one tick, and the one whose clients wait longest goes first.
+  const order = input.steered
+    .map((_, i) => i)
+    .filter((i) => decisions[i] === undefined)
+    .sort((a, b) => utilisation(input.steered[b]) - utilisation(input.steered[a]) || a - b);
+  for (const i of order) {
+    const g = input.steered[i];
+    const d = draft(input, g);
+    const s = g.signal?.value ?? 0;
+    if (s > g.settings.highWatermark) decisions[i] = shed(w, g, d);
+    else if (s < g.settings.lowWatermark) decisions[i] = restore(w, g, d);
+    else decisions[i] = hold(d, `signal ${short(s)} between its watermarks (${g.settings.lowWatermark} to ${g.settings.highWatermark})`);
+  }
+  return decisions as Decision[];
+}
+
+type LawInput = Pick<DecideInput, "now" | "model" | "steered">;
+
+/** `--clamp`: every steered dial above its ceiling lowered to it, everything else held. No signal needed. */
+export function clampDecisions(input: LawInput): Decision[] {
+  return input.steered.map((g) => {
+    const d = draft(input, g);
+    if (g.dial > g.ceiling) return toCeiling(d, g, aboveCeiling(g));
+    return hold(d, `at or below its ceiling ${g.ceiling}`);
+  });
+}
+
+/**
+ * `--reset`: every steered dial back to its ceiling, paused or changed outside the autopilot included: the
+ * operator asked for it by name. The write is recorded as the autopilot's own, so a dial changed outside
+ * it is steered again afterwards.
+ */
+export function resetDecisions(input: LawInput): Decision[] {
+  return input.steered.map((g) => {
+    const d = draft(input, g);
+    if (g.dial === g.ceiling) return hold(d, `at its ceiling ${g.ceiling}`);
+    return toCeiling(d, g, `reset to its ceiling ${g.ceiling}`);
+  });
+}
