@@ -2,6 +2,7 @@
 // cadence, a stop that waits for the tick under way, failed ticks that never end the loop, the --json
 // line, exit codes of one-off runs, and what /metrics and /healthz say. The same command against real
 // parts (the local Global Accelerator API, moto, Prometheus) is in autopilot-runner.test.ts.
+import { clampDecisions, decide, resetDecisions } from "../src/autopilot/decide";
 import { runCommand, decisionsLine, type AutopilotFlags, type CommandContext } from "../src/autopilot/command";
 import { run } from "../src/autopilot/runner";
 import type { LogRecord, TickAdapters } from "../src/autopilot/tick";
@@ -144,6 +145,23 @@ describe("npm run autopilot's command", () => {
     expect(await runCommand([stack], flags({ action: "clamp" }), context(w.adapters, fakeClock(), new AbortController(), [], []))).toBe(1);
     const ok = world();
     expect(await runCommand([stack], flags({ action: "clamp" }), context(ok.adapters, fakeClock(), new AbortController(), [], []))).toBe(0);
+  });
+
+  it("--clamp waits for an accelerator being deployed (the law writes nothing to it) and then lowers the dial", async () => {
+    const statuses = ["IN_PROGRESS", "IN_PROGRESS", "DEPLOYED"] as const;
+    let looks = 0;
+    const w = world({ ceilings: { "eu-west-1": 0 }, status: () => statuses[Math.min(looks++, 2)] });
+    const clock = fakeClock();
+    const err: string[] = [];
+    const adapters = { ...w.adapters, law: { decide, clamp: clampDecisions, reset: resetDecisions } };
+    const code = await runCommand([stack], flags({ action: "clamp" }), context(adapters, clock, new AbortController(), [], err));
+    expect(code).toBe(0);
+    expect(clock.slept).toEqual([5, 5]);
+    expect(err).toEqual([
+      "autopilot: autopilot-demo: the accelerator is IN_PROGRESS; the clamp waits for DEPLOYED\n",
+      "autopilot: autopilot-demo: the accelerator is IN_PROGRESS; the clamp waits for DEPLOYED\n",
+    ]);
+    expect(w.events.filter((e) => e.startsWith("setDial"))).toEqual(["setDial:g2=0"]);
   });
 
   it("a one-off run exits 1 when its tick could not decide", async () => {

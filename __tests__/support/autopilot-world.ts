@@ -12,13 +12,13 @@ export const stack: StackModel = toModel(parse(readFileSync(join(ROOT, "examples
 export const ACCEL = "arn:aws:globalaccelerator::123456789012:accelerator/aaaa";
 export const OTHER_ACCEL = "arn:aws:globalaccelerator::123456789012:accelerator/bbbb";
 
-export function published(accelerators: Record<string, string> = {}): PublishedStack {
+export function published(accelerators: Record<string, string> = {}, ceilings: Record<string, number> = {}): PublishedStack {
   const groups: PublishedGroup[] = stack.listeners[0].endpointGroups.map((g, i) => ({
     key: `chat/${g.region}`,
     listener: "chat",
     region: g.region,
     arn: `${accelerators[g.region] ?? ACCEL}/listener/l1/endpoint-group/g${i}`,
-    ceiling: 100,
+    ceiling: ceilings[g.region] ?? 100,
     capacity: g.capacity ?? 0,
     metricsLabels: {},
     settings: g.autopilot!,
@@ -29,12 +29,12 @@ export function published(accelerators: Record<string, string> = {}): PublishedS
 /** Everything the adapters were asked, in order. */
 export type Event = string;
 
-export function world(options: { dials?: Record<string, number>; leaseHolder?: string; signalsFail?: boolean; failSetDial?: string; accelerators?: Record<string, string> } = {}) {
+export function world(options: { dials?: Record<string, number>; leaseHolder?: string; signalsFail?: boolean; failSetDial?: string; accelerators?: Record<string, string>; ceilings?: Record<string, number>; status?: () => "DEPLOYED" | "IN_PROGRESS" } = {}) {
   const events: Event[] = [];
   let state: AutopilotState = { version: 1, writes: {}, pauses: {}, ...(options.leaseHolder !== undefined && { lease: { holder: options.leaseHolder, expiresAt: 2e9 } }) };
   let version = 0;
   const dials = new Map<string, number>();
-  const pub = published(options.accelerators);
+  const pub = published(options.accelerators, options.ceilings);
   for (const g of pub.groups) dials.set(g.arn, options.dials?.[g.region] ?? 100);
   const store: StateStore = {
     read: async () => ({ state, etag: String(version) }),
@@ -57,7 +57,7 @@ export function world(options: { dials?: Record<string, number>; leaseHolder?: s
   const api: DialApi = {
     acceleratorStatus: async (arn) => {
       events.push(`status:${arn.slice(-4)}`);
-      return "DEPLOYED";
+      return options.status?.() ?? "DEPLOYED";
     },
     describeGroup: async (arn) => ({ dial: dials.get(arn) ?? 100, health: "healthy" }),
     setDial: async (arn, dial) => {

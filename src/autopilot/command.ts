@@ -7,6 +7,10 @@ import { intervalOf, run } from "./runner";
 import { hasSteeredGroups, type LogRecord, type TickAction, type TickAdapters, type TickResult } from "./tick";
 import type { StateStore } from "./types";
 
+/** How long a clamp or reset waits between looks at an accelerator being deployed, and how many looks: 10 minutes. */
+const CLAMP_WAIT_SECONDS = 5;
+const CLAMP_WAIT_ROUNDS = 120;
+
 export interface AutopilotFlags {
   readonly once: boolean;
   readonly dryRun: boolean;
@@ -81,22 +85,38 @@ export async function runCommand(stacks: readonly StackModel[], flags: Autopilot
     context.onListening?.(served.url);
   }
   try {
-    const outcome = await run({
-      stacks: selected,
-      adaptersFor: context.adaptersFor,
-      tick: { action: flags.action, dryRun: flags.dryRun, holder: flags.holder },
-      now: context.now,
-      sleep: context.sleep,
-      once: oneOff,
-      log,
-      onRound: (results) => {
-        if (flags.json) context.stdout(decisionsLine(results, context.now()));
-      },
-      metrics,
-      stop: context.stop,
-    });
-    if (!oneOff) return 0;
-    return outcome.failedTicks > 0 || outcome.failedWrites > 0 ? 1 : 0;
+    let pending: StackModel[] = selected;
+    for (let attempt = 1; ; attempt++) {
+      let last: readonly TickResult[] = [];
+      const outcome = await run({
+        stacks: pending,
+        adaptersFor: context.adaptersFor,
+        tick: { action: flags.action, dryRun: flags.dryRun, holder: flags.holder },
+        now: context.now,
+        sleep: context.sleep,
+        once: oneOff,
+        log,
+        onRound: (results) => {
+          last = results;
+          if (flags.json) context.stdout(decisionsLine(results, context.now()));
+        },
+        metrics,
+        stop: context.stop,
+      });
+      if (!oneOff) return 0;
+      if (outcome.failedTicks > 0 || outcome.failedWrites > 0) return 1;
+      // A clamp or reset is not written to an accelerator being deployed: it waits for DEPLOYED (the apply
+      // workflow's clamp must not end with a dial above its ceiling), up to CLAMP_WAIT_ROUNDS.
+      const waiting = flags.action === "decide" || flags.dryRun ? [] : last.filter((r) => r.groups.some((g) => g.acceleratorStatus === "IN_PROGRESS" && (flags.action === "clamp" ? g.dial > g.ceiling : g.dial !== g.ceiling)));
+      if (waiting.length === 0) return 0;
+      if (attempt >= CLAMP_WAIT_ROUNDS || context.stop.aborted) {
+        context.stderr(`autopilot: ${waiting.map((r) => r.stack).join(", ")}: the accelerator is still IN_PROGRESS; the ${flags.action} was not written (run it again)\n`);
+        return 1;
+      }
+      context.stderr(`autopilot: ${waiting.map((r) => r.stack).join(", ")}: the accelerator is IN_PROGRESS; the ${flags.action} waits for DEPLOYED\n`);
+      await context.sleep(CLAMP_WAIT_SECONDS, context.stop);
+      pending = selected.filter((s) => waiting.some((r) => r.stack === s.name));
+    }
   } finally {
     await served?.stop();
   }

@@ -3,6 +3,7 @@
 // law, the wall clock and a sleep a stop request cuts short.
 import type { StackModel } from "../model/model";
 import type { CommandContext } from "./command";
+import { clampDecisions, decide, resetDecisions } from "./decide";
 import { readerForStack } from "./prometheus";
 import { realSleep } from "./runner";
 import type { TickAdapters } from "./tick";
@@ -20,7 +21,7 @@ export function adaptersFor(stack: StackModel, env: NodeJS.ProcessEnv): TickAdap
     lease: { claim: async () => pending("the lease") },
     dials: { acceleratorStatus: async () => pending("the Global Accelerator API"), describeGroup: async () => pending("the Global Accelerator API"), setDial: async () => pending("the Global Accelerator API") },
     ...(signals !== undefined && { signals }),
-    law: { decide: () => pending("decide"), clamp: () => pending("clamp"), reset: () => pending("reset") },
+    law: { decide, clamp: clampDecisions, reset: resetDecisions },
   };
 }
 
