@@ -25,6 +25,7 @@ export function adaptersFor(stack: StackModel, env: NodeJS.ProcessEnv): TickAdap
   };
 }
 
-export function commandContext(env: NodeJS.ProcessEnv, io: Pick<CommandContext, "stop" | "stdout" | "stderr">): CommandContext {
-  return { ...io, adaptersFor: (stack) => adaptersFor(stack, env), now: () => Date.now() / 1000, sleep: realSleep };
+/** The command's context; `now` replaces the clock (--at). */
+export function commandContext(env: NodeJS.ProcessEnv, io: Pick<CommandContext, "stop" | "stdout" | "stderr"> & { readonly now?: () => number }): CommandContext {
+  return { adaptersFor: (stack) => adaptersFor(stack, env), now: () => Date.now() / 1000, sleep: realSleep, ...io };
 }
