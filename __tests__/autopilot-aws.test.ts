@@ -121,7 +121,7 @@ describe("setDial", () => {
   it("sends EndpointGroupArn and TrafficDialPercentage only, and every other setting of the group stays", async () => {
     const before = api.calls().length;
     const group = () => api.state().accelerators.flatMap((a) => (a as { Listeners: { EndpointGroups: Record<string, unknown>[] }[] }).Listeners.flatMap((l) => l.EndpointGroups)).find((g) => g.EndpointGroupArn === west)!;
-    const { TrafficDialPercentage: _, EndpointDescriptions: __, ...settings } = group(); // eslint-disable-line @typescript-eslint/no-unused-vars
+    const { TrafficDialPercentage: _, EndpointDescriptions: __, ...settings } = group();
     await dials.setDial(west, 37.5);
     const sent = callsSince(before);
     expect(sent.map((c) => [c.operation, c.request, c.region, c.service])).toEqual([
