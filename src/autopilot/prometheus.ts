@@ -79,7 +79,7 @@ export function prometheusReader(options: PrometheusReaderOptions): SignalReader
     async read(model, groups, at) {
       const queries = signalQueries(model, groups);
       const settled = await Promise.allSettled(queries.map((q) => client(q, at)));
-      const failed = settled.flatMap((s) => (s.status === "rejected" ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
+      const failed = settled.flatMap((s) => (s.status === "rejected" ? [messageOf(s.reason)] : []));
       if (failed.length > 0) throw new Error(failed.length === 1 ? failed[0] : `${failed.length} of ${queries.length} signal queries failed: ${failed.join("; ")}`);
       const samples = new Map<string, SignalSample>();
       settled.forEach((s, i) => {
@@ -284,7 +284,7 @@ function queryClient(options: PrometheusReaderOptions): (q: SignalQuery, at: num
           { signingDate: (sigv4.now ?? (() => new Date()))() },
         )
         .catch((err: unknown) => {
-          throw new Error(`could not sign the request to ${where} with SigV4: ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`could not sign the request to ${where} with SigV4: ${messageOf(err)}`);
         });
       // fetch sets Host from the URL itself, the same value that was signed.
       headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== "host"));
@@ -323,7 +323,7 @@ function networkReason(err: unknown, timeoutMs: number): string {
   // A DOMException, not always an Error of this realm.
   const name = (err as { name?: unknown } | null)?.name;
   if (name === "TimeoutError" || name === "AbortError") return `no answer within ${timeoutMs / 1000} s (timed out)`;
-  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
   const code = cause?.code;
   const words: Record<string, string> = {
     ECONNREFUSED: "connection refused (is Prometheus running, and is the URL's port right?)",
@@ -333,5 +333,10 @@ function networkReason(err: unknown, timeoutMs: number): string {
     ETIMEDOUT: "the connection timed out",
   };
   if (code !== undefined) return `${words[code] ?? cause?.message ?? "network error"} (${code})`;
-  return cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return cause?.message ?? messageOf(err);
+}
+
+/** An error's message; errors from node's own fetch are of another realm under jest, so no instanceof. */
+function messageOf(err: unknown): string {
+  return String((err as { message?: unknown } | null)?.message ?? err);
 }
