@@ -100,6 +100,12 @@ describe("the reader against a real Prometheus, on backfilled samples read at a 
     expect(signalQueries(model, groups)).toHaveLength(3);
   });
 
+  it("answers a query sent as a form-encoded POST (a long one) as it answers GET", async () => {
+    const post = await prometheusReader({ url: prometheus.url, maxGetUrlLength: 0 }).read(model, groups, AT);
+    expect(Object.fromEntries(post)).toEqual(Object.fromEntries(await read(groups.map((g) => g.key))));
+    expect(post.size).toBe(8);
+  });
+
   it("gives a group whose series stopped its last value and that sample's own time, not the evaluation time", async () => {
     const samples = await read(["queue/eu-west-1", "kv/eu-west-1"]);
     expect(Object.fromEntries(samples)).toEqual({ "queue/eu-west-1": { value: 30, sampleTime: T0 + 450 }, "kv/eu-west-1": fresh(0.25) });
