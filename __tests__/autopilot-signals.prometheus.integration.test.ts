@@ -12,6 +12,7 @@ const { startModelServers } = require("../scripts/lib/fake-model-servers");
 
 interface Prometheus {
   readonly url: string;
+  reload(targets: readonly { url: string; labels?: Record<string, string> }[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -157,7 +158,7 @@ describe("the reader against a real Prometheus, on backfilled samples read at a 
 });
 
 describe("the reader against a real Prometheus scraping fake model servers (real time)", () => {
-  it("reads scraped load, an old explicit sample time as written, and a failed target's last sample after its staleness marker", async () => {
+  it("reads scraped load, an old explicit sample time as written, and a failed target's last sample after its staleness marker; reload drops targets", async () => {
     const started = Date.now() / 1000;
     const old = Math.round((started - 120) * 1000);
     const vllm = await startModelServers({ metrics: MODEL_SERVERS.vllm.metrics, regions: ["us-east-1"], replicas: 2, seriesLabels: { model_name: "llama" } });
@@ -190,6 +191,11 @@ describe("the reader against a real Prometheus scraping fake model servers (real
       expect(after?.sampleTime).toBeGreaterThan(started);
       expect(after?.sampleTime).toBeLessThan(failed);
       expect(await query(scraping.url, 'up{region="us-east-1"} == 0')).toHaveLength(2);
+
+      // The harness's reload: us-east-1's targets dropped, their `up` series end; eu-west-1's is still scraped.
+      await scraping.reload(sglang.targets);
+      await waitForQuery(scraping.url, "up", (r: unknown[]) => r.length === 1);
+      expect((await query(scraping.url, "up"))[0].metric.region).toBe("eu-west-1");
     } finally {
       await scraping.stop();
       await vllm.close();
