@@ -84,17 +84,22 @@ interface Received {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingMessage["headers"];
+  readonly body: string;
 }
 
 /** A local server that records each request and answers with `answer`. */
 async function stub(answer: (req: IncomingMessage) => { status: number; body: string } | "never"): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
-    received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    const a = answer(req);
-    if (a === "never") return;
-    res.writeHead(a.status, { "content-type": "application/json" });
-    res.end(a.body);
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      const a = answer(req);
+      if (a === "never") return;
+      res.writeHead(a.status, { "content-type": "application/json" });
+      res.end(a.body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server };
@@ -132,7 +137,9 @@ function expectedSignature(r: Received, secret: string): { signature: string; si
     .join("&");
   const names = signedHeaders.split(";");
   const canonicalHeaders = names.map((n) => `${n}:${String(r.headers[n]).trim().replace(/\s+/g, " ")}\n`).join("");
-  const payload = (r.headers["x-amz-content-sha256"] as string | undefined) ?? sha256("");
+  // The payload's hash as received, whatever the signer claimed in x-amz-content-sha256.
+  const payload = sha256(r.body);
+  if (r.headers["x-amz-content-sha256"] !== undefined) expect(r.headers["x-amz-content-sha256"]).toBe(payload);
   const canonical = [r.method, path.split("/").map(rfc3986).join("/"), canonicalQuery, canonicalHeaders, signedHeaders, payload].join("\n");
   const date = String(r.headers["x-amz-date"]);
   const toSign = ["AWS4-HMAC-SHA256", date, scope, sha256(canonical)].join("\n");
@@ -176,6 +183,19 @@ describe("the reader's requests", () => {
     const [r] = s.received;
     expect(String(r.headers.authorization)).toContain(`Signature=${expectedSignature(r, "right").signature}`);
     expect(String(r.headers.authorization)).not.toContain(`Signature=${expectedSignature(r, "wrong").signature}`);
+  });
+
+  it("send a query too long for a URL as a form-encoded POST with the same parameters, signed over its body", async () => {
+    const s = await serve(() => empty);
+    const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+    await prometheusReader({ url: s.url, maxGetUrlLength: 100, sigv4: { region: "us-east-1", credentials } }).read(model, only(groups, "queue/us-east-1"), AT);
+    const [r] = s.received;
+    expect([r.method, r.url, r.headers["content-type"]]).toEqual(["POST", "/api/v1/query", "application/x-www-form-urlencoded"]);
+    const params = new URLSearchParams(r.body);
+    expect([params.get("query"), params.get("time")]).toEqual([signalQueries(model, only(groups, "queue/us-east-1"))[0].query, String(AT)]);
+    const { signature, signedHeaders } = expectedSignature(r, "secret");
+    expect(signedHeaders.split(";")).toContain("content-type");
+    expect(String(r.headers.authorization)).toContain(`Signature=${signature}`);
   });
 
   it("builds the stack's reader from its settings, the URL override winning", async () => {

@@ -30,6 +30,9 @@ export const LAST_SEEN_RESOLUTION_SECONDS = 5;
 /** @default 10 s: a query that takes longer fails the tick's read (the tick holds), rather than delaying it. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** The longest GET URL (path and parameters) the reader sends; longer queries go in a POST body. */
+export const MAX_GET_URL_LENGTH = 4096;
+
 // The label each term of a query is tagged with: "<term>/value" or "<term>/sample_time".
 const TERM_LABEL = "smart_routing_term";
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -49,6 +52,8 @@ export interface PrometheusReaderOptions {
   };
   /** @default DEFAULT_TIMEOUT_MS */
   readonly timeoutMs?: number;
+  /** A query whose GET URL (path and parameters) would be longer is sent as a form-encoded POST. @default MAX_GET_URL_LENGTH */
+  readonly maxGetUrlLength?: number;
 }
 
 /** One query the reader sends per tick: which signal it reads, the PromQL, and the groups (keys) it answers for. */
@@ -79,7 +84,7 @@ export function prometheusReader(options: PrometheusReaderOptions): SignalReader
     async read(model, groups, at) {
       const queries = signalQueries(model, groups);
       const settled = await Promise.allSettled(queries.map((q) => client(q, at)));
-      const failed = settled.flatMap((s) => (s.status === "rejected" ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
+      const failed = settled.flatMap((s) => (s.status === "rejected" ? [messageOf(s.reason)] : []));
       if (failed.length > 0) throw new Error(failed.length === 1 ? failed[0] : `${failed.length} of ${queries.length} signal queries failed: ${failed.join("; ")}`);
       const samples = new Map<string, SignalSample>();
       settled.forEach((s, i) => {
@@ -266,6 +271,7 @@ function queryClient(options: PrometheusReaderOptions): (q: SignalQuery, at: num
   const base = new URL(options.url);
   const where = `Prometheus at ${shown(base)}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxGetUrl = options.maxGetUrlLength ?? MAX_GET_URL_LENGTH;
   const sigv4 = options.sigv4;
   const signer =
     sigv4 === undefined ? undefined : new SignatureV4({ service: "aps", region: sigv4.region, credentials: sigv4.credentials ?? defaultProvider(), sha256: Sha256 });
@@ -273,27 +279,36 @@ function queryClient(options: PrometheusReaderOptions): (q: SignalQuery, at: num
 
   return async (q, at) => {
     const params = { query: q.query, time: String(at) };
-    const search = Object.entries(params)
+    const form = Object.entries(params)
       .map(([k, v]) => `${k}=${encode(v)}`)
       .join("&");
-    let headers: Record<string, string> = { accept: "application/json" };
+    // Many groups make a long query (~700 characters each): past what proxies take in a URL (nginx: 8 KiB), the
+    // API's form-encoded POST carries the same parameters in the body.
+    const post = path.length + 1 + form.length > maxGetUrl;
+    let headers: Record<string, string> = { accept: "application/json", ...(post && { "content-type": "application/x-www-form-urlencoded" }) };
     if (signer !== undefined && sigv4 !== undefined) {
-      const signed = await signer
-        .sign(
-          { method: "GET", protocol: base.protocol, hostname: base.hostname, ...(base.port !== "" && { port: Number(base.port) }), path, query: params, headers: { host: base.host } },
-          { signingDate: (sigv4.now ?? (() => new Date()))() },
-        )
-        .catch((err: unknown) => {
-          throw new Error(`could not sign the request to ${where} with SigV4: ${err instanceof Error ? err.message : String(err)}`);
-        });
+      const request = {
+        method: post ? "POST" : "GET",
+        protocol: base.protocol,
+        hostname: base.hostname,
+        ...(base.port !== "" && { port: Number(base.port) }),
+        path,
+        ...(post ? { body: form } : { query: params }),
+        headers: { host: base.host, ...headers },
+      };
+      const signed = await signer.sign(request, { signingDate: (sigv4.now ?? (() => new Date()))() }).catch((err: unknown) => {
+        throw new Error(`could not sign the request to ${where} with SigV4: ${messageOf(err)}`);
+      });
       // fetch sets Host from the URL itself, the same value that was signed.
       headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== "host"));
-      headers.accept = "application/json";
     }
     const auth: Record<string, string> = base.username !== "" ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString("base64")}` } : {};
     let response: Response;
     try {
-      response = await fetch(`${base.protocol}//${base.host}${path}?${search}`, { headers: { ...auth, ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+      const init = { headers: { ...auth, ...headers }, signal: AbortSignal.timeout(timeoutMs) };
+      response = post
+        ? await fetch(`${base.protocol}//${base.host}${path}`, { ...init, method: "POST", body: form })
+        : await fetch(`${base.protocol}//${base.host}${path}?${form}`, init);
     } catch (err) {
       throw new Error(`could not read ${describeQuery(q)} from ${where}: ${networkReason(err, timeoutMs)}`);
     }
@@ -323,7 +338,7 @@ function networkReason(err: unknown, timeoutMs: number): string {
   // A DOMException, not always an Error of this realm.
   const name = (err as { name?: unknown } | null)?.name;
   if (name === "TimeoutError" || name === "AbortError") return `no answer within ${timeoutMs / 1000} s (timed out)`;
-  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
   const code = cause?.code;
   const words: Record<string, string> = {
     ECONNREFUSED: "connection refused (is Prometheus running, and is the URL's port right?)",
@@ -333,5 +348,10 @@ function networkReason(err: unknown, timeoutMs: number): string {
     ETIMEDOUT: "the connection timed out",
   };
   if (code !== undefined) return `${words[code] ?? cause?.message ?? "network error"} (${code})`;
-  return cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return cause?.message ?? messageOf(err);
+}
+
+/** An error's message; errors from node's own fetch are of another realm under jest, so no instanceof. */
+function messageOf(err: unknown): string {
+  return String((err as { message?: unknown } | null)?.message ?? err);
 }
