@@ -7,6 +7,7 @@ export { realSleep } from "./autopilot/runner";
 export { commandContext } from "./autopilot/wiring";
 export { startGlobalAcceleratorApi } from "./local-aws/global-accelerator";
 export { localEndpointEnvironment } from "./local-aws/terraform-overrides";
+export { AUTOPILOT } from "./model/contract";
 import { MODEL_SERVERS, type ModelServer, type ModelServerPreset } from "./config/model-servers";
 
 /** A preset's load metrics (series selectors), for the rehearsal's fake servers; undefined when it names none. */
