@@ -301,6 +301,9 @@ export class S3StateStore implements StateStore {
       return { written: true, ...(out.ETag !== undefined && { etag: out.ETag }) };
     } catch (err) {
       if (LOST_RACE.has((err as SdkError).name ?? "")) return { written: false };
+      // If-Match on an object that is gone (deleted since it was read) is 404 NoSuchKey, not 412 (S3 user guide,
+      // conditional writes; moto answers the same): the version read is no longer there, a lost race too.
+      if (etag !== undefined && (err as SdkError).name === "NoSuchKey") return { written: false };
       throw callError("PutObject", `s3://${bucket}/${key}`, err);
     }
   }
