@@ -63,11 +63,13 @@ interface Run {
   writes(region: string): number[];
 }
 
-async function scenario(name: string, options: { deployDelaySeconds?: number; ceilings?: Record<string, number> } = {}): Promise<Run> {
-  const clock = new Clock(T0);
+async function scenario(name: string, options: { deployDelaySeconds?: number; ceilings?: Record<string, number>; settings?: Record<string, unknown> } = {}): Promise<Run> {
+  // Deployed a minute before the scenario starts: the accelerator is DEPLOYED at T0.
+  const clock = new Clock(T0 - 60);
   const live = await startLive(clock, options.deployDelaySeconds ?? 20);
-  const { file, model } = liveConfig(name, { labels: { scenario: name } });
+  const { file, model } = liveConfig(name, { labels: { scenario: name }, ...(options.settings !== undefined && { settings: options.settings }) });
   const arns = await deployStack(live, model, options.ceilings);
+  clock.set(T0);
   const ticks: Run["ticks"] = [];
   const logs: Record<string, unknown>[] = [];
   const contexts = new Map<string, CommandContext>();
@@ -77,9 +79,11 @@ async function scenario(name: string, options: { deployDelaySeconds?: number; ce
     if (made === undefined) {
       made = commandContext(live.env({ SMART_ROUTING_CONFIG: file, SMART_ROUTING_PROMETHEUS_URL: prometheus.url, ...env }), {
         stop: new AbortController().signal,
-        stdout: (t) => ticks.push({ at: clock.now(), decisions: JSON.parse(t).decisions }),
+        stdout: (t) => t.startsWith("{") && ticks.push({ at: clock.now(), decisions: JSON.parse(t).decisions }),
         stderr: (t) => t.startsWith("{") && logs.push(JSON.parse(t)),
         now: clock.now,
+        // A clamp waiting for DEPLOYED waits on the test's clock.
+        sleep: async (seconds: number) => clock.set(clock.now() + seconds),
       });
       contexts.set(key, made);
     }
@@ -143,22 +147,23 @@ describe("the autopilot against the local API, moto and Prometheus", () => {
   });
 
   it("holds a group whose servers stopped reporting for holdFor, then walks it back to its ceiling", async () => {
-    run = await scenario("stale");
+    // holdFor 2m, counted from the last sample (T0 + 195): stale after 1m, held until T0 + 315.
+    run = await scenario("stale", { settings: { holdFor: "2m" } });
     await run.ticksUntil(T0 + 195);
     const shedTo = run.dial("us-east-1");
     expect(shedTo).toBeLessThan(100);
     await run.ticksUntil(T0 + 900);
-    const after = of(run.ticks, "us-east-1").filter((d) => d.at > T0 + 200);
-    // Held while the last sample is younger than holdFor (1 m), never shed further or raised...
-    const held = after.filter((d) => d.at < T0 + 195 + 60);
+    const after = of(run.ticks, "us-east-1").filter((d) => d.at > T0 + 195);
+    // Never shed further once the data stopped, never raised while held...
+    const held = after.filter((d) => /^the sample is [\d.]+s old \(stale after 60s\): held [\d.]+s more, then walked back to its ceiling$/.test(d.reason));
+    expect(held.map((d) => d.at - T0)).toEqual([270, 285, 300]);
     expect(held.every((d) => d.to === d.from)).toBe(true);
-    expect(held.some((d) => /held [\d.]+s more, then walked back to its ceiling/.test(d.reason))).toBe(true);
-    // ...then walked back up to the ceiling, never below where it was.
+    expect(after.every((d) => d.to >= d.from)).toBe(true);
+    // ...then walked back up to the ceiling, a step per settle window.
     const walked = after.filter((d) => d.to > d.from);
-    expect(walked.length).toBeGreaterThan(0);
-    expect(walked.every((d) => /walking back toward its ceiling 100/.test(d.reason))).toBe(true);
+    expect(walked[0].at).toBe(T0 + 315);
+    expect(walked.every((d) => /: walking back toward its ceiling 100 \(without data the dial returns to Terraform's\)$/.test(d.reason))).toBe(true);
     expect(run.dial("us-east-1")).toBe(100);
-    expect(Math.min(...run.writes("us-east-1").slice(run.writes("us-east-1").indexOf(shedTo)))).toBe(shedTo);
   });
 
   it("holds when Prometheus is down, then walks a shed dial back to its ceiling (control returns to Terraform's dials)", async () => {
@@ -172,7 +177,9 @@ describe("the autopilot against the local API, moto and Prometheus", () => {
       await run.tick({}, undefined, down);
     }
     const east = of(run.ticks.slice(start), "us-east-1");
-    expect(east.every((d) => d.reason.startsWith("no signal ("))).toBe(true);
+    // Every tick without a signal; the ones not held by the deploy or the settle window say why.
+    expect(east.every((d) => /^(no signal \(|settling: |the accelerator is IN_PROGRESS)/.test(d.reason))).toBe(true);
+    expect(east.some((d) => d.reason.startsWith("no signal (") && d.to === d.from)).toBe(true);
     expect(east.every((d) => d.signal === null)).toBe(true);
     expect(east.some((d) => d.to === d.from && /held/.test(d.reason))).toBe(true);
     expect(run.dial("us-east-1")).toBe(100);

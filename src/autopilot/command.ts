@@ -103,7 +103,10 @@ export async function runCommand(stacks: readonly StackModel[], flags: Autopilot
         metrics,
         stop: context.stop,
       });
-      if (!oneOff) return 0;
+      if (!oneOff) {
+        await releaseLeases(selected, flags, context);
+        return 0;
+      }
       if (outcome.failedTicks > 0 || outcome.failedWrites > 0) return 1;
       // A clamp or reset is not written to an accelerator being deployed: it waits for DEPLOYED (the apply
       // workflow's clamp must not end with a dial above its ceiling), up to CLAMP_WAIT_ROUNDS.
@@ -119,6 +122,18 @@ export async function runCommand(stacks: readonly StackModel[], flags: Autopilot
     }
   } finally {
     await served?.stop();
+  }
+}
+
+/** At the end of the loop: the leases this instance holds go, so a standby takes over at its next tick. */
+async function releaseLeases(stacks: readonly StackModel[], flags: AutopilotFlags, context: CommandContext): Promise<void> {
+  if (flags.dryRun) return;
+  for (const stack of stacks) {
+    try {
+      await context.adaptersFor(stack).lease.release?.(stack.name, flags.holder);
+    } catch (err) {
+      context.stderr(`autopilot: ${stack.name}: the lease was not released (${err instanceof Error ? err.message : String(err)}); it expires by itself\n`);
+    }
   }
 }
 

@@ -35,6 +35,8 @@ export interface LeaseKeeper {
    * leaves it. Returns the state as it now stands, its tag and who holds the lease (undefined: nobody).
    */
   claim(stack: string, holder: string, now: number): Promise<{ readonly state: AutopilotState; readonly etag?: string; readonly holder?: string }>;
+  /** Gives the lease up when `holder` has it (the loop's end), so a standby takes over at once. */
+  release?(stack: string, holder: string): Promise<void>;
 }
 
 export interface TickAdapters {
