@@ -18,12 +18,17 @@ const { startS3Server, createStateBucket } = require("../../scripts/lib/moto-ser
 
 export const FAKE_KEYS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
 
-/** A clock the test moves (epoch seconds); the local API reads it too. */
+/** A clock the test moves (epoch seconds); the local API reads it too. `real()`: the wall clock, for the smoke test. */
 export class Clock {
   constructor(public seconds: number) {}
   now = (): number => this.seconds;
   set(seconds: number): void {
     this.seconds = seconds;
+  }
+  static real(): Clock {
+    const clock = new Clock(0);
+    clock.now = () => Date.now() / 1000;
+    return clock;
   }
 }
 
@@ -39,7 +44,7 @@ export interface Live {
 /** Starts the local Global Accelerator API on `clock` (a change IN_PROGRESS for `deployDelaySeconds` of it) and moto. */
 export async function startLive(clock: Clock, deployDelaySeconds = 10): Promise<Live> {
   const moto = await startS3Server({ ...process.env, SMART_ROUTING_S3_ENDPOINT: undefined });
-  const ga = await startGlobalAcceleratorApi({ deployDelayMs: deployDelaySeconds * 1000, now: () => clock.seconds * 1000 });
+  const ga = await startGlobalAcceleratorApi({ deployDelayMs: deployDelaySeconds * 1000, now: () => clock.now() * 1000 });
   return {
     ga,
     s3: moto.endpoint,
