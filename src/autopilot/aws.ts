@@ -320,3 +320,36 @@ export class S3StateStore implements StateStore {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+
+/** The three adapters for some stacks, built once (each keeps its connections): close them with destroy(). */
+export interface AutopilotAws {
+  readonly dials: GlobalAcceleratorDialApi;
+  readonly published: SsmPublishedReader;
+  readonly state: S3StateStore;
+  destroy(): void;
+}
+
+/** The AWS adapters for these stacks; the state store knows each stack's backend, and refuses a stack it was not given. */
+export function autopilotAws(stacks: readonly Pick<StackModel, "name" | "backend">[], options: AwsClientOptions = {}): AutopilotAws {
+  const locations = new Map(stacks.map((s) => [s.name, stateLocationOf(s)]));
+  const locate = (stack: string): StateLocation => {
+    const found = locations.get(stack);
+    if (found === undefined) throw new Error(`no backend known for stack ${stack} (known: ${[...locations.keys()].join(", ") || "none"})`);
+    return found;
+  };
+  const dials = new GlobalAcceleratorDialApi(options);
+  const published = new SsmPublishedReader(options);
+  const state = new S3StateStore(locate, options);
+  return {
+    dials,
+    published,
+    state,
+    destroy: () => {
+      dials.destroy();
+      published.destroy();
+      state.destroy();
+    },
+  };
+}
