@@ -198,6 +198,13 @@ describe("the reader's requests", () => {
     expect(String(r.headers.authorization)).toContain(`Signature=${signature}`);
   });
 
+  it("send a URL's user and password as Basic auth (Grafana Cloud's way; the override's place, not the config's)", async () => {
+    const s = await serve(() => empty);
+    const withUser = s.url.replace("http://", "http://12345:glc%2Ftoken@");
+    await readerForStack(model, { SMART_ROUTING_PROMETHEUS_URL: withUser }).read(model, only(groups, "queue/us-east-1"), AT);
+    expect(s.received[0].headers.authorization).toBe(`Basic ${Buffer.from("12345:glc/token").toString("base64")}`);
+  });
+
   it("builds the stack's reader from its settings, the URL override winning", async () => {
     const s = await serve(() => empty);
     await readerForStack(model, { SMART_ROUTING_PROMETHEUS_URL: s.url }).read(model, only(groups, "queue/us-east-1"), AT);

@@ -11,8 +11,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { AwsCallError, emptyState, S3StateStore, SsmPublishedReader } from "../src/autopilot/aws";
-import { acquireOrRenew, CAS_ATTEMPTS, leaseTtlSeconds, mayWrite, pause, recordWrites, release, resume, StateChangeRefused, StateConflictError, updateState } from "../src/autopilot/lease";
+import { autopilotAws, AwsCallError, emptyState, S3StateStore, SsmPublishedReader, stateLocationOf } from "../src/autopilot/aws";
+import { acquireOrRenew, CAS_ATTEMPTS, holderId, leaseTtlSeconds, mayWrite, pause, recordWrites, release, resume, StateChangeRefused, StateConflictError, updateState } from "../src/autopilot/lease";
 import type { AutopilotState, PublishedStack, StateStore } from "../src/autopilot/types";
 import { AUTOPILOT } from "../src/model/contract";
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -42,6 +42,10 @@ afterAll(async () => {
 /** The object as moto holds it: status, ETag and body, read around the adapter. */
 async function rawObject(stack: string): Promise<{ status: number; body: string }> {
   return request(moto.endpoint, "GET", `/${BUCKET}/${AUTOPILOT.stateKey(stack)}`);
+}
+
+async function rawObjectIn(bucket: string, stack: string): Promise<{ status: number; body: string }> {
+  return request(moto.endpoint, "GET", `/${bucket}/${AUTOPILOT.stateKey(stack)}`);
 }
 
 const withPause = (state: AutopilotState, key: string): AutopilotState => ({ ...state, pauses: { ...state.pauses, [key]: { reason: "r", by: "op", at: 1 } } });
@@ -159,6 +163,27 @@ describe("S3StateStore", () => {
   });
 });
 
+describe("autopilotAws", () => {
+  const backend = (bucket: string, extra: object = {}) => ({ bucket, key: "k", region: REGION, encrypt: false, lockfile: true, ...extra });
+
+  it("locates each stack's state object in its own backend's bucket, encrypted as its state is, and refuses an unknown stack", async () => {
+    expect(stateLocationOf({ backend: backend("b1", { encrypt: true, kmsKeyId: "alias/state" }) })).toEqual({ bucket: "b1", region: REGION, encrypt: true, kmsKeyId: "alias/state" });
+    expect(stateLocationOf({ backend: backend("b1") })).toEqual({ bucket: "b1", region: REGION, encrypt: false });
+    const other = "autopilot-state-other";
+    await createStateBucket(moto.endpoint, other, REGION);
+    const aws = autopilotAws([{ name: "one", backend: backend(BUCKET) }, { name: "two", backend: backend(other, { encrypt: true }) }], { endpoint: moto.endpoint, credentials });
+    try {
+      expect((await aws.state.write("two", emptyState(), undefined)).written).toBe(true);
+      expect((await rawObjectIn(other, "two")).status).toBe(200);
+      expect((await rawObjectIn(BUCKET, "two")).status).toBe(404);
+      expect(aws.state.where("one")).toBe(`s3://${BUCKET}/smart-routing/autopilot/one.json`);
+      await expect(aws.state.read("three")).rejects.toThrow("no backend known for stack three (known: one, two)");
+    } finally {
+      aws.destroy();
+    }
+  });
+});
+
 describe("SsmPublishedReader", () => {
   let ssm: SSMClient;
   let reader: SsmPublishedReader;
@@ -234,8 +259,10 @@ describe("SsmPublishedReader", () => {
 describe("the lease", () => {
   const TTL = leaseTtlSeconds(15);
 
-  it("lasts three intervals", () => {
+  it("lasts three intervals; a holder is named by host, process and a random part", () => {
     expect(TTL).toBe(45);
+    expect(holderId()).toMatch(new RegExp(`^[^:]+:${process.pid}:[0-9a-f]{6}$`));
+    expect(holderId()).not.toBe(holderId());
   });
 
   it("of two contenders for an absent lease, exactly one holds it; the other is told who and until when", async () => {

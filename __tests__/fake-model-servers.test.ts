@@ -46,6 +46,8 @@ describe("the fake model servers", () => {
           '# TYPE vllm:kv_cache_usage_perc gauge\nvllm:kv_cache_usage_perc{model_name="m"} 0.9\n',
       });
       expect(await get(a1.url)).toEqual({ status: 503, text: "unavailable\n" });
+      fleet.setLoad("us-east-1", { waiting: 2, running: 2, replicas: 2 });
+      expect(await get(a1.url)).toEqual({ status: 200, text: expect.stringContaining('vllm:kv_cache_usage_perc{model_name="m"} 0.9\n') });
       await fleet.setFailure("eu-west-1", "unavailable");
       expect(await get(b0.url)).toEqual({ status: 503, text: "unavailable\n" });
       await fleet.setFailure("eu-west-1", "stopped");

@@ -1,10 +1,12 @@
 // The real-Prometheus harness the autopilot's tests and rehearsal use (scripts/lib/prometheus-server.js):
 // how it starts, what it scrapes, reloads and backfills, and that it says so when it cannot.
 import { existsSync, mkdtempSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { prometheusAvailability, startPrometheus, backfill, query, configText } = require("../scripts/lib/prometheus-server");
+const { prometheusAvailability, startPrometheus, backfill, query, configText, freePort } = require("../scripts/lib/prometheus-server");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 describe("the Prometheus harness", () => {
@@ -28,6 +30,31 @@ describe("the Prometheus harness", () => {
         ],
       },
     ]);
+  });
+
+  it("takes another port when a process took the one it was given first, and gives up after five", async () => {
+    // A process that holds the port and never answers (the harness must notice Prometheus' exit, not wait on it).
+    const sockets: Socket[] = [];
+    const squatter = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    const taken = (squatter.address() as AddressInfo).port;
+    try {
+      const ports = [taken, taken];
+      const prometheus = await startPrometheus({ port: async () => ports.shift() ?? (await freePort()) });
+      try {
+        expect(ports).toEqual([]);
+        expect(prometheus.port).not.toBe(taken);
+        expect((await fetch(`${prometheus.url}/-/ready`)).status).toBe(200);
+      } finally {
+        await prometheus.stop();
+      }
+      let attempts = 0;
+      await expect(startPrometheus({ port: async () => (attempts++, taken) })).rejects.toThrow(/^prometheus exited with 1 before it was ready:\n[\s\S]*address already in use/);
+      expect(attempts).toBe(5);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => squatter.close(r));
+    }
   });
 
   it("stops and removes its folder", async () => {

@@ -7,7 +7,9 @@ const eip = [{ type: "eip", id: "eipalloc-0123456789abcdef0" }];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function group(region: string, modelServer: string, signal: unknown, extra: Record<string, unknown> = {}): any {
-  return { region, modelServer, capacity: 100, endpoints: eip, autopilot: { signal, lowWatermark: 2, highWatermark: 8 }, ...extra };
+  // KV-cache use is a fraction: its watermarks are too.
+  const [lowWatermark, highWatermark] = signal === "kvCache" ? [0.5, 0.9] : [2, 8];
+  return { region, modelServer, capacity: 100, endpoints: eip, autopilot: { signal, lowWatermark, highWatermark }, ...extra };
 }
 
 /** The stack: listener `queue` reads queues, `kv` KV-cache use, `custom` its own queries. */

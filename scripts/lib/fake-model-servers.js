@@ -19,7 +19,7 @@ const http = require("node:http");
  * @typedef {{ waiting: number, running: number, replicas?: number, kvCache?: number, timestampMs?: number }} Load
  *   A region's load: `waiting` and `running` are the region's totals, spread evenly over `replicas` servers
  *   (default: all started); servers beyond `replicas` answer 503, as a scaled-in replica drops out of a scrape.
- *   `kvCache` (0-1) is each server's KV-cache use. `timestampMs`, when set, is written as every sample's own
+ *   `kvCache` (0-1) is each server's KV-cache use (default: the last one set; 0 at the start). `timestampMs`, when set, is written as every sample's own
  *   timestamp (epoch ms): Prometheus keeps it, so data can be made old while it is still returned.
  * @typedef {"unavailable" | "stopped" | undefined} Failure
  *   "unavailable": every server of the region answers 503 (the scrape fails: Prometheus marks the series stale);
@@ -121,7 +121,8 @@ async function startModelServers({ metrics, regions, replicas = 1, seriesLabels 
       const entry = regionState(region);
       const active = load.replicas ?? replicas;
       if (!Number.isInteger(active) || active < 0 || active > replicas) throw new Error(`${region} has ${replicas} fake servers: replicas must be 0-${replicas}, not ${active}`);
-      entry.load = { ...load, replicas: active };
+      // A step that leaves out kvCache keeps the last one (a scenario's kvCache is optional); timestamps are per step.
+      entry.load = { ...load, replicas: active, kvCache: load.kvCache ?? entry.load.kvCache };
     },
     /** @param {string} region @param {Failure} failure */
     async setFailure(region, failure) {

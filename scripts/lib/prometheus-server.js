@@ -60,7 +60,10 @@ function configText(targets, scrapeIntervalSeconds) {
   );
 }
 
-/** A port the system says is free now; the spawn that uses it retries if another process takes it first. */
+/**
+ * A port the system says is free now; the spawn that uses it retries if another process takes it first.
+ * @returns {Promise<number>}
+ */
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -130,10 +133,12 @@ async function waitForQuery(url, promql, done, { timeoutMs, time } = {}) {
  * - `stop()` ends the process and removes its folder (but not a `dataDir` the caller gave).
  * Options: `scrapeIntervalSeconds` (default 1), `dataDir` (default: a new temporary folder), `backfill`
  * (OpenMetrics text written into the data folder before the start, see backfill()), `remoteWrite` (accept
- * POST /api/v1/write). Its log goes to a file, not a pipe (see moto-server.js: an unread pipe stalls the server).
- * @param {{ targets?: readonly Target[], scrapeIntervalSeconds?: number, dataDir?: string, backfill?: string, remoteWrite?: boolean }} [options]
+ * POST /api/v1/write), `port` (where each attempt's port comes from; default: one the system says is free, and
+ * another when a process took it first: five attempts). Its log goes to a file, not a pipe (see moto-server.js:
+ * an unread pipe stalls the server).
+ * @param {{ targets?: readonly Target[], scrapeIntervalSeconds?: number, dataDir?: string, backfill?: string, remoteWrite?: boolean, port?: () => Promise<number> }} [options]
  */
-async function startPrometheus({ targets = [], scrapeIntervalSeconds = 1, dataDir, backfill: openMetrics, remoteWrite = false } = {}) {
+async function startPrometheus({ targets = [], scrapeIntervalSeconds = 1, dataDir, backfill: openMetrics, remoteWrite = false, port: nextPort = freePort } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "smart-routing-prometheus-"));
   const data = dataDir ?? join(dir, "data");
   const configFile = join(dir, "prometheus.yml");
@@ -149,7 +154,7 @@ async function startPrometheus({ targets = [], scrapeIntervalSeconds = 1, dataDi
   let port = 0;
   try {
     for (let attempt = 1; ; attempt++) {
-      port = await freePort();
+      port = await nextPort();
       const log = openSync(logFile, "w");
       child = spawn(
         "prometheus",
@@ -165,7 +170,7 @@ async function startPrometheus({ targets = [], scrapeIntervalSeconds = 1, dataDi
         { stdio: ["ignore", log, log] },
       );
       closeSync(log);
-      const ready = await waitUntilReady(`http://127.0.0.1:${port}`, child);
+      const ready = await waitUntilReady(`http://127.0.0.1:${port}`, child, configFile);
       if (ready) break;
       const text = readFileSync(logFile, "utf8");
       // Another process took the port between freePort() and the spawn: take another one.
@@ -207,25 +212,33 @@ async function startPrometheus({ targets = [], scrapeIntervalSeconds = 1, dataDi
 }
 
 /**
- * Waits until /-/ready answers 200 (true), or the process exits first (false). No deadline of its own: on a
- * loaded machine the start takes what it takes, and the caller's timeout ends a wait that is too long.
- * @param {string} url @param {import("node:child_process").ChildProcess} child
+ * Waits until /-/ready answers 200 from this Prometheus (true), or the process exits first (false). No deadline
+ * of its own: on a loaded machine the start takes what it takes, and the caller's timeout ends a wait that is
+ * too long.
+ * @param {string} url @param {import("node:child_process").ChildProcess} child @param {string} configFile
  */
-async function waitUntilReady(url, child) {
+async function waitUntilReady(url, child, configFile) {
   const exited = new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(false);
     child.once("exit", () => resolve(false));
   });
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) return false;
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.status === 200) return true;
-    } catch {
-      // not listening yet
-    }
+    // Raced with the exit: whatever holds the port when Prometheus could not take it may never answer.
+    const controller = new AbortController();
+    // Ready, and ours: another Prometheus may hold the port (its flags name another config file).
+    const answer = fetch(`${url}/-/ready`, { signal: controller.signal })
+      .then(async (response) => {
+        if (response.status !== 200) return undefined;
+        const flags = /** @type {{ data?: Record<string, string> }} */ (await fetch(`${url}/api/v1/status/flags`, { signal: controller.signal }).then((r) => r.json()));
+        return flags.data?.["config.file"] === configFile ? true : undefined;
+      })
+      .catch(() => undefined); // not listening yet
+    const ready = await Promise.race([answer, exited]);
+    controller.abort();
+    if (ready === true) return true;
     if ((await Promise.race([exited, new Promise((r) => setTimeout(() => r(true), 50))])) === false) return false;
   }
 }
 
-module.exports = { prometheusAvailability, startPrometheus, backfill, query, waitForQuery, configText, INSTALL };
+module.exports = { prometheusAvailability, startPrometheus, backfill, query, waitForQuery, configText, freePort, INSTALL };

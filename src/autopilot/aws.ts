@@ -8,6 +8,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { z } from "zod";
 import { AUTOPILOT } from "../model/contract";
+import type { StackModel } from "../model/model";
 import type { AutopilotState, DialApi, GroupDescription, GroupHealth, PublishedReader, PublishedStack, StateStore } from "./types";
 
 /** The Global Accelerator API lives in us-west-2 only (API reference: "you must specify the US West (Oregon) Region"). */
@@ -208,10 +209,20 @@ export class SsmPublishedReader implements PublishedReader {
 // ---------------------------------------------------------------------------------------------------
 // S3: the state object (AUTOPILOT.stateKey in the stack's backend bucket), compare-and-swap by ETag.
 
-/** Where a stack's state object is: its Terraform backend's bucket and that bucket's region. */
+/** Where a stack's state object is (its Terraform backend's bucket and region), encrypted as the Terraform state is. */
 export interface StateLocation {
   readonly bucket: string;
   readonly region: string;
+  /** SSE-KMS with this key (the backend's kms_key_id). @default - the bucket's default encryption */
+  readonly kmsKeyId?: string;
+  /** SSE-S3 (AES256) when no key is given (the backend's encrypt). @default false */
+  readonly encrypt?: boolean;
+}
+
+/** A stack's state location from its model's backend. */
+export function stateLocationOf(stack: Pick<StackModel, "backend">): StateLocation {
+  const { bucket, region, encrypt, kmsKeyId } = stack.backend;
+  return { bucket, region, encrypt, ...(kmsKeyId !== undefined && { kmsKeyId }) };
 }
 
 const epoch = z.number().finite();
@@ -285,7 +296,7 @@ export class S3StateStore implements StateStore {
   }
 
   async write(stack: string, state: AutopilotState, etag: string | undefined): Promise<{ readonly written: boolean; readonly etag?: string }> {
-    const { bucket, region } = this.locate(stack);
+    const { bucket, region, kmsKeyId, encrypt } = this.locate(stack);
     const key = AUTOPILOT.stateKey(stack);
     try {
       const out = await this.client(region).send(
@@ -294,6 +305,7 @@ export class S3StateStore implements StateStore {
           Key: key,
           Body: `${JSON.stringify(state, null, 1)}\n`,
           ContentType: "application/json",
+          ...(kmsKeyId !== undefined ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId } : encrypt === true ? { ServerSideEncryption: "AES256" } : {}),
           // Create only if absent, else replace only the version read: S3's compare-and-swap.
           ...(etag === undefined ? { IfNoneMatch: "*" } : { IfMatch: etag }),
         }),
@@ -307,4 +319,37 @@ export class S3StateStore implements StateStore {
       throw callError("PutObject", `s3://${bucket}/${key}`, err);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** The three adapters for some stacks, built once (each keeps its connections): close them with destroy(). */
+export interface AutopilotAws {
+  readonly dials: GlobalAcceleratorDialApi;
+  readonly published: SsmPublishedReader;
+  readonly state: S3StateStore;
+  destroy(): void;
+}
+
+/** The AWS adapters for these stacks; the state store knows each stack's backend, and refuses a stack it was not given. */
+export function autopilotAws(stacks: readonly Pick<StackModel, "name" | "backend">[], options: AwsClientOptions = {}): AutopilotAws {
+  const locations = new Map(stacks.map((s) => [s.name, stateLocationOf(s)]));
+  const locate = (stack: string): StateLocation => {
+    const found = locations.get(stack);
+    if (found === undefined) throw new Error(`no backend known for stack ${stack} (known: ${[...locations.keys()].join(", ") || "none"})`);
+    return found;
+  };
+  const dials = new GlobalAcceleratorDialApi(options);
+  const published = new SsmPublishedReader(options);
+  const state = new S3StateStore(locate, options);
+  return {
+    dials,
+    published,
+    state,
+    destroy: () => {
+      dials.destroy();
+      published.destroy();
+      state.destroy();
+    },
+  };
 }

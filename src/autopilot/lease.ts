@@ -14,6 +14,8 @@ import type { AutopilotState, DialWrite, StateStore } from "./types";
  * and both deciding from different reads; a holder that died is replaced within three intervals plus one
  * of the standby's ticks, while its last dial change is still settling (settleFor defaults to 60 s, four
  * 15 s intervals), so the takeover costs no reaction that the settle window would not have held anyway.
+ * Expiry is judged by each contender's own clock: hosts whose clocks differ by d let a standby take over d
+ * early, so keep them in step (NTP) well within one interval.
  */
 export const LEASE_INTERVALS = 3;
 

@@ -1,5 +1,6 @@
 // The SignalReader over the Prometheus HTTP query API (Prometheus, Thanos, Mimir, Amazon Managed Prometheus):
-// one instant query per signal kind per tick, evaluated at the tick's own time (`time=`), never per group.
+// one instant query per signal kind per tick, evaluated at the tick's own time (`time=`), never per group
+// (GET, or the API's form-encoded POST when it is too long for a URL).
 //
 // Each preset signal's query carries, per group, two parts told apart by a label this module adds:
 //   value        the smoothed signal: the mean over the group's servers of each server's 1-minute average
@@ -302,6 +303,7 @@ function queryClient(options: PrometheusReaderOptions): (q: SignalQuery, at: num
       // fetch sets Host from the URL itself, the same value that was signed.
       headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== "host"));
     }
+    // Credentials in the URL (only the environment's override may carry them) go as Basic auth: fetch refuses them in a URL.
     const auth: Record<string, string> = base.username !== "" ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString("base64")}` } : {};
     let response: Response;
     try {
