@@ -266,11 +266,12 @@ export function decide(input: DecideInput): Decision[] {
     w.pictures.set(g.listener, withDial(p, indexOf(p, g), made.to, w.demand));
   });
   // The signal's rules, the fullest group first: each sees the clients the ones before it moved, so two
-  // regions do not shed onto the same neighbour in one tick, and the one whose clients wait longest goes first.
+  // regions do not shed onto the same neighbour in one tick, and the one whose clients wait longest goes first
+  // (ties by key: the order the groups were read in changes nothing).
   const order = input.steered
     .map((_, i) => i)
     .filter((i) => decisions[i] === undefined)
-    .sort((a, b) => utilisation(input.steered[b]) - utilisation(input.steered[a]) || a - b);
+    .sort((a, b) => utilisation(input.steered[b]) - utilisation(input.steered[a]) || input.steered[a].key.localeCompare(input.steered[b].key));
   for (const i of order) {
     const g = input.steered[i];
     const d = draft(input, g);
