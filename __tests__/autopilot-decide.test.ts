@@ -62,6 +62,12 @@ describe("the deadband", () => {
     expect(line(of(decide(tick(model, { [E]: { signal: 2 } })), E))).toBe("70 -> 70 hold: signal 2 below its low watermark 4, at its ceiling");
   });
 
+  it("restores from a dial of 0, where the routing model sends it no clients yet", () => {
+    const model = chat({}, [group("us-east-1", { autopilot: { ...QUEUE, minDialPercent: 0 } }), group("us-west-2"), group("eu-west-1")]);
+    const d = of(decide(tick(model, { [E]: { signal: 0, dial: 0, lastWrite: { from: 5, to: 0, at: NOW - 600 } } })), E);
+    expect(line(d)).toBe("0 -> 10 restore: signal 0 below its low watermark 4: stepped up toward its ceiling 100 (predicted 0% of its high watermark)");
+  });
+
   it("restores by half of the group's own maxStepPercent", () => {
     const model = chat({}, [group("us-east-1", { autopilot: { ...QUEUE, maxStepPercent: 6 } }), group("us-west-2"), group("eu-west-1")]);
     expect(of(decide(tick(model, { [E]: { signal: 2, dial: 50 } })), E).to).toBe(53);
@@ -157,6 +163,18 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     );
   });
 
+  it("counts a region exactly at its high watermark as having room to share, not as over it", () => {
+    const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 16 }, [EU]: { signal: 16 } }));
+    expect(of(d, E)).toMatchObject({ action: "shed", to: 80 });
+  });
+
+  it("starts from the dials the rules before the signal set: a neighbour drained this tick takes no clients", () => {
+    const model = chat({}, [group("us-east-1"), group("us-west-2", { trafficDialPercentage: 0 }), group("eu-west-1")]);
+    const d = decide(tick(model, { [E]: { signal: 24 }, [W]: { dial: 100, signal: 1 } }));
+    expect(line(of(d, W))).toBe("100 -> 0 shed: above its ceiling 0 (drained by the operator): lowered to it at once");
+    expect(of(d, E).reason).toMatch(/^signal 24 above its high watermark 16: shed toward eu-west-1 \(/);
+  });
+
   it("lets the fullest region shed first, and the next one sees the clients it moved", () => {
     const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 20 } }));
     // us-west-2 (125%) decides after us-east-1 (150%) sent it clients: it starts from 140%.
@@ -198,8 +216,9 @@ describe("missing and stale data: held for holdFor, then walked back to the ceil
     expect(line(of(decide(tick(chat(), { [E]: { dial: 60, signal: null } })), E))).toBe(
       "60 -> 70 restore: no sample (the series is missing): walking back toward its ceiling 100 (without data the dial returns to Terraform's)",
     );
-    // Its last write a raise: only the settle window counts.
+    // Its last write a raise (or no move at all): only the settle window counts.
     expect(of(decide(tick(chat(), { [E]: { dial: 60, signal: null, lastWrite: { from: 50, to: 60, at: NOW - 60 } } })), E).to).toBe(70);
+    expect(of(decide(tick(chat(), { [E]: { dial: 60, signal: null, lastWrite: { from: 60, to: 60, at: NOW - 60 } } })), E).to).toBe(70);
   });
 
   it("walks all the way back, one step per settle window, never past the ceiling, then holds there", () => {

@@ -19,6 +19,12 @@ import { groupState } from "../explain/scenarios";
 import type { StackModel } from "../model/model";
 import type { GroupHealth } from "./types";
 
+/** Live load over capacity (1 at the high watermark), and the capacity it is measured against. */
+export interface Load {
+  readonly utilisation: number;
+  readonly capacity: number;
+}
+
 /** One endpoint group of a listener as this tick finds it. */
 export interface Place {
   readonly key: string;
@@ -27,7 +33,7 @@ export interface Place {
   /** Terraform's dial; an unsteered group's is its dial. */
   readonly ceiling: number;
   /** Undefined when not known. */
-  readonly load?: { readonly utilisation: number; readonly capacity: number };
+  readonly load?: Load;
 }
 
 /** A listener's groups and what the routing model sends each (in the demand's unit, same order). */
@@ -45,7 +51,7 @@ export interface PlaceInput {
   /** A steered group without a live signal has no known load: its signal is missing for a reason. */
   readonly steered: boolean;
   /** From a live signal; undefined without one. */
-  readonly live?: { readonly utilisation: number; readonly capacity: number };
+  readonly live?: Load;
 }
 
 /**
