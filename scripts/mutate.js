@@ -5,8 +5,9 @@
 // predict.ts) with StrykerJS and its jest runner (stryker.config.json), then the score of each folder
 // against the bar. Incremental: stryker/incremental.json (committed) holds the last run's results, so only
 // mutants in changed code, or covered by changed tests, run again; `-- --force` runs every mutant.
-// Other options are refused (exit 2). A mutant that no test can kill (it does not change behaviour) is marked where it is, with
-// `// Stryker disable next-line <mutator>: <why it is equivalent>`, so the reason is read beside the code.
+// Other options are refused (exit 2). A mutant that no test can kill (it does not change behaviour) is
+// marked where it is, with `// Stryker disable next-line <mutator>: <why it is equivalent>`, so the reason
+// is read beside the code.
 // Exit 0 when every folder scores at least the bar; 1 when one does not, or Stryker fails.
 "use strict";
 const { spawnSync } = require("node:child_process");
