@@ -150,6 +150,13 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     );
   });
 
+  it("does not send clients to an unsteered region without a capacity, even with the stack's demand", () => {
+    const groups = [group("us-east-1"), group("us-west-2", { autopilot: undefined, capacity: undefined }), group("eu-west-1")];
+    expect(of(decide(tick(chat({}, groups), { [E]: { signal: 24 } })), E).reason).toBe(
+      "signal 24 above its high watermark 16, but its clients would go to us-west-2, whose load is unknown (no live signal)",
+    );
+  });
+
   it("predicts where the clients go without demand too, by internet users", () => {
     const d = decide(tick(chat({ demand: undefined }), { [E]: { signal: 24 } }));
     expect(line(of(d, E))).toBe("100 -> 80 shed: signal 24 above its high watermark 16: shed toward eu-west-1, us-west-2 (highest predicted utilisation 150% -> 120%)");
@@ -452,6 +459,12 @@ describe("every position", () => {
     expect(of(clampDecisions(tick(second, { [last]: { dial: 101 } })), last).to).toBe(100);
     expect(of(resetDecisions(tick(second, { [last]: { dial: 50 } })), last).to).toBe(100);
     expect(of(decide(tick(second, { [last]: { signal: null, dial: 50 } })), last).to).toBe(60);
+  });
+
+  it("routes a listener the config does not have from what the API shows", () => {
+    const input = tick(chat(), { [E]: { signal: 24 } });
+    const other = models(stack("live", [listener("other", [group("us-east-1")])]))[0];
+    expect(of(decide({ ...input, model: other }), E)).toMatchObject({ stack: "live", action: "shed", to: 80 });
   });
 
   it("routes a group the config does not have (changed since the apply) from what the API shows", () => {

@@ -10,7 +10,7 @@
 // back up toward its ceiling by a smaller step; between them it holds. The dial is the integral: each step
 // is added to it, and the gap between the watermarks keeps a steady load from moving it back and forth.
 import { moved, picture, routingDemand, withDial, type Load, type Picture, type PlaceInput } from "./predict";
-import type { DecideInput, Decision, SignalSample, SteeredGroupInput } from "./types";
+import type { DecideInput, Decision, DialWrite, SignalSample, SteeredGroupInput } from "./types";
 
 /**
  * A restore steps at half the shed step. Shedding answers clients waiting now; restoring only gives back
@@ -104,7 +104,7 @@ function beforeTheSignal(input: DecideInput, g: SteeredGroupInput): Decision | u
   const d = draft(input, g);
   if (g.dial > g.ceiling) return toCeiling(d, g, aboveCeiling(g));
   if (g.pause !== undefined) return hold(d, `paused by ${g.pause.by} at ${new Date(g.pause.at * 1000).toISOString()}: ${g.pause.reason}`);
-  if (changedOutside(g)) return hold(d, `changed outside the autopilot (console or CLI): left alone until resumed (it last wrote ${g.lastWrite?.to}, the dial is ${g.dial})`);
+  if (changedOutside(g)) return hold(d, `changed outside the autopilot (console or CLI): left alone until resumed (it last wrote ${(g.lastWrite as DialWrite).to}, the dial is ${g.dial})`);
   if (g.acceleratorStatus === "IN_PROGRESS") return hold(d, "the accelerator is IN_PROGRESS: nothing is written until it is DEPLOYED");
   // A dial applies to new connections only and takes time to reach every edge location: the signal does not show a change yet.
   if (g.lastWrite !== undefined && input.now < g.lastWrite.at + g.settings.settleForSeconds) {

@@ -80,7 +80,7 @@ export function picture(stack: StackModel, listener: string, groups: readonly Pl
   const places = groups.map((g, i): Place => {
     const capacity = states[i].capacity;
     const load = g.live ?? (paper && !g.steered && capacity !== undefined ? { utilisation: routed[i] / capacity, capacity } : undefined);
-    return { key: g.key, state: states[i], health: g.health, ceiling: g.ceiling, ...(load !== undefined && { load }) };
+    return { key: g.key, state: states[i], health: g.health, ceiling: g.ceiling, load };
   });
   return { places, routed };
 }
@@ -95,7 +95,7 @@ export function withDial(before: Picture, index: number, dial: number, demand: D
   const perUnit = mover === undefined || routedBefore === 0 ? 0 : (mover.utilisation * mover.capacity) / routedBefore;
   const places = before.places.map((p, i): Place => {
     const load = p.load === undefined ? undefined : { utilisation: p.load.utilisation + ((routed[i] - before.routed[i]) * perUnit) / p.load.capacity, capacity: p.load.capacity };
-    return { ...p, state: states[i], ...(load !== undefined && { load }) };
+    return { ...p, state: states[i], load };
   });
   return { places, routed };
 }
