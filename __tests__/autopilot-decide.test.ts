@@ -68,6 +68,15 @@ describe("the deadband", () => {
     expect(line(d)).toBe("0 -> 10 restore: signal 0 below its low watermark 4: stepped up toward its ceiling 100 (predicted 0% of its high watermark)");
   });
 
+  it("predicts a restore from where the restores before it in the same tick leave the listener", () => {
+    // us-east-1 (19%) restores first and takes back the clients it had spilled to us-west-2, which then
+    // starts from less than its signal says (13% alone).
+    const shed = { dial: 50, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
+    const d = decide(tick(chat(), { [E]: { ...shed, signal: 3 }, [W]: { ...shed, signal: 2 } }));
+    expect(of(d, E).reason).toBe("signal 3 below its low watermark 4: stepped up toward its ceiling 100 (predicted 22% of its high watermark)");
+    expect(of(d, W).reason).toBe("signal 2 below its low watermark 4: stepped up toward its ceiling 100 (predicted 10% of its high watermark)");
+  });
+
   it("restores by half of the group's own maxStepPercent", () => {
     const model = chat({}, [group("us-east-1", { autopilot: { ...QUEUE, maxStepPercent: 6 } }), group("us-west-2"), group("eu-west-1")]);
     expect(of(decide(tick(model, { [E]: { signal: 2, dial: 50 } })), E).to).toBe(53);
