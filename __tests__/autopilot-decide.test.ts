@@ -140,6 +140,14 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     expect(line(of(d, E))).toBe("100 -> 100 hold: signal 24 above its high watermark 16, but its clients would go to us-west-2, whose load is unknown (no live signal)");
   });
 
+  it("names every region of unknown load the clients would go to, and looks past one that takes none", () => {
+    // Without demand us-east-1's clients spill to both; eu-west-1 comes first by key.
+    const d = decide(tick(chat({ demand: undefined }), { [E]: { signal: 24 }, [W]: { signal: null }, [EU]: { signal: null } }));
+    expect(of(d, E).reason).toBe("signal 24 above its high watermark 16, but its clients would go to eu-west-1, us-west-2, whose load is unknown (no live signal)");
+    // With the stack's demand none go to eu-west-1: its unknown load does not stop the shed.
+    expect(of(decide(tick(chat(), { [E]: { signal: 24 }, [EU]: { signal: null } })), E)).toMatchObject({ action: "shed", to: 80 });
+  });
+
   it("does not send clients to an unsteered region when the stack gives no demand to estimate it from", () => {
     const groups = [group("us-east-1"), group("us-west-2", { autopilot: undefined }), group("eu-west-1")];
     const d = decide(tick(chat({ demand: undefined }, groups), { [E]: { signal: 24 } }));
@@ -177,6 +185,14 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     expect(line(of(d, E))).toBe(
       "90 -> 90 hold: signal 24 above its high watermark 16, but shedding would not lower the highest predicted utilisation: no other region would take its clients",
     );
+  });
+
+  it("decides regions of equal utilisation in the order of their keys, whatever order they are given in", () => {
+    const shed = { dial: 50, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
+    const input = tick(chat(), { [E]: { ...shed, signal: 2 }, [W]: { ...shed, signal: 2 } });
+    const reversed = decide({ ...input, steered: [...input.steered].reverse() });
+    expect(of(reversed, E)).toEqual(of(decide(input), E));
+    expect(of(reversed, W)).toEqual(of(decide(input), W));
   });
 
   it("counts a region exactly at its high watermark as having room to share, not as over it", () => {
@@ -468,6 +484,21 @@ describe("every position", () => {
     expect(of(clampDecisions(tick(second, { [last]: { dial: 101 } })), last).to).toBe(100);
     expect(of(resetDecisions(tick(second, { [last]: { dial: 50 } })), last).to).toBe(100);
     expect(of(decide(tick(second, { [last]: { signal: null, dial: 50 } })), last).to).toBe(60);
+  });
+
+  it("reads each listener's own groups from the model: the same region in another listener is another group", () => {
+    // batch's us-west-2 is unsteered and small (full on paper); chat's is steered and has room.
+    const model = models(
+      stack("live", [
+        listener("chat", [group("us-east-1"), group("us-west-2")]),
+        listener("batch", [group("us-east-1"), group("us-west-2", { autopilot: undefined, capacity: 10 })]),
+      ]),
+    )[0];
+    const d = decide(tick(model, { "batch/us-east-1": { signal: 24 } }));
+    expect(of(d, "batch/us-east-1").reason).toBe(
+      "signal 24 above its high watermark 16: no headroom anywhere: add capacity (every other region of listener batch is above its high watermark: us-west-2 541%)",
+    );
+    expect(of(d, "chat/us-east-1").action).toBe("hold");
   });
 
   it("routes a listener the config does not have from what the API shows", () => {
