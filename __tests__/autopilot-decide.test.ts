@@ -62,6 +62,21 @@ describe("the deadband", () => {
     expect(line(of(decide(tick(model, { [E]: { signal: 2 } })), E))).toBe("70 -> 70 hold: signal 2 below its low watermark 4, at its ceiling");
   });
 
+  it("restores from a dial of 0, where the routing model sends it no clients yet", () => {
+    const model = chat({}, [group("us-east-1", { autopilot: { ...QUEUE, minDialPercent: 0 } }), group("us-west-2"), group("eu-west-1")]);
+    const d = of(decide(tick(model, { [E]: { signal: 0, dial: 0, lastWrite: { from: 5, to: 0, at: NOW - 600 } } })), E);
+    expect(line(d)).toBe("0 -> 10 restore: signal 0 below its low watermark 4: stepped up toward its ceiling 100 (predicted 0% of its high watermark)");
+  });
+
+  it("predicts a restore from where the restores before it in the same tick leave the listener", () => {
+    // us-east-1 (19%) restores first and takes back the clients it had spilled to us-west-2, which then
+    // starts from less than its signal says (13% alone).
+    const shed = { dial: 50, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
+    const d = decide(tick(chat(), { [E]: { ...shed, signal: 3 }, [W]: { ...shed, signal: 2 } }));
+    expect(of(d, E).reason).toBe("signal 3 below its low watermark 4: stepped up toward its ceiling 100 (predicted 22% of its high watermark)");
+    expect(of(d, W).reason).toBe("signal 2 below its low watermark 4: stepped up toward its ceiling 100 (predicted 10% of its high watermark)");
+  });
+
   it("restores by half of the group's own maxStepPercent", () => {
     const model = chat({}, [group("us-east-1", { autopilot: { ...QUEUE, maxStepPercent: 6 } }), group("us-west-2"), group("eu-west-1")]);
     expect(of(decide(tick(model, { [E]: { signal: 2, dial: 50 } })), E).to).toBe(53);
@@ -125,6 +140,14 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     expect(line(of(d, E))).toBe("100 -> 100 hold: signal 24 above its high watermark 16, but its clients would go to us-west-2, whose load is unknown (no live signal)");
   });
 
+  it("names every region of unknown load the clients would go to, and looks past one that takes none", () => {
+    // Without demand us-east-1's clients spill to both; eu-west-1 comes first by key.
+    const d = decide(tick(chat({ demand: undefined }), { [E]: { signal: 24 }, [W]: { signal: null }, [EU]: { signal: null } }));
+    expect(of(d, E).reason).toBe("signal 24 above its high watermark 16, but its clients would go to eu-west-1, us-west-2, whose load is unknown (no live signal)");
+    // With the stack's demand none go to eu-west-1: its unknown load does not stop the shed.
+    expect(of(decide(tick(chat(), { [E]: { signal: 24 }, [EU]: { signal: null } })), E)).toMatchObject({ action: "shed", to: 80 });
+  });
+
   it("does not send clients to an unsteered region when the stack gives no demand to estimate it from", () => {
     const groups = [group("us-east-1"), group("us-west-2", { autopilot: undefined }), group("eu-west-1")];
     const d = decide(tick(chat({ demand: undefined }, groups), { [E]: { signal: 24 } }));
@@ -144,6 +167,13 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     );
   });
 
+  it("does not send clients to an unsteered region without a capacity, even with the stack's demand", () => {
+    const groups = [group("us-east-1"), group("us-west-2", { autopilot: undefined, capacity: undefined }), group("eu-west-1")];
+    expect(of(decide(tick(chat({}, groups), { [E]: { signal: 24 } })), E).reason).toBe(
+      "signal 24 above its high watermark 16, but its clients would go to us-west-2, whose load is unknown (no live signal)",
+    );
+  });
+
   it("predicts where the clients go without demand too, by internet users", () => {
     const d = decide(tick(chat({ demand: undefined }), { [E]: { signal: 24 } }));
     expect(line(of(d, E))).toBe("100 -> 80 shed: signal 24 above its high watermark 16: shed toward eu-west-1, us-west-2 (highest predicted utilisation 150% -> 120%)");
@@ -155,6 +185,26 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     expect(line(of(d, E))).toBe(
       "90 -> 90 hold: signal 24 above its high watermark 16, but shedding would not lower the highest predicted utilisation: no other region would take its clients",
     );
+  });
+
+  it("decides regions of equal utilisation in the order of their keys, whatever order they are given in", () => {
+    const shed = { dial: 50, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
+    const input = tick(chat(), { [E]: { ...shed, signal: 2 }, [W]: { ...shed, signal: 2 } });
+    const reversed = decide({ ...input, steered: [...input.steered].reverse() });
+    expect(of(reversed, E)).toEqual(of(decide(input), E));
+    expect(of(reversed, W)).toEqual(of(decide(input), W));
+  });
+
+  it("counts a region exactly at its high watermark as having room to share, not as over it", () => {
+    const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 16 }, [EU]: { signal: 16 } }));
+    expect(of(d, E)).toMatchObject({ action: "shed", to: 80 });
+  });
+
+  it("starts from the dials the rules before the signal set: a neighbour drained this tick takes no clients", () => {
+    const model = chat({}, [group("us-east-1"), group("us-west-2", { trafficDialPercentage: 0 }), group("eu-west-1")]);
+    const d = decide(tick(model, { [E]: { signal: 24 }, [W]: { dial: 100, signal: 1 } }));
+    expect(line(of(d, W))).toBe("100 -> 0 shed: above its ceiling 0 (drained by the operator): lowered to it at once");
+    expect(of(d, E).reason).toMatch(/^signal 24 above its high watermark 16: shed toward eu-west-1 \(/);
   });
 
   it("lets the fullest region shed first, and the next one sees the clients it moved", () => {
@@ -198,8 +248,9 @@ describe("missing and stale data: held for holdFor, then walked back to the ceil
     expect(line(of(decide(tick(chat(), { [E]: { dial: 60, signal: null } })), E))).toBe(
       "60 -> 70 restore: no sample (the series is missing): walking back toward its ceiling 100 (without data the dial returns to Terraform's)",
     );
-    // Its last write a raise: only the settle window counts.
+    // Its last write a raise (or no move at all): only the settle window counts.
     expect(of(decide(tick(chat(), { [E]: { dial: 60, signal: null, lastWrite: { from: 50, to: 60, at: NOW - 60 } } })), E).to).toBe(70);
+    expect(of(decide(tick(chat(), { [E]: { dial: 60, signal: null, lastWrite: { from: 60, to: 60, at: NOW - 60 } } })), E).to).toBe(70);
   });
 
   it("walks all the way back, one step per settle window, never past the ceiling, then holds there", () => {
@@ -433,6 +484,27 @@ describe("every position", () => {
     expect(of(clampDecisions(tick(second, { [last]: { dial: 101 } })), last).to).toBe(100);
     expect(of(resetDecisions(tick(second, { [last]: { dial: 50 } })), last).to).toBe(100);
     expect(of(decide(tick(second, { [last]: { signal: null, dial: 50 } })), last).to).toBe(60);
+  });
+
+  it("reads each listener's own groups from the model: the same region in another listener is another group", () => {
+    // batch's us-west-2 is unsteered and small (full on paper); chat's is steered and has room.
+    const model = models(
+      stack("live", [
+        listener("chat", [group("us-east-1"), group("us-west-2")]),
+        listener("batch", [group("us-east-1"), group("us-west-2", { autopilot: undefined, capacity: 10 })]),
+      ]),
+    )[0];
+    const d = decide(tick(model, { "batch/us-east-1": { signal: 24 } }));
+    expect(of(d, "batch/us-east-1").reason).toBe(
+      "signal 24 above its high watermark 16: no headroom anywhere: add capacity (every other region of listener batch is above its high watermark: us-west-2 541%)",
+    );
+    expect(of(d, "chat/us-east-1").action).toBe("hold");
+  });
+
+  it("routes a listener the config does not have from what the API shows", () => {
+    const input = tick(chat(), { [E]: { signal: 24 } });
+    const other = models(stack("live", [listener("other", [group("us-east-1")])]))[0];
+    expect(of(decide({ ...input, model: other }), E)).toMatchObject({ stack: "live", action: "shed", to: 80 });
   });
 
   it("routes a group the config does not have (changed since the apply) from what the API shows", () => {

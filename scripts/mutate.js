@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run mutate [-- --force] [--mutate <glob,...>] [--concurrency <n>]`: mutation testing of the pure
-// cores (src/validation, src/plan-gate, src/explain) with StrykerJS and its jest runner
-// (stryker.config.json), then the score of each folder against the bar. Incremental:
-// stryker/incremental.json (committed) holds the last run's results, so only mutants in changed code, or
-// covered by changed tests, run again; `-- --force` runs every mutant. Other options are refused (exit 2).
-// A mutant that no test can kill (it does not change behaviour) is marked where it is, with
-// `// Stryker disable next-line <mutator>: <why it is equivalent>`, so the reason is read beside the code.
+// cores (src/validation, src/plan-gate, src/explain, and src/autopilot's control law: decide.ts and
+// predict.ts) with StrykerJS and its jest runner (stryker.config.json), then the score of each folder
+// against the bar. Incremental: stryker/incremental.json (committed) holds the last run's results, so only
+// mutants in changed code, or covered by changed tests, run again; `-- --force` runs every mutant.
+// Other options are refused (exit 2). A mutant that no test can kill (it does not change behaviour) is
+// marked where it is, with `// Stryker disable next-line <mutator>: <why it is equivalent>`, so the reason
+// is read beside the code.
 // Exit 0 when every folder scores at least the bar; 1 when one does not, or Stryker fails.
 "use strict";
 const { spawnSync } = require("node:child_process");
@@ -17,7 +18,7 @@ const { failer, parseCommandLine } = require("./lib/command-line");
 const ROOT = join(__dirname, "..");
 const REPORT = join(ROOT, "reports", "mutation", "mutation.json");
 /** The folders whose score is held to the bar. */
-const FOLDERS = ["src/validation", "src/plan-gate", "src/explain"];
+const FOLDERS = ["src/validation", "src/plan-gate", "src/explain", "src/autopilot"];
 const BAR = 95;
 
 /** Stryker's statuses that count as detected, and those that count against the score. */

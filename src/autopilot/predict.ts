@@ -19,6 +19,12 @@ import { groupState } from "../explain/scenarios";
 import type { StackModel } from "../model/model";
 import type { GroupHealth } from "./types";
 
+/** Live load over capacity (1 at the high watermark), and the capacity it is measured against. */
+export interface Load {
+  readonly utilisation: number;
+  readonly capacity: number;
+}
+
 /** One endpoint group of a listener as this tick finds it. */
 export interface Place {
   readonly key: string;
@@ -27,7 +33,7 @@ export interface Place {
   /** Terraform's dial; an unsteered group's is its dial. */
   readonly ceiling: number;
   /** Undefined when not known. */
-  readonly load?: { readonly utilisation: number; readonly capacity: number };
+  readonly load?: Load;
 }
 
 /** A listener's groups and what the routing model sends each (in the demand's unit, same order). */
@@ -45,7 +51,7 @@ export interface PlaceInput {
   /** A steered group without a live signal has no known load: its signal is missing for a reason. */
   readonly steered: boolean;
   /** From a live signal; undefined without one. */
-  readonly live?: { readonly utilisation: number; readonly capacity: number };
+  readonly live?: Load;
 }
 
 /**
@@ -59,6 +65,7 @@ export function routingDemand(stack: StackModel): DemandConfig {
 
 /** A listener's groups routed as they are now, each with its live utilisation or, failing that, its paper one. */
 export function picture(stack: StackModel, listener: string, groups: readonly PlaceInput[], demand: DemandConfig): Picture {
+  // Stryker disable next-line ArrayDeclaration: a listener the config lacks has no groups to find, and a made-up entry is not a group either
   const modelGroups = stack.listeners.find((l) => l.name === listener)?.endpointGroups ?? [];
   const states = groups.map((g): GroupState => {
     const model = modelGroups.find((m) => m.region === g.region);
@@ -74,7 +81,7 @@ export function picture(stack: StackModel, listener: string, groups: readonly Pl
   const places = groups.map((g, i): Place => {
     const capacity = states[i].capacity;
     const load = g.live ?? (paper && !g.steered && capacity !== undefined ? { utilisation: routed[i] / capacity, capacity } : undefined);
-    return { key: g.key, state: states[i], health: g.health, ceiling: g.ceiling, ...(load !== undefined && { load }) };
+    return { key: g.key, state: states[i], health: g.health, ceiling: g.ceiling, load };
   });
   return { places, routed };
 }
@@ -89,7 +96,7 @@ export function withDial(before: Picture, index: number, dial: number, demand: D
   const perUnit = mover === undefined || routedBefore === 0 ? 0 : (mover.utilisation * mover.capacity) / routedBefore;
   const places = before.places.map((p, i): Place => {
     const load = p.load === undefined ? undefined : { utilisation: p.load.utilisation + ((routed[i] - before.routed[i]) * perUnit) / p.load.capacity, capacity: p.load.capacity };
-    return { ...p, state: states[i], ...(load !== undefined && { load }) };
+    return { ...p, state: states[i], load };
   });
   return { places, routed };
 }
