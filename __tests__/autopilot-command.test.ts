@@ -79,6 +79,33 @@ describe("the loop", () => {
     expect(clock.slept).toEqual([]);
   });
 
+  it("ticks the stacks side by side: a slow stack does not hold the others back", async () => {
+    const order: string[] = [];
+    let releaseSlow: () => void = () => {};
+    const slowRead = new Promise<void>((r) => (releaseSlow = r));
+    const adaptersFor = (s: StackModel): TickAdapters => {
+      const w = world();
+      return {
+        ...w.adapters,
+        published: {
+          read: async (name) => {
+            order.push(`${s.name} starts`);
+            if (s.name === "slow") await slowRead;
+            else releaseSlow();
+            order.push(`${s.name} read`);
+            return { ...(await w.adapters.published.read(name)), stack: s.name };
+          },
+        },
+      };
+    };
+    const slow = { ...stack, name: "slow" };
+    const quick = { ...stack, name: "quick" };
+    const results: string[] = [];
+    await run({ stacks: [slow, quick], adaptersFor, tick: { action: "decide", dryRun: false, holder: "me" }, now: fakeClock().now, sleep: async () => {}, once: true, log: () => {}, onRound: (r) => results.push(...r.map((x) => x.stack)), stop: new AbortController().signal });
+    expect(order).toEqual(["slow starts", "quick starts", "quick read", "slow read"]);
+    expect(results).toEqual(["slow", "quick"]);
+  });
+
   it("logs a tick that cannot decide and goes on ticking", async () => {
     const w = world();
     const clock = fakeClock();

@@ -50,21 +50,27 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
   for (;;) {
     const now = options.now();
     const ready = options.once ? [...options.stacks] : options.stacks.filter((s) => (due.get(s.name) ?? now) <= now);
-    const results: TickResult[] = [];
-    for (const stack of ready) {
-      const began = options.now();
-      try {
-        const result = await tick(stack, options.adaptersFor(stack), { ...options.tick, now: options.now, log: options.log });
-        results.push(result);
-        failedWrites += result.writes.filter((w) => w.error !== undefined).length;
-        options.metrics?.recordTick(result, options.now() - began);
-      } catch (err) {
-        failedTicks++;
-        options.metrics?.recordTickError(stack.name, options.now() - began);
-        options.log({ time: new Date(began * 1000).toISOString(), event: "tick-failed", stack: stack.name, error: err instanceof Error ? err.message : String(err) });
-      }
-      due.set(stack.name, Math.max((due.get(stack.name) ?? began) + intervalOf(stack), options.now()));
-    }
+    // The stacks' ticks run side by side: each waits on its own API calls, and one slow stack must not
+    // delay the others' reaction. Results keep the stacks' order.
+    const outcomes = await Promise.all(
+      ready.map(async (stack) => {
+        const began = options.now();
+        try {
+          const result = await tick(stack, options.adaptersFor(stack), { ...options.tick, now: options.now, log: options.log });
+          options.metrics?.recordTick(result, options.now() - began);
+          return result;
+        } catch (err) {
+          options.metrics?.recordTickError(stack.name, options.now() - began);
+          options.log({ time: new Date(began * 1000).toISOString(), event: "tick-failed", stack: stack.name, error: err instanceof Error ? err.message : String(err) });
+          return undefined;
+        } finally {
+          due.set(stack.name, Math.max((due.get(stack.name) ?? began) + intervalOf(stack), options.now()));
+        }
+      }),
+    );
+    const results = outcomes.filter((r): r is TickResult => r !== undefined);
+    failedTicks += outcomes.length - results.length;
+    failedWrites += results.reduce((n, r) => n + r.writes.filter((w) => w.error !== undefined).length, 0);
     if (ready.length > 0) {
       rounds++;
       options.onRound?.(results);
