@@ -328,6 +328,30 @@ function shield(call: AwsCall, account: string, need: (action: string, resource:
   }
 }
 
+// Systems Manager's parameters (the autopilot's, which the stack publishes): each call names the parameter
+// (Name, or ResourceId with ResourceType "Parameter" for the tag operations), authorized on its ARN, whose
+// path has no second slash for a name that starts with one (arn:...:parameter/smart-routing/<stack>/autopilot).
+// DescribeParameters filters by name and has no resource type (Service Authorization Reference): only "*".
+const SSM_PARAMETER_OPERATIONS = ["PutParameter", "GetParameter", "DeleteParameter", "ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource"];
+
+function ssm(call: AwsCall, account: string, need: (action: string, resource: string, context?: RequestContext) => void): void {
+  const request = jsonBody(call.wire?.body);
+  const action = `ssm:${call.operation}`;
+  if (call.operation === "DescribeParameters") {
+    need(action, "*");
+    return;
+  }
+  if (!SSM_PARAMETER_OPERATIONS.includes(call.operation)) throw new Error(`no IAM mapping for the SSM call ${call.operation}`);
+  const tagging = call.operation.endsWith("Resource");
+  if (tagging && request.ResourceType !== "Parameter") throw new Error(`an SSM ${call.operation} on a ${String(request.ResourceType)}, which nobody mapped`);
+  const name = String(tagging ? request.ResourceId : request.Name);
+  const parameter = `arn:aws:ssm:${call.region}:${account}:parameter/${name.replace(/^\//, "")}`;
+  need(action, parameter);
+  // Tags given with PutParameter are added as AddTagsToResource is (taken as a dependent action, as ELB
+  // documents its AddTags on create; on the stack's own parameter it grants nothing more).
+  if (call.operation === "PutParameter" && Array.isArray(request.Tags) && request.Tags.length > 0) need("ssm:AddTagsToResource", parameter);
+}
+
 /**
  * Every authorization a recorded call needs. `account` is the caller's account, for ARNs the request
  * does not spell out (a DynamoDB table is named, not given by ARN).
@@ -362,6 +386,9 @@ export function neededAuthorizations(call: AwsCall, account: string): NeededAuth
       break;
     case "shield":
       shield(call, account, need);
+      break;
+    case "ssm":
+      ssm(call, account, need);
       break;
     case "elasticloadbalancing":
       // Elastic Load Balancing's Describe* actions support no resource-level permissions.
