@@ -2,10 +2,11 @@
 // stacks and the default config with a steered group (the autopilot's SSM parameter) are planned, applied
 // (created, then changed) and destroyed (a saved destroy plan applied, as CI would) with real Terraform
 // and the real provider against moto and the local Global Accelerator API, every call recorded per phase,
-// and each call's IAM authorization checked against the documents `npm run iam-policy` writes. The plan role must allow every call of a plan, the apply role every call
-// of an apply, the destroy's DeleteAccelerator is denied unless --break-glass, and nothing is allowed that
-// no recorded call needs. The operations each phase calls are committed, so a provider or Terraform
-// upgrade that calls something new fails here, naming it. The four stacks run in parallel.
+// and each call's IAM authorization checked against the documents `npm run iam-policy` writes. The plan
+// role must allow every call of a plan, the apply role every call of an apply, the destroy's
+// DeleteAccelerator is denied unless --break-glass, and nothing is allowed that no recorded call needs.
+// The operations each phase calls are committed, so a provider or Terraform upgrade that calls something
+// new fails here, naming it. The four stacks run in parallel.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
