@@ -220,6 +220,14 @@ describe("the gate's capacity check of steered groups", () => {
     expect(review.overloads).toEqual([{ listener: "chat", region: "us-east-1", load: expect.closeTo(900, 6), capacity: 700 }]);
   });
 
+  it("takes the traffic_dials value for a group the known published value leaves out, and the config's dial for a plan without variables", () => {
+    const c = steered("chat_eu-west-1");
+    const plan = withParameter(planOf(c, { "chat_eu-west-1": { dial: 100 } }), { "batch/eu-west-1": 100 }, { traffic_dials: { "chat/eu-west-1": 25 } });
+    expect(reviewCapacity(plan, stackOf(c)).groups[1]).toBe("chat/eu-west-1: ceiling 25");
+    c.stacks[0].listeners[1].endpointGroups[1].trafficDialPercentage = 35;
+    expect(reviewCapacity({ ...plan, variables: undefined }, stackOf(c)).groups[1]).toBe("chat/eu-west-1: ceiling 35");
+  });
+
   it("takes the config's dial as the ceiling without the parameter and without variables", () => {
     const c = steered("chat_us-east-1");
     c.stacks[0].listeners[1].endpointGroups[0].trafficDialPercentage = 0;

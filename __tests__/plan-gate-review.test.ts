@@ -357,6 +357,12 @@ describe("the details of the autopilot's parameter", () => {
     expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, description: "x" } }))[0].details).toEqual(["changes description"]);
     expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, insecure_value: "not json" } }))[0].details).toEqual(["ceilings known after apply"]);
     expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, insecure_value: '{"groups":{}}' } }))[0].details).toEqual(["ceilings known after apply"]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, insecure_value: "null" } }))[0].details).toEqual(["ceilings known after apply"]);
+  });
+
+  it("reads only the groups that have a key and a ceiling", () => {
+    const after = { ...parameter([]), insecure_value: JSON.stringify({ groups: [null, { key: "chat/us-east-1" }, { ceiling: 5 }, { key: 7, ceiling: 5 }, { key: "chat/eu-west-1", ceiling: "5" }, { key: "batch/eu-west-1", ceiling: 40 }] }) };
+    expect(changesOf(rc(PARAMETER, ["create"], { after }))[0].details).toEqual(["steers batch/eu-west-1 (ceiling 40)"]);
   });
 
   it("are not read from another SSM parameter", () => {

@@ -15,17 +15,19 @@ interface PublishedGroupValue {
 
 /** The groups of a published value (the parameter's insecure_value), by key; undefined when it is unknown or not ours. */
 export function publishedGroups(value: Record<string, unknown> | null | undefined): Map<string, PublishedGroupValue> | undefined {
-  const text = value?.insecure_value;
-  if (typeof text !== "string") return undefined;
-  let parsed: unknown;
+  const groups = (parsed(value?.insecure_value) as { groups?: unknown } | null)?.groups;
+  if (!Array.isArray(groups)) return undefined;
+  return new Map(groups.filter((g): g is PublishedGroupValue => typeof g?.key === "string" && typeof g?.ceiling === "number").map((g) => [g.key, g]));
+}
+
+/** A JSON text's value; undefined for anything else (a value known only after apply is absent). */
+function parsed(text: unknown): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text as string);
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined as well
   } catch {
     return undefined;
   }
-  const groups = (parsed as { groups?: unknown } | null)?.groups;
-  if (!Array.isArray(groups)) return undefined;
-  return new Map(groups.filter((g): g is PublishedGroupValue => typeof g?.key === "string" && typeof g?.ceiling === "number").map((g) => [g.key, g]));
 }
 
 /** The change of the stack's autopilot parameter in a plan, if it has one. */
@@ -42,16 +44,19 @@ export function plannedCeiling(group: EndpointGroupModel, plan: Plan): number {
   const key = trafficDialKey(group);
   const published = publishedGroups(parameterChange(plan)?.change.after)?.get(key)?.ceiling;
   if (published !== undefined) return published;
-  const dials = plan.variables?.[VARIABLE.trafficDials];
-  const operators = typeof dials === "object" && dials !== null ? (dials as Record<string, unknown>)[key] : undefined;
+  // traffic_dials is a map(number) that is never null (nullable = false).
+  const operators = ((plan.variables?.[VARIABLE.trafficDials] ?? {}) as Record<string, unknown>)[key];
   return typeof operators === "number" ? operators : group.trafficDialPercentage;
 }
 
-/** What a change of the parameter does to the steered groups: ceilings, groups steered and no longer steered. */
+/**
+ * What a change of the parameter does to the steered groups: ceilings, groups steered and no longer
+ * steered. For a change that leaves the parameter (not a delete or a forget, which have no `after`).
+ */
 export function parameterDetails(rc: ResourceChange): string[] {
   const before = publishedGroups(rc.change.before) ?? new Map<string, PublishedGroupValue>();
   const after = publishedGroups(rc.change.after);
-  if (after === undefined) return rc.change.after === null ? [] : ["ceilings known after apply"];
+  if (after === undefined) return ["ceilings known after apply"];
   const details: string[] = [];
   for (const [key, group] of after) {
     const was = before.get(key);
@@ -61,7 +66,7 @@ export function parameterDetails(rc: ResourceChange): string[] {
     else if (JSON.stringify({ ...was, ceiling: 0, arn: "" }) !== JSON.stringify({ ...group, ceiling: 0, arn: "" })) details.push(`${key} autopilot settings change`);
   }
   for (const key of before.keys()) if (!after.has(key)) details.push(`stops steering ${key}`);
-  // Any other change of the config changes its published hash only.
-  if (details.length === 0 && rc.change.before !== null && rc.change.before.insecure_value !== rc.change.after?.insecure_value) details.push("config hash changes");
+  // Any other change of the config changes its published hash only. (A new parameter steers a group.)
+  if (details.length === 0 && rc.change.before?.insecure_value !== (rc.change.after as Record<string, unknown>).insecure_value) details.push("config hash changes");
   return details;
 }
