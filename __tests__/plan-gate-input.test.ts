@@ -72,6 +72,7 @@ describe("a plan", () => {
   it.each([
     ["no variables", {}],
     ["variables that are no mapping", { variables: "traffic_dials" }],
+    ["variables null", { variables: null }],
   ])("with %s has none", (_name, fields) => {
     expect(readPlan(text(fields), "plan.json").variables).toEqual({});
   });

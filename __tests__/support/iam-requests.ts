@@ -295,6 +295,39 @@ const requestTags = (tags: Tags): RequestContext => ({
 });
 const resourceTags = (tags: Tags): RequestContext => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
 
+// SSM Parameter Store (Service Authorization Reference, AWS Systems Manager): the parameter operations are
+// on parameter/<name> (a name that starts with / without it, as in the parameter's own ARN); the tag
+// operations on the resource they name (ResourceType Parameter); DescribeParameters has no resource type.
+function ssm(call: AwsCall, account: string, need: (action: string, resource: string, context?: RequestContext) => void): void {
+  const request = JSON.parse(call.wire?.body || "{}") as { Name?: string; Names?: string[]; ResourceType?: string; ResourceId?: string };
+  const parameter = (name: string) => `arn:aws:ssm:${call.region}:${account}:parameter${name.startsWith("/") ? name : `/${name}`}`;
+  const action = `ssm:${call.operation}`;
+  switch (call.operation) {
+    case "GetParameter":
+    case "PutParameter":
+    case "DeleteParameter":
+    case "GetParameterHistory":
+    case "LabelParameterVersion":
+      need(action, parameter(String(request.Name)));
+      return;
+    case "GetParameters":
+    case "DeleteParameters":
+      for (const name of request.Names ?? []) need(action, parameter(name));
+      return;
+    case "DescribeParameters":
+      need(action, "*");
+      return;
+    case "ListTagsForResource":
+    case "AddTagsToResource":
+    case "RemoveTagsFromResource":
+      if (request.ResourceType !== "Parameter") throw new Error(`no IAM mapping for SSM ${call.operation} on a ${request.ResourceType}`);
+      need(action, parameter(String(request.ResourceId)));
+      return;
+    default:
+      throw new Error(`no IAM mapping for the SSM call ${call.operation}`);
+  }
+}
+
 // Shield (Service Authorization Reference, AWS Shield): CreateProtection has no resource type, keys on
 // aws:RequestTag and aws:TagKeys and has shield:TagResource as a dependent action; the protection's own
 // actions are on protection/<id> with aws:ResourceTag (TagResource also aws:RequestTag, both tag actions aws:TagKeys).
@@ -326,30 +359,6 @@ function shield(call: AwsCall, account: string, need: (action: string, resource:
     default:
       need(action, protection, held);
   }
-}
-
-// Systems Manager's parameters (the autopilot's, which the stack publishes): each call names the parameter
-// (Name, or ResourceId with ResourceType "Parameter" for the tag operations), authorized on its ARN, whose
-// path has no second slash for a name that starts with one (arn:...:parameter/smart-routing/<stack>/autopilot).
-// DescribeParameters filters by name and has no resource type (Service Authorization Reference): only "*".
-const SSM_PARAMETER_OPERATIONS = ["PutParameter", "GetParameter", "DeleteParameter", "ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource"];
-
-function ssm(call: AwsCall, account: string, need: (action: string, resource: string, context?: RequestContext) => void): void {
-  const request = jsonBody(call.wire?.body);
-  const action = `ssm:${call.operation}`;
-  if (call.operation === "DescribeParameters") {
-    need(action, "*");
-    return;
-  }
-  if (!SSM_PARAMETER_OPERATIONS.includes(call.operation)) throw new Error(`no IAM mapping for the SSM call ${call.operation}`);
-  const tagging = call.operation.endsWith("Resource");
-  if (tagging && request.ResourceType !== "Parameter") throw new Error(`an SSM ${call.operation} on a ${String(request.ResourceType)}, which nobody mapped`);
-  const name = String(tagging ? request.ResourceId : request.Name);
-  const parameter = `arn:aws:ssm:${call.region}:${account}:parameter/${name.replace(/^\//, "")}`;
-  need(action, parameter);
-  // Tags given with PutParameter are added as AddTagsToResource is (taken as a dependent action, as ELB
-  // documents its AddTags on create; on the stack's own parameter it grants nothing more).
-  if (call.operation === "PutParameter" && Array.isArray(request.Tags) && request.Tags.length > 0) need("ssm:AddTagsToResource", parameter);
 }
 
 /**
