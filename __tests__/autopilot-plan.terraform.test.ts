@@ -4,10 +4,10 @@
 // the API (UpdateEndpointGroup, as the autopilot moves it) and the next plan is empty, outputs and all;
 // an operator's traffic_dials override changes the published ceiling, never the steered dial, while an
 // unsteered group's dial follows the override as before.
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SsmPublishedReader } from "../src/autopilot/aws";
 import type { PublishedStack } from "../src/autopilot/types";
 import { configHash } from "../src/model/config-hash";
-import { ADDRESS, AUTOPILOT } from "../src/model/contract";
+import { ADDRESS } from "../src/model/contract";
 import { reviewCapacity } from "../src/plan-gate/capacity";
 import { readPlan } from "../src/plan-gate/plan-json";
 import { renderText } from "../src/plan-gate/render";
@@ -57,13 +57,14 @@ function groupIn(region: string): Group {
   return (accelerator.Listeners as { EndpointGroups: Group[] }[])[0].EndpointGroups.find((g) => g.EndpointGroupRegion === region)!;
 }
 
-/** The parameter as the autopilot reads it: GetParameter in its region, the value parsed. */
+/** The parameter as the autopilot reads it: its own reader (GetParameter in us-west-2, the value checked against its schema). */
 async function published(): Promise<PublishedStack> {
-  const ssm = new SSMClient({ region: AUTOPILOT.parameterRegion, endpoint: aws.s3, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  const answer = await ssm.send(new GetParameterCommand({ Name: AUTOPILOT.parameterName(NAME) }));
-  ssm.destroy();
-  expect(answer.Parameter?.Type).toBe("String");
-  return JSON.parse(answer.Parameter?.Value ?? "null") as PublishedStack;
+  const reader = new SsmPublishedReader({ endpoint: aws.s3, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  try {
+    return await reader.read(NAME);
+  } finally {
+    reader.destroy();
+  }
 }
 
 /** What the autopilot must read for the steered group, with the given ceiling. */
@@ -112,7 +113,7 @@ async function planned(args: string[]): Promise<{ changes: Map<string, PlannedCh
 }
 
 describe("a stack with a steered group, applied", () => {
-  it("publishes in us-west-2 each steered group's ARN, ceiling, capacity, labels and settings, and the config's hash", async () => {
+  it("publishes in us-west-2 each steered group's ARN, ceiling, capacity, labels and settings, and the config's hash, as the autopilot's reader reads it", async () => {
     expect(await published()).toEqual(expectedPublication(90));
   });
 
