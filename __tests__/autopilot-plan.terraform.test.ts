@@ -4,10 +4,14 @@
 // the API (UpdateEndpointGroup, as the autopilot moves it) and the next plan is empty, outputs and all;
 // an operator's traffic_dials override changes the published ceiling, never the steered dial, while an
 // unsteered group's dial follows the override as before.
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SsmPublishedReader } from "../src/autopilot/aws";
 import type { PublishedStack } from "../src/autopilot/types";
 import { configHash } from "../src/model/config-hash";
-import { ADDRESS, AUTOPILOT } from "../src/model/contract";
+import { ADDRESS } from "../src/model/contract";
+import { reviewCapacity } from "../src/plan-gate/capacity";
+import { readPlan } from "../src/plan-gate/plan-json";
+import { renderText } from "../src/plan-gate/render";
+import { reviewPlan } from "../src/plan-gate/review";
 import { acceleratorsNamed, defaultConfigNamed, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
 
@@ -24,6 +28,7 @@ beforeAll(async () => {
     aws,
     defaultConfigNamed(NAME, (stack) => {
       stack.autopilot = { prometheus: { url: "http://prometheus.monitoring:9090" } };
+      stack.demand = { "north-america": 500 };
       const [west, east] = stack.listeners[0].endpointGroups;
       west.capacity = 300;
       east.capacity = 400;
@@ -52,13 +57,14 @@ function groupIn(region: string): Group {
   return (accelerator.Listeners as { EndpointGroups: Group[] }[])[0].EndpointGroups.find((g) => g.EndpointGroupRegion === region)!;
 }
 
-/** The parameter as the autopilot reads it: GetParameter in its region, the value parsed. */
+/** The parameter as the autopilot reads it: its own reader (GetParameter in us-west-2, the value checked against its schema). */
 async function published(): Promise<PublishedStack> {
-  const ssm = new SSMClient({ region: AUTOPILOT.parameterRegion, endpoint: aws.s3, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  const answer = await ssm.send(new GetParameterCommand({ Name: AUTOPILOT.parameterName(NAME) }));
-  ssm.destroy();
-  expect(answer.Parameter?.Type).toBe("String");
-  return JSON.parse(answer.Parameter?.Value ?? "null") as PublishedStack;
+  const reader = new SsmPublishedReader({ endpoint: aws.s3, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  try {
+    return await reader.read(NAME);
+  } finally {
+    reader.destroy();
+  }
 }
 
 /** What the autopilot must read for the steered group, with the given ceiling. */
@@ -97,17 +103,17 @@ interface PlannedChange {
   readonly change: { readonly actions: string[]; readonly before: Record<string, unknown> | null; readonly after: Record<string, unknown> | null };
 }
 
-/** `terraform plan -out` with `args`, then `terraform show -json` of it: the resource changes by address. */
-async function planned(args: string[]): Promise<Map<string, PlannedChange>> {
+/** `terraform plan -out` with `args`, then `terraform show -json` of it: the resource changes by address, and the JSON. */
+async function planned(args: string[]): Promise<{ changes: Map<string, PlannedChange>; json: string }> {
   const plan = await terraform(d, ["plan", "-input=false", "-no-color", "-out=autopilot.tfplan", ...args]);
   expect([plan.status, plan.stderr]).toEqual([0, ""]);
   const show = await terraform(d, ["show", "-json", "autopilot.tfplan"]);
   const json = JSON.parse(show.stdout) as { resource_changes: PlannedChange[] };
-  return new Map(json.resource_changes.map((rc) => [rc.address, rc]));
+  return { changes: new Map(json.resource_changes.map((rc) => [rc.address, rc])), json: show.stdout };
 }
 
 describe("a stack with a steered group, applied", () => {
-  it("publishes in us-west-2 each steered group's ARN, ceiling, capacity, labels and settings, and the config's hash", async () => {
+  it("publishes in us-west-2 each steered group's ARN, ceiling, capacity, labels and settings, and the config's hash, as the autopilot's reader reads it", async () => {
     expect(await published()).toEqual(expectedPublication(90));
   });
 
@@ -127,7 +133,7 @@ describe("after the autopilot moves a steered dial through the API", () => {
   });
 
   it("an operator's traffic_dials plans a new ceiling for the steered group, never its dial; the unsteered dial follows the override", async () => {
-    const changes = await planned(["-var", `traffic_dials={"inference/us-east-1"=40,"inference/us-west-1"=50}`]);
+    const { changes, json } = await planned(["-var", `traffic_dials={"inference/us-east-1"=40,"inference/us-west-1"=50}`]);
     const parameter = changes.get(ADDRESS.autopilotParameter)!;
     expect(parameter.change.actions).toEqual(["update"]);
     expect(JSON.parse(parameter.change.before?.insecure_value as string).groups[0].ceiling).toBe(90);
@@ -135,6 +141,14 @@ describe("after the autopilot moves a steered dial through the API", () => {
     expect(changes.get(ADDRESS.endpointGroup({ listener: "inference", region: "us-east-1" }))?.change.actions).toEqual(["no-op"]);
     const west = changes.get(ADDRESS.endpointGroup({ listener: "inference", region: "us-west-1" }))!;
     expect([west.change.actions, west.change.before?.traffic_dial_percentage, west.change.after?.traffic_dial_percentage]).toEqual([["update"], 100, 50]);
+
+    // The plan gate, on that plan: it reports the ceiling change, and checks capacity at the ceiling (40),
+    // not at the dial the autopilot left (37.5, which the plan shows as the group's).
+    expect(changes.get(ADDRESS.endpointGroup({ listener: "inference", region: "us-east-1" }))?.change.after?.traffic_dial_percentage).toBe(37.5);
+    const plan = readPlan(json, "plan.json");
+    const text = renderText(reviewPlan(plan, { allowDestroy: [] }), NAME, reviewCapacity(plan, d.model));
+    expect(text).toContain(`  update  ${ADDRESS.autopilotParameter}  (inference/us-east-1 ceiling 90 → 40)\n`);
+    expect(text).toContain("capacity with the dials and weights the plan leaves (every region healthy): inference/us-west-1: dial 50; inference/us-east-1: ceiling 40\n");
   });
 
   it("applied, the override is published as the ceiling and leaves the steered dial where the autopilot put it; the next plan is empty", async () => {

@@ -1,11 +1,12 @@
-// The CI roles' IAM, proven by the provider's own calls: the default config and examples/full.yaml's two
-// stacks are planned, applied (created, then changed) and destroyed (a saved destroy plan applied, as CI
-// would) with real Terraform and the real provider against moto and the local Global Accelerator API,
-// every call recorded per phase, and each call's IAM authorization checked against the documents
-// `npm run iam-policy` writes. The plan role must allow every call of a plan, the apply role every call
-// of an apply, the destroy's DeleteAccelerator is denied unless --break-glass, and nothing is allowed that
-// no recorded call needs. The operations each phase calls are committed, so a provider or Terraform
-// upgrade that calls something new fails here, naming it. The three stacks run in parallel.
+// The CI roles' IAM, proven by the provider's own calls: the default config, examples/full.yaml's two
+// stacks and the default config with a steered group (the autopilot's SSM parameter) are planned, applied
+// (created, then changed) and destroyed (a saved destroy plan applied, as CI would) with real Terraform
+// and the real provider against moto and the local Global Accelerator API, every call recorded per phase,
+// and each call's IAM authorization checked against the documents `npm run iam-policy` writes. The plan
+// role must allow every call of a plan, the apply role every call of an apply, the destroy's
+// DeleteAccelerator is denied unless --break-glass, and nothing is allowed that no recorded call needs.
+// The operations each phase calls are committed, so a provider or Terraform upgrade that calls something
+// new fails here, naming it. The four stacks run in parallel.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import { stackPolicies, type PolicyDocument, type StackPolicies } from "../src/i
 import { startLocalAws, type LocalAws } from "./support/deploy";
 import { conditionHolds, evaluate, statementApplies, wildcardMatch, type Decision } from "./support/iam-evaluator";
 import { neededAuthorizations, type NeededAuthorization } from "./support/iam-requests";
-import { operationDifferences, operationsByPhase, PHASES, recordLane, type LaneSpec, type OperationsByPhase, type Phase, type RecordedLane } from "./support/recorded-run";
+import { laneConfig, operationDifferences, operationsByPhase, PHASES, recordLane, type LaneSpec, type OperationsByPhase, type Phase, type RecordedLane } from "./support/recorded-run";
 import { ROOT } from "./support/run";
 
 const ACCOUNT = "123456789012"; // moto's and the local Global Accelerator API's account
@@ -45,7 +46,36 @@ const LANES: Readonly<Record<string, LaneSpec>> = {
     },
   },
   "ai-models-dualstack": { config: "examples/full.yaml", stack: "ai-models-dualstack" },
+  // The default config with a steered group: the stack publishes the autopilot's SSM parameter, which the
+  // change rewrites (a new ceiling) and retags.
+  steered: {
+    config: undefined,
+    stack: "steered",
+    start: (stack) => {
+      stack.tags = { team: "inference" };
+      stack.autopilot = { prometheus: { url: "http://prometheus.monitoring:9090" } };
+      const [west, east] = stack.listeners[0].endpointGroups;
+      Object.assign(west, { capacity: 300 });
+      Object.assign(east, { capacity: 400, modelServer: "vllm", autopilot: { signal: "queue", lowWatermark: 4, highWatermark: 16 } });
+    },
+    change: (stack) => {
+      stack.tags = { owner: "inference-platform" };
+      stack.listeners[0].endpointGroups[1].trafficDialPercentage = 60;
+    },
+  },
 };
+
+const written = new Map<LaneSpec, string>();
+/** The config file `npm run iam-policy` reads for a lane: its own, or, for a lane that starts elsewhere, that config written out. */
+function configFile(spec: LaneSpec): string | undefined {
+  if (spec.start === undefined) return spec.config;
+  if (!written.has(spec)) {
+    const file = join(mkdtempSync(join(tmpdir(), "iam-calls-config-")), "config.json");
+    writeFileSync(file, JSON.stringify(laneConfig(spec)));
+    written.set(spec, file);
+  }
+  return written.get(spec);
+}
 
 /** The four documents per stack, as `npm run iam-policy` writes them for a config. */
 function iamPolicyDocuments(config: string | undefined, extra: string[] = []): Map<string, StackPolicies> {
@@ -80,14 +110,14 @@ const started = Date.now();
 beforeAll(async () => {
   aws = await startLocalAws(0);
   const documents = new Map<string | undefined, [Map<string, StackPolicies>, Map<string, StackPolicies>]>();
-  for (const config of new Set(Object.values(LANES).map((l) => l.config))) documents.set(config, [iamPolicyDocuments(config), iamPolicyDocuments(config, ["--break-glass"])]);
+  for (const config of new Set(Object.values(LANES).map(configFile))) documents.set(config, [iamPolicyDocuments(config), iamPolicyDocuments(config, ["--break-glass"])]);
   // Every lane finishes (and stops its servers) before a failure is reported, so none outlives moto.
   const settled = await Promise.allSettled(Object.values(LANES).map((spec) => recordLane(aws.s3, spec, aws.loadBalancers)));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed !== undefined) throw failed.reason;
   const recorded = settled.map((s) => (s as PromiseFulfilledResult<RecordedLane>).value);
   lanes = Object.entries(LANES).map(([name, spec], i) => {
-    const [plain, breakGlass] = documents.get(spec.config)!;
+    const [plain, breakGlass] = documents.get(configFile(spec))!;
     const calls = recorded[i].calls;
     const needs = Object.fromEntries(PHASES.map((phase) => [phase, calls[phase].flatMap((call) => neededAuthorizations(call, ACCOUNT))])) as Record<Phase, NeededAuthorization[]>;
     return { ...recorded[i], name, documents: plain.get(spec.stack)!, breakGlass: breakGlass.get(spec.stack)!, needs };

@@ -9,7 +9,7 @@ import { checkIamArguments, iamOptionsFor } from "../src/iam/options";
 import { ampWorkspaceOf, autopilotPolicy, stackPolicies, type PolicyDocument, type Statement } from "../src/iam/policies";
 import type { StackModel } from "../src/model/model";
 import { parseConfig } from "../src/validation/validate";
-import { validConfig } from "./support/configs";
+import { steer, validConfig } from "./support/configs";
 import { ROOT } from "./support/run";
 
 const OPTIONS = { account: "123456789012", repository: "acme/smart-routing" };
@@ -199,6 +199,43 @@ describe("the Shield permissions", () => {
     expect(actions(planRole).filter((a) => a.startsWith("shield:") && !/^shield:(Describe|List)/.test(a))).toEqual([]);
     const { planRole: plain, applyRole } = stackPolicies(stackOf(), OPTIONS);
     expect([...actions(plain), ...actions(applyRole)].filter((a) => a.startsWith("shield:"))).toEqual([]);
+  });
+});
+
+describe("the autopilot parameter's permissions", () => {
+  // The last group of the first listener steered: the stack publishes /smart-routing/test/autopilot.
+  const steered = () => stackPolicies(stackOf(steer(validConfig(), 0, 1)), OPTIONS);
+  const PARAMETER = "arn:aws:ssm:us-west-2:123456789012:parameter/smart-routing/test/autopilot";
+
+  it("let the plan role read only the stack's parameter and its tags, and describe parameters in us-west-2 (no resource type)", () => {
+    const { planRole } = steered();
+    expect(bySid(planRole, "ReadAutopilotParameter")).toEqual({ Sid: "ReadAutopilotParameter", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:ListTagsForResource"], Resource: PARAMETER });
+    expect(bySid(planRole, "DescribeParameters")).toEqual({
+      Sid: "DescribeParameters",
+      Effect: "Allow",
+      Action: "ssm:DescribeParameters",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestedRegion": "us-west-2" } },
+    });
+    expect(actions(planRole).filter((a) => a.startsWith("ssm:") && !/^ssm:(Get|Describe|List)/.test(a))).toEqual([]);
+  });
+
+  it("let the apply role write, retag and delete only the stack's parameter", () => {
+    const { applyRole } = steered();
+    expect(bySid(applyRole, "WriteAutopilotParameter")).toEqual({
+      Sid: "WriteAutopilotParameter",
+      Effect: "Allow",
+      Action: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"],
+      Resource: PARAMETER,
+    });
+    expect(bySid(applyRole, "ReadAutopilotParameter")).toBeDefined();
+  });
+
+  it("are absent in a stack without a steered group, even with an autopilot block", () => {
+    const config = validConfig();
+    config.stacks[0].autopilot = { prometheus: { url: "http://prometheus:9090" } };
+    const { planRole, applyRole } = stackPolicies(stackOf(config), OPTIONS);
+    expect([...actions(planRole), ...actions(applyRole)].filter((a) => a.startsWith("ssm:"))).toEqual([]);
   });
 });
 

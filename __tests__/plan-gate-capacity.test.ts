@@ -154,3 +154,85 @@ describe("the gate's capacity check", () => {
     expect(reviewCapacity(planOf(c, { "chat_us-east-1": { dial: 0 } }), stackOf(c))).toEqual({ checked: false, strict: false, groups: [], overloads: [] });
   });
 });
+
+describe("the gate's capacity check of steered groups", () => {
+  // A steered group's planned dial is the one the autopilot last set (Terraform ignores changes of it); the
+  // plan decides its ceiling, published in the autopilot's parameter: capacity is checked at the ceiling.
+  /** Steers `<listener>_<region>` groups of config(): the stack's autopilot block and each group's own. */
+  const steered = (...names: string[]) => {
+    const c = config();
+    c.stacks[0].autopilot = { prometheus: { url: "http://prometheus:9090" } };
+    for (const l of c.stacks[0].listeners) {
+      for (const g of l.endpointGroups) {
+        if (names.includes(`${l.name}_${g.region}`)) Object.assign(g, { modelServer: "vllm", autopilot: { signal: "queue", lowWatermark: 4, highWatermark: 16 } });
+      }
+    }
+    return c;
+  };
+  /** The plan with the parameter's change added (after: the ceilings by key; undefined: known after apply) and variables. */
+  const withParameter = (plan: ReturnType<typeof planOf>, ceilings: Record<string, number> | undefined, variables: Record<string, unknown> = {}) => ({
+    ...plan,
+    variables,
+    resource_changes: [
+      ...plan.resource_changes,
+      {
+        address: "aws_ssm_parameter.autopilot",
+        mode: "managed" as const,
+        type: "aws_ssm_parameter",
+        name: "autopilot",
+        change: {
+          actions: ["update" as const],
+          before: null,
+          after: ceilings === undefined ? { type: "String" } : { type: "String", insecure_value: JSON.stringify({ groups: Object.entries(ceilings).map(([key, ceiling]) => ({ key, ceiling })) }) },
+        },
+      },
+    ],
+  });
+
+  it("checks a group at its published ceiling, not at the dial the autopilot set: a shed group is no overload of its neighbour", () => {
+    const c = steered("chat_eu-west-1", "batch_eu-west-1");
+    const plan = withParameter(planOf(c, { "chat_eu-west-1": { dial: 0 }, "batch_eu-west-1": { dial: 20 } }), { "chat/eu-west-1": 100, "batch/eu-west-1": 100 });
+    expect(reviewCapacity(plan, stackOf(c), true)).toEqual({
+      checked: true,
+      strict: true,
+      groups: ["chat/us-east-1: dial 100", "chat/eu-west-1: ceiling 100", "batch/us-east-1: dial 100", "batch/eu-west-1: ceiling 100"],
+      overloads: [],
+    });
+    // The same plan read at the dials would overload chat/us-east-1 (as an unsteered group at 0 does above).
+    const unsteered = config();
+    expect(reviewCapacity(planOf(unsteered, { "chat_eu-west-1": { dial: 0 } }), stackOf(unsteered)).overloads).toEqual([{ listener: "chat", region: "us-east-1", load: expect.closeTo(900, 6), capacity: 700 }]);
+  });
+
+  it("finds the overload a ceiling of 0 causes on the first group of a later listener, whatever dial the autopilot left it", () => {
+    const c = steered("chat_us-east-1", "batch_us-east-1");
+    const plan = withParameter(planOf(c, { "chat_us-east-1": { dial: 0 }, "batch_us-east-1": { dial: 100 } }), { "chat/us-east-1": 100, "batch/us-east-1": 0 });
+    const review = reviewCapacity(plan, stackOf(c), true);
+    expect(review.groups).toEqual(["chat/us-east-1: ceiling 100", "chat/eu-west-1: dial 100", "batch/us-east-1: ceiling 0", "batch/eu-west-1: dial 100"]);
+    expect(review.overloads).toEqual([{ listener: "batch", region: "eu-west-1", load: expect.closeTo(900, 6), capacity: 400 }]);
+  });
+
+  it("takes the traffic_dials value the plan evaluated when the published value is known only after apply, else the config's dial", () => {
+    const c = steered("chat_eu-west-1", "batch_eu-west-1");
+    c.stacks[0].listeners[2].endpointGroups[1].trafficDialPercentage = 30;
+    const plan = withParameter(planOf(c, { "chat_eu-west-1": { dial: 100 }, "batch_eu-west-1": { dial: 100 } }), undefined, { traffic_dials: { "chat/eu-west-1": 0 } });
+    const review = reviewCapacity(plan, stackOf(c));
+    expect(review.groups).toEqual(["chat/us-east-1: dial 100", "chat/eu-west-1: ceiling 0", "batch/us-east-1: dial 100", "batch/eu-west-1: ceiling 30"]);
+    expect(review.overloads).toEqual([{ listener: "chat", region: "us-east-1", load: expect.closeTo(900, 6), capacity: 700 }]);
+  });
+
+  it("takes the traffic_dials value for a group the known published value leaves out, and the config's dial for a plan without variables", () => {
+    const c = steered("chat_eu-west-1");
+    const plan = withParameter(planOf(c, { "chat_eu-west-1": { dial: 100 } }), { "batch/eu-west-1": 100 }, { traffic_dials: { "chat/eu-west-1": 25 } });
+    expect(reviewCapacity(plan, stackOf(c)).groups[1]).toBe("chat/eu-west-1: ceiling 25");
+    c.stacks[0].listeners[1].endpointGroups[1].trafficDialPercentage = 35;
+    expect(reviewCapacity({ ...plan, variables: undefined }, stackOf(c)).groups[1]).toBe("chat/eu-west-1: ceiling 35");
+  });
+
+  it("takes the config's dial as the ceiling without the parameter and without variables", () => {
+    const c = steered("chat_us-east-1");
+    c.stacks[0].listeners[1].endpointGroups[0].trafficDialPercentage = 0;
+    const review = reviewCapacity(planOf(c, { "chat_us-east-1": { dial: 100 } }), stackOf(c));
+    expect(review.groups[0]).toBe("chat/us-east-1: ceiling 0");
+    expect(review.overloads).toEqual([{ listener: "chat", region: "eu-west-1", load: expect.closeTo(900, 6), capacity: 500 }]);
+  });
+});

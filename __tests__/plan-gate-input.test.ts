@@ -50,7 +50,7 @@ describe("a text that is not a plan", () => {
 
 describe("a plan", () => {
   it("without resource_changes (Terraform leaves them out when nothing is managed) has no changes", () => {
-    expect(readPlan(text({}), "plan.json")).toEqual({ format_version: "1.2", resource_changes: [], errored: false, configured: [] });
+    expect(readPlan(text({}), "plan.json")).toEqual({ format_version: "1.2", resource_changes: [], errored: false, configured: [], variables: {} });
   });
 
   it("of any 1.x format is read, with the addresses its configuration declares", () => {
@@ -60,7 +60,21 @@ describe("a plan", () => {
       resource_changes: [CREATE],
       errored: false,
       configured: ["aws_globalaccelerator_listener.l", "data.aws_lb.x"],
+      variables: {},
     });
+  });
+
+  it("is read with the value of each variable Terraform evaluated for it", () => {
+    const variables = { traffic_dials: { value: { "chat/us-east-1": 40 } }, accelerator_enabled: { value: false }, odd: null };
+    expect(readPlan(text({ variables }), "plan.json").variables).toEqual({ traffic_dials: { "chat/us-east-1": 40 }, accelerator_enabled: false, odd: undefined });
+  });
+
+  it.each([
+    ["no variables", {}],
+    ["variables that are no mapping", { variables: "traffic_dials" }],
+    ["variables null", { variables: null }],
+  ])("with %s has none", (_name, fields) => {
+    expect(readPlan(text(fields), "plan.json").variables).toEqual({});
   });
 
   it.each([

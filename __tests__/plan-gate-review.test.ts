@@ -309,3 +309,65 @@ describe("the details of an endpoint group", () => {
     expect(changesOf(rc(GROUP, ["forget"], { before: group(100, [{ endpoint_id: "i-0000000a", weight: 7 }]) }))[0].details).toEqual([]);
   });
 });
+
+describe("the details of the autopilot's parameter", () => {
+  const PARAMETER = "aws_ssm_parameter.autopilot";
+  const settings = { signal: "queue", lowWatermark: 4, highWatermark: 16 };
+  /** The parameter's attributes as the provider plans them: its value, jsonencoded by Terraform (keys sorted). */
+  const parameter = (groups: readonly [key: string, ceiling: number, more?: Record<string, unknown>][], hash = "a1") => {
+    const value = JSON.stringify({
+      configHash: hash,
+      groups: groups.map(([key, ceiling, more]) => ({ arn: `arn:${key}`, capacity: 400, ceiling, key, settings, ...more })),
+      stack: "llm",
+      version: 1,
+    });
+    // The provider mirrors insecure_value into value.
+    return { name: "/smart-routing/llm/autopilot", type: "String", insecure_value: value, value };
+  };
+
+  it("updated: each ceiling that changes, at any position, with the groups it starts and stops steering", () => {
+    const before = parameter([["chat/us-east-1", 100], ["chat/eu-west-1", 100], ["batch/us-east-1", 60], ["batch/eu-west-1", 80]]);
+    const after = parameter([["chat/us-east-1", 100], ["chat/eu-west-1", 100], ["batch/us-east-1", 60], ["batch/eu-west-1", 0], ["batch/ap-south-1", 50]]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after }))[0].details).toEqual(["batch/eu-west-1 ceiling 80 → 0", "steers batch/ap-south-1 (ceiling 50)"]);
+    const fewer = parameter([["chat/us-east-1", 40], ["batch/eu-west-1", 80]]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: fewer }))[0].details).toEqual(["chat/us-east-1 ceiling 100 → 40", "stops steering chat/eu-west-1", "stops steering batch/us-east-1"]);
+  });
+
+  it("updated: a group whose settings change though its ceiling does not, and a change of the config hash alone", () => {
+    const before = parameter([["chat/us-east-1", 100], ["chat/eu-west-1", 90]]);
+    const after = parameter([["chat/us-east-1", 100], ["chat/eu-west-1", 90, { capacity: 300 }]], "b2");
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after }))[0].details).toEqual(["chat/eu-west-1 autopilot settings change"]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: parameter([["chat/us-east-1", 100], ["chat/eu-west-1", 90]], "b2") }))[0].details).toEqual(["config hash changes"]);
+  });
+
+  it("created: each group it steers with its ceiling, or, with groups created too, ceilings known after apply", () => {
+    expect(changesOf(rc(PARAMETER, ["create"], { after: parameter([["chat/us-east-1", 75]]) }))[0].details).toEqual(["steers chat/us-east-1 (ceiling 75)"]);
+    const unknown = { name: "/smart-routing/llm/autopilot", type: "String" };
+    expect(changesOf(rc(PARAMETER, ["create"], { after: unknown, after_unknown: { insecure_value: true } }))[0].details).toEqual(["ceilings known after apply"]);
+  });
+
+  it("deleted or forgotten: nothing but that (no group is steered any more)", () => {
+    const before = parameter([["chat/us-east-1", 100]]);
+    expect(changesOf(rc(PARAMETER, ["delete"], { before }))[0].details).toEqual([]);
+    expect(changesOf(rc(PARAMETER, ["forget"], { before }))[0].details).toEqual([]);
+  });
+
+  it("names any other attribute that changes, and reads a value that is not the autopilot's as ceilings known after apply", () => {
+    const before = parameter([["chat/us-east-1", 100]]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, description: "x" } }))[0].details).toEqual(["changes description"]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, insecure_value: "not json" } }))[0].details).toEqual(["ceilings known after apply"]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, insecure_value: '{"groups":{}}' } }))[0].details).toEqual(["ceilings known after apply"]);
+    expect(changesOf(rc(PARAMETER, ["update"], { before, after: { ...before, insecure_value: "null" } }))[0].details).toEqual(["ceilings known after apply"]);
+  });
+
+  it("reads only the groups that have a key and a ceiling", () => {
+    const after = { ...parameter([]), insecure_value: JSON.stringify({ groups: [null, { key: "chat/us-east-1" }, { ceiling: 5 }, { key: 7, ceiling: 5 }, { key: "chat/eu-west-1", ceiling: "5" }, { key: "batch/eu-west-1", ceiling: 40 }] }) };
+    expect(changesOf(rc(PARAMETER, ["create"], { after }))[0].details).toEqual(["steers batch/eu-west-1 (ceiling 40)"]);
+  });
+
+  it("are not read from another SSM parameter", () => {
+    const before = parameter([["chat/us-east-1", 100]]);
+    const after = parameter([["chat/us-east-1", 50]]);
+    expect(changesOf(rc("aws_ssm_parameter.other", ["update"], { before, after }))[0].details).toEqual(["changes insecure_value, value"]);
+  });
+});

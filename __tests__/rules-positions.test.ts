@@ -412,6 +412,12 @@ describe("staleAfterAtLeastInterval", () => {
     ]);
   });
 
+  it("does not reason from a staleAfter with its own error", () => {
+    expect(errorsOf((c) => (steer(c), Object.assign(stack(c).autopilot, { interval: "1m", staleAfter: "30" })))).toEqual([
+      'stacks[0].autopilot.staleAfter: must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "30"',
+    ]);
+  });
+
   it("does not reason from an interval with its own error", () => {
     expect(errorsOf((c) => (steer(c), Object.assign(stack(c).autopilot, { interval: "1d", staleAfter: "1s" })))).toEqual([
       'stacks[0].autopilot.interval: must be a duration: a whole number and s, m or h, such as "30s", "2m" or "1h", received "1d"',

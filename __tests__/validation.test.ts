@@ -241,6 +241,7 @@ const CASES: readonly Case[] = [
     }
   }],
   ["watermarksInOrder", "reject", "a low watermark equal to the high one", (c) => steer(c, 0, 0, { lowWatermark: 16 }), `${G0}.autopilot.lowWatermark`, "must be below highWatermark (16), received 16: between the two the dial holds"],
+  ["watermarksInOrder", "reject", "both watermarks 0", (c) => steer(c, 0, 0, { lowWatermark: 0, highWatermark: 0 }), `${G0}.autopilot.lowWatermark`, "must be below highWatermark (0), received 0: between the two the dial holds"],
   ["watermarksInOrder", "accept", "watermarks 0 and 0.5", (c) => steer(c, 0, 0, { lowWatermark: 0, highWatermark: 0.5 })],
   ["kvCacheWatermarksAtMostOne", "reject", "a kvCache high watermark above 1", (c) => steer(c, 0, 0, { signal: "kvCache", lowWatermark: 0.5, highWatermark: 1.5 }), `${G0}.autopilot.highWatermark`, 'must be at most 1 for signal "kvCache" (KV-cache use is a fraction, 0-1), received 1.5'],
   ["kvCacheWatermarksAtMostOne", "reject", "a kvCache low watermark above 1 and above the high one (only their order)", (c) => steer(c, 0, 0, { signal: "kvCache", lowWatermark: 2, highWatermark: 1 }), `${G0}.autopilot.lowWatermark`, "must be below highWatermark (1), received 2: between the two the dial holds"],

@@ -64,6 +64,8 @@ describe("terraform-apply.yml on a push to main", () => {
     expect(job.concurrency).toBe(`terraform-apply-${STACK}`);
     expect(job.credentials).toEqual([{ role: VARS.TERRAFORM_APPLY_ROLE_ARN, subject: `repo:acme/smart-routing:environment:${STACK}`, session: "terraform-apply-4242" }]);
     expect(plain(step(job, "apply").output)).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    // The default config steers no group: the clamp after the apply has nothing to do, and says so.
+    expect([step(job, "clamp").status, plain(step(job, "clamp").output).trim()]).toEqual(["success", `${STACK} steers no endpoint group: nothing to clamp.`]);
     expect(changes(calls).filter((op) => op === "CreateAccelerator")).toEqual(["CreateAccelerator"]);
     const held = acceleratorsNamed(aws, STACK);
     expect(held).toHaveLength(1);

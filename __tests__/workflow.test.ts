@@ -141,11 +141,14 @@ describe("the three workflows together", () => {
     expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
     expect(script("terraform-apply.yml")).toMatch(/\bterraform (-chdir="[^"]*" )?apply\b/);
     const ids = apply.steps.map((s: Step) => s.id).filter(Boolean);
-    expect(ids).toEqual(["init", "plan", "gate", "apply", "summary"]);
+    expect(ids).toEqual(["init", "plan", "gate", "apply", "clamp", "summary"]);
     const byId = (id: string) => apply.steps.find((s: Step) => s.id === id);
     expect(byId("gate").run).toBe('terraform -chdir="$STACK_DIR" show -json tfplan | tee plan.json | npm run -s plan-gate -- - --stack "$STACK" --markdown summary.md');
     // No `if:` on the apply: it runs only when every step before it, the gate included, succeeded.
     expect(byId("apply")).toEqual({ name: "terraform apply", id: "apply", run: 'terraform -chdir="$STACK_DIR" apply -input=false -lock-timeout=10m tfplan | tee apply.log' });
+    // After the apply, and only after one that succeeded (no `if:`): the steered dials clamped to their ceilings.
+    expect(byId("clamp").if).toBeUndefined();
+    expect(byId("clamp").run).toContain('npm run -s autopilot -- "$STACK" --clamp');
   });
 
   it("never apply anything in the plan and drift workflows", () => {

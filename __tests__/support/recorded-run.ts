@@ -3,7 +3,7 @@
 // change, a plan of its destroy), apply (the saved plans applied: the create, then the change) and destroy
 // (the saved destroy plan applied). Global Accelerator calls come from the local API's own record (it
 // keeps the signing scope), the rest (S3 state and lock, DynamoDB lock, STS, ELB lookups, Route 53,
-// Shield) from a recording proxy in front of moto. The backend asks STS for the account as CI's does: the rehearsal
+// Shield, SSM) from a recording proxy in front of moto. The backend asks STS for the account as CI's does: the rehearsal
 // files skip that, which would hide calls a real run makes.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +23,9 @@ export interface LaneSpec {
   /** A config file under the project root, or undefined for the embedded default. */
   readonly config: string | undefined;
   readonly stack: string;
+  /** How the lane's stack differs from its config file's before anything runs; omitted, it is the file's. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly start?: (stack: any) => void;
   /** What the apply phase changes once the stack exists; omitted, the apply phase only creates it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly change?: (stack: any) => void;
@@ -37,7 +40,7 @@ export interface RecordedLane {
   readonly steps: readonly { readonly phase: Phase; readonly command: string; readonly ms: number }[];
 }
 
-/** The config a lane starts from, as an object (the embedded default's stack keeps its name). */
+/** The config a lane starts from, as an object (the embedded default's stack keeps its name), before its `start`. */
 function configOf(spec: LaneSpec): Record<string, unknown> {
   if (spec.config === undefined) return defaultConfigNamed(spec.stack) as Record<string, unknown>;
   return parse(readFileSync(join(ROOT, spec.config), "utf8")) as Record<string, unknown>;
@@ -49,6 +52,11 @@ function edited(config: Record<string, unknown>, stack: string, edit: (stack: an
   const copy = JSON.parse(JSON.stringify(config));
   edit(copy.stacks.find((s: { name: string }) => s.name === stack));
   return copy;
+}
+
+/** The config a lane runs with first: its file's, or the embedded default's, with its `start` made. */
+export function laneConfig(spec: LaneSpec): Record<string, unknown> {
+  return spec.start === undefined ? configOf(spec) : edited(configOf(spec), spec.stack, spec.start);
 }
 
 /** The backend-config file as CI's backend has it: without the skips that keep the backend from asking STS. */
@@ -73,7 +81,7 @@ export async function recordLane(moto: string, spec: LaneSpec, loadBalancers: Ma
   // Shield's aws:ResourceTag: the tags each protection has, followed through the lane's calls in order.
   const withTags = shieldTagTracker();
   try {
-    const original = configOf(spec);
+    const original = laneConfig(spec);
     let d = likeCi(await prepare(aws, original, spec.stack));
     const model = d.model;
     const step = async (phase: Phase, [command, ...args]: string[]) => {

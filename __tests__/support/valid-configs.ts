@@ -2,12 +2,12 @@
 // endpoint type (alb, nlb, instance, eip; load balancers by ARN and by name), dual-stack, BYOIP, port
 // overrides, health checks and model-server presets, flow logs (with a prefix, without, empty), several
 // listeners of both protocols, several regions and stacks, tags, a custom domain, Shield, capacity and
-// demand. Names, ports and regions come from small pools, so that a second config for the same stacks
+// demand, and groups steered by the autopilot (its published parameter in moto's SSM). Names, ports and regions come from small pools, so that a second config for the same stacks
 // (`changeOf`) keeps some listeners and groups, drops some and adds others, and now and then swaps ports:
 // the changes where ordering problems live. The apply property test (apply.fuzz.terraform.test.ts) applies
 // them; config.fuzz.test.ts covers configs that are not valid.
 import fc from "fast-check";
-import { MODEL_SERVER_NAMES } from "../../src/config/model-servers";
+import { MODEL_SERVER_NAMES, MODEL_SERVERS, type ModelServer } from "../../src/config/model-servers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
@@ -66,6 +66,24 @@ function healthCheck(g: Gen, ports: readonly number[]): Loose {
   };
 }
 
+/** A steered group's autopilot block: a preset's signal where its modelServer has one, else a query of its own. */
+function autopilotOf(g: Gen, modelServer: ModelServer | undefined): Loose {
+  const metrics: { waiting?: string; kvCache?: string } | undefined = modelServer === undefined ? undefined : (MODEL_SERVERS[modelServer] as { metrics?: { waiting?: string; kvCache?: string } }).metrics;
+  const signals: Loose[] = [{ query: 'avg by (region) (load{job="fuzz"})' }, ...(metrics?.waiting !== undefined ? ["queue"] : []), ...(metrics?.kvCache !== undefined ? ["kvCache"] : [])];
+  const signal = pick(g, signals);
+  const [lowWatermark, highWatermark] = signal === "kvCache" ? [0.6, 0.9] : [4, 16];
+  const minDial = maybe(g, () => pick(g, [0, 10, 25]));
+  const maxStep = maybe(g, () => pick(g, [5, 20, 100]));
+  return {
+    signal,
+    lowWatermark,
+    highWatermark,
+    ...(minDial !== undefined && { minDialPercent: minDial }),
+    ...(maxStep !== undefined && { maxStepPercent: maxStep }),
+    ...(g(fc.boolean) && { holdFor: pick(g, ["30s", "2m"]), settleFor: pick(g, ["15s", "1m"]) }),
+  };
+}
+
 /** The listeners of a stack; `endpointPortOf` maps a listener port to its one endpoint port across the stack. */
 function listeners(g: Gen, dualStack: boolean): Loose[] {
   const taken: Record<string, number[]> = { TCP: [], UDP: [] };
@@ -90,6 +108,8 @@ function listeners(g: Gen, dualStack: boolean): Loose[] {
       });
       const hc = maybe(g, () => healthCheck(g, ports));
       const modelServer = maybe(g, () => pick(g, MODEL_SERVER_NAMES));
+      // Steered only with a capacity (headroom is load against it); the stack then gets its autopilot block.
+      const autopilot = capacity && g(fc.integer, { min: 0, max: 2 }) === 0 ? autopilotOf(g, modelServer) : undefined;
       return {
         region,
         ...(g(fc.boolean) && { trafficDialPercentage: pick(g, [0, 12.5, 50, 100]) }),
@@ -97,6 +117,8 @@ function listeners(g: Gen, dualStack: boolean): Loose[] {
         ...(modelServer !== undefined && { modelServer }),
         ...(overridden.length > 0 && { portOverrides: overridden }),
         ...(capacity && { capacity: g(fc.integer, { min: 100, max: 2000 }) }),
+        ...(autopilot !== undefined && g(fc.boolean) && { metricsLabels: { model: pick(g, ["llama-3-70b", "mixtral"]) } }),
+        ...(autopilot !== undefined && { autopilot }),
         endpoints,
       };
     });
@@ -111,6 +133,7 @@ function stackBody(g: Gen, identity: StackIdentity, s: number, zone: string): Lo
   const flowLogs = pick(g, ["off", "omitted", "no-prefix", "empty-prefix", "prefix"]);
   const ls = listeners(g, dualStack);
   const hasCapacity = ls.some((l: Loose) => l.endpointGroups.some((grp: Loose) => grp.capacity !== undefined));
+  const steers = ls.some((l: Loose) => l.endpointGroups.some((grp: Loose) => grp.autopilot !== undefined));
   return {
     name: identity.name,
     ...(identity.allowedAccountIds !== undefined && { allowedAccountIds: [...identity.allowedAccountIds] }),
@@ -128,6 +151,7 @@ function stackBody(g: Gen, identity: StackIdentity, s: number, zone: string): Lo
       ...(g(fc.integer, { min: 0, max: 4 }) === 0 && { shield: true }),
     },
     ...(g(fc.integer, { min: 0, max: 3 }) === 0 && { dns: { zone, names: [`${pick(g, ["api", "llm"])}-s${s}.${zone}`] } }),
+    ...(steers && { autopilot: { prometheus: { url: "http://127.0.0.1:9090" }, ...(g(fc.boolean) && { interval: "15s", mode: pick(g, ["enforce", "monitor"]) }) } }),
     ...(hasCapacity && { demand: Object.fromEntries(some(g, GEOGRAPHIES, 1, 3).map((geo) => [geo, g(fc.integer, { min: 0, max: 1500 })])) }),
     listeners: ls,
   };
@@ -176,6 +200,9 @@ export function featuresOf(config: Loose): Set<string> {
         add("an HTTP health check with a path", grp.healthCheck?.path);
         add("a model-server preset", grp.modelServer);
         add("a traffic dial", grp.trafficDialPercentage !== undefined);
+        add("a steered group", grp.autopilot);
+        add("a steered group with a query of its own", grp.autopilot?.signal?.query);
+        add("metrics labels", grp.metricsLabels);
         for (const e of grp.endpoints) {
           add(`an ${e.type} endpoint`, true);
           add("a load balancer by name", e.lookup);
@@ -191,7 +218,7 @@ export function featuresOf(config: Loose): Set<string> {
 export const FEATURES = [
   "several stacks", "dual-stack", "one BYOIP address", "two BYOIP addresses", "flow logs with a prefix", "flow logs without a prefix",
   "flow logs with an empty prefix", "shield", "dns", "tags", "demand and capacity", "several listeners", "several regions", "a TCP listener",
-  "a UDP listener", "a port range", "port overrides", "a health check", "an HTTP health check with a path", "a model-server preset", "a traffic dial",
+  "a UDP listener", "a port range", "port overrides", "a health check", "an HTTP health check with a path", "a model-server preset", "a traffic dial", "a steered group", "a steered group with a query of its own", "metrics labels",
   "an eip endpoint", "an instance endpoint", "an alb endpoint", "an nlb endpoint", "a load balancer by name", "a load balancer by ARN",
 ];
 

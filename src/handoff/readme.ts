@@ -1,8 +1,8 @@
 // The README of a Terraform package: written for a team that runs Terraform but not node or cdktf,
 // and for an operator who must drain a region during an incident. Variables and outputs are listed
 // from the stack's own JSON, so the README cannot miss one.
-import { ADDRESS, endpointWeightKey, trafficDialKey, VARIABLE } from "../model/contract";
-import type { StackModel } from "../model/model";
+import { ADDRESS, AUTOPILOT, endpointWeightKey, OUTPUT, trafficDialKey, VARIABLE } from "../model/contract";
+import type { EndpointGroupModel, StackModel } from "../model/model";
 import { routingDiagram } from "./diagram";
 
 const { trafficDials: TRAFFIC_DIALS, endpointWeights: ENDPOINT_WEIGHTS, acceleratorEnabled: ACCELERATOR_ENABLED } = VARIABLE;
@@ -47,7 +47,7 @@ ${routingDiagram(s).trimEnd()}
 
 - \`${ADDRESS.accelerator}\` (\`${s.accelerator.name}\`, ${s.accelerator.ipAddressType}${s.accelerator.protectFromDestroy ? ", \`prevent_destroy\`" : ""})
 ${s.listeners.map((l) => `- \`${ADDRESS.listener(l.name)}\` with endpoint groups ${l.endpointGroups.map((g) => `\`${ADDRESS.endpointGroup(g)}\``).join(", ")}`).join("\n")}
-${[...s.lookups.map((lb) => `- \`${ADDRESS.lookup(lb)}\`: the ${lb.type.toUpperCase()} \`${lb.name}\` in ${lb.region}, found by name at plan time (it must exist)`), ...dnsLines(s)].join("\n")}
+${[...s.lookups.map((lb) => `- \`${ADDRESS.lookup(lb)}\`: the ${lb.type.toUpperCase()} \`${lb.name}\` in ${lb.region}, found by name at plan time (it must exist)`), ...dnsLines(s), ...autopilotLines(s)].join("\n")}
 
 Providers: \`hashicorp/aws\` ${f.providerVersion}; the default provider is in us-west-2 (the Global
 Accelerator API's region) and each endpoint region has an aliased provider (\`aws.<region>\`) for
@@ -137,7 +137,7 @@ terraform plan -var '${ACCELERATOR_ENABLED}=false' -out=disable.tfplan
   \`trafficDialPercentage\` or \`weight\` in the routing config, generate the package again (its
   defaults then hold the new values) and delete the override.
 
-${TRAFFIC_DIALS} keys (\`<listener>/<region>\`):
+${steeredSection(s)}${TRAFFIC_DIALS} keys (\`<listener>/<region>\`):
 
 | Key | Config value |
 | --- | --- |
@@ -174,6 +174,73 @@ function dnsLines(s: StackModel): string[] {
   for (const r of s.dns?.records ?? []) lines.push(`- \`${ADDRESS.dnsRecord(r)}\`: alias ${r.type} record \`${r.name}\` to the accelerator`);
   if (s.accelerator.shield) lines.push(`- \`${ADDRESS.shieldProtection}\`: AWS Shield Advanced protection of the accelerator (the account needs a Shield Advanced subscription)`);
   return lines;
+}
+
+/** The groups the autopilot steers. */
+function steeredGroups(s: StackModel): EndpointGroupModel[] {
+  return s.listeners.flatMap((l) => l.endpointGroups.filter((g) => g.autopilot !== undefined));
+}
+
+/** The autopilot's parameter, as a line of "What it creates", in a stack with steered groups. */
+function autopilotLines(s: StackModel): string[] {
+  if (steeredGroups(s).length === 0) return [];
+  return [`- \`${ADDRESS.autopilotParameter}\`: the SSM parameter \`${AUTOPILOT.parameterName(s.name)}\` (${AUTOPILOT.parameterRegion}), what the autopilot reads: each steered group's ARN, ceiling and settings`];
+}
+
+/**
+ * For a team that runs only Terraform: which groups the autopilot steers, that the dial Terraform sets for
+ * them is a ceiling, and what to run after every apply (the clamp), since Terraform no longer lowers
+ * their dials itself. Nothing in a stack without steered groups.
+ */
+function steeredSection(s: StackModel): string {
+  const steered = steeredGroups(s);
+  if (steered.length === 0) return "";
+  const signal = (g: EndpointGroupModel) => {
+    const sig = g.autopilot!.signal;
+    return typeof sig === "string" ? sig : "a PromQL query";
+  };
+  const example = steered[0];
+  const parameter = AUTOPILOT.parameterName(s.name);
+  const region = AUTOPILOT.parameterRegion;
+  return `## Steered groups: the autopilot moves their dials
+
+The smart-routing autopilot (\`npm run autopilot\` in the smart-routing repository) moves the traffic
+dials of these groups on their model servers' live load, between their floor and their **ceiling**:
+
+| Group | Ceiling in the config | Signal | Low / high watermark | Floor |
+| --- | --- | --- | --- | --- |
+${steered.map((g) => `| \`${trafficDialKey(g)}\` | ${g.trafficDialPercentage} | ${signal(g)} | ${g.autopilot!.lowWatermark} / ${g.autopilot!.highWatermark} | ${g.autopilot!.minDialPercent} |`).join("\n")}
+
+- **Terraform sets their dials only when it creates them** (\`lifecycle { ignore_changes =
+  [traffic_dial_percentage] }\`), so a plan after the autopilot moved a dial is empty. The dial
+  Terraform would set (the config's value, or your \`${TRAFFIC_DIALS}\` value) is the group's ceiling:
+  the autopilot never goes above it. Terraform publishes the ceilings, with each group's ARN and
+  settings, in the SSM parameter \`${parameter}\` (${region}), where the autopilot reads them.
+- **\`${TRAFFIC_DIALS}\` now sets the ceiling of these groups, not their dial.** A drain
+  (\`-var '${TRAFFIC_DIALS}={"${trafficDialKey(example)}"=0}'\`) changes the parameter (the plan shows
+  \`${trafficDialKey(example)} ceiling ${example.trafficDialPercentage} → 0\`); the dial comes down when the clamp or
+  the autopilot lowers it, not with the apply.
+- **After every apply, run the clamp.** It lowers every steered dial that is above its ceiling to
+  the ceiling, at once, and changes nothing else (it needs no metrics):
+
+  \`\`\`sh
+  npm run autopilot -- ${s.name} --clamp     # in the smart-routing repository
+  \`\`\`
+
+  Without node, do the same with the AWS CLI: read the ceilings, then, for each steered group whose
+  dial is above its ceiling, set the dial to the ceiling:
+
+  \`\`\`sh
+  aws ssm get-parameter --region ${region} --name ${parameter} --query Parameter.Value --output text
+  terraform output -json ${OUTPUT.endpointGroupArns}    # each group's ARN, by <listener>/<region>
+  aws globalaccelerator describe-endpoint-group --region us-west-2 --endpoint-group-arn <ARN> --query EndpointGroup.TrafficDialPercentage
+  aws globalaccelerator update-endpoint-group --region us-west-2 --endpoint-group-arn <ARN> --traffic-dial-percentage <ceiling>
+  \`\`\`
+- **Not running the autopilot?** Leave groups unsteered: remove their \`autopilot\` block from the
+  routing config and generate the package again. Terraform then sets their dials as it does every
+  other group's, and the parameter is deleted.
+
+`;
 }
 
 /** backend.hcl.example: the config's backend settings, as a starting point for a team's own. */

@@ -77,6 +77,11 @@ const ZONE_LOOKUP = ["route53:GetHostedZone", "route53:ListTagsForResource"];
 // (Service Authorization Reference, AWS Shield): the stack's tag on the protection keeps each role to its own.
 const SHIELD_READ = ["shield:DescribeProtection", "shield:ListTagsForResource"];
 const SHIELD_WRITE = ["shield:DeleteProtection", "shield:TagResource", "shield:UntagResource"];
+// The autopilot's parameter (a stack with steered groups): the provider reads it, its metadata (DescribeParameters,
+// which has no resource type, only "*": it lists names and metadata, never values) and its tags; writes,
+// retags and deletes it.
+const PARAMETER_READ = ["ssm:GetParameter", "ssm:ListTagsForResource"];
+const PARAMETER_WRITE = ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"];
 
 export function stackPolicies(stack: StackModel, options: IamOptions): StackPolicies {
   const plan = planStatements(stack, options);
@@ -97,6 +102,7 @@ export function stackPolicies(stack: StackModel, options: IamOptions): StackPoli
     ...flowLogStatements(stack),
     ...(stack.dns !== undefined ? dnsChanges(stack.dns) : []),
     ...(stack.accelerator.shield ? shieldChanges(stack.name, options.account) : []),
+    ...(steers(stack) ? [{ Sid: "WriteAutopilotParameter", Effect: "Allow" as const, Action: PARAMETER_WRITE, Resource: autopilotParameterArn(stack.name, options.account) }] : []),
   ];
   // An explicit Deny wins over any Allow another policy on the role may add.
   const denyDelete: Statement[] = options.breakGlass
@@ -211,12 +217,28 @@ function planStatements(stack: StackModel, options: IamOptions): Statement[] {
   if (stack.accelerator.shield) {
     statements.push({ Sid: "ReadShieldProtection", Effect: "Allow", Action: SHIELD_READ, Resource: shieldProtections(options.account), Condition: stackTag("ResourceTag", stack.name) });
   }
+  if (steers(stack)) {
+    statements.push(
+      { Sid: "ReadAutopilotParameter", Effect: "Allow", Action: PARAMETER_READ, Resource: autopilotParameterArn(stack.name, options.account) },
+      { Sid: "DescribeParameters", Effect: "Allow", Action: "ssm:DescribeParameters", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": AUTOPILOT.parameterRegion } } },
+    );
+  }
   const lookupRegions = [...new Set(stack.lookups.map((l) => l.region))].sort();
   if (lookupRegions.length > 0) {
     // Describe calls take no resource ARNs; the region condition keeps them to where lookups run.
     statements.push({ Sid: "LookUpLoadBalancers", Effect: "Allow", Action: LOOKUP_READ, Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": lookupRegions } } });
   }
   return statements;
+}
+
+/** Whether the stack publishes the autopilot's parameter: it has a steered group. */
+function steers(stack: StackModel): boolean {
+  return stack.listeners.some((l) => l.endpointGroups.some((g) => g.autopilot !== undefined));
+}
+
+/** The parameter's ARN: a name that starts with "/" adds no second slash after "parameter". */
+function autopilotParameterArn(stack: string, account: string): string {
+  return `arn:aws:ssm:${AUTOPILOT.parameterRegion}:${account}:parameter${AUTOPILOT.parameterName(stack)}`;
 }
 
 /**

@@ -1,10 +1,11 @@
 // The gate's capacity check: the traffic dials and weights a plan would leave (the config's, or the
 // operators' -var overrides, which Terraform has already evaluated into each endpoint group's planned
-// values), routed as `npm run explain` routes them, every region healthy, against the groups' capacity and
-// the stack's demand. An overload is printed; with --capacity-strict it fails the gate.
+// values; for a group the autopilot steers, its ceiling, the most it may be given), routed as `npm run
+// explain` routes them, every region healthy, against the groups' capacity and the stack's demand. An overload is printed; with --capacity-strict it fails the gate.
 import { groupState, overloadsOf, routeGroups } from "../explain";
 import { ADDRESS } from "../model/contract";
 import type { EndpointGroupModel, StackModel } from "../model/model";
+import { plannedCeiling } from "./ceilings";
 import type { Plan, ResourceChange } from "./plan-json";
 
 export interface CapacityOverload {
@@ -29,17 +30,22 @@ interface PlannedGroup {
   readonly endpoint_configuration?: readonly { readonly weight?: unknown }[];
 }
 
-/** The dial and availability the plan leaves a group with; undefined when the plan removes it or lacks it. */
-function planned(group: EndpointGroupModel, changes: ReadonlyMap<string, ResourceChange>): { dial: number; weighted: boolean } | undefined {
+/**
+ * The dial and availability the plan leaves a group with; undefined when the plan removes it or lacks it.
+ * A steered group's planned dial is only the one the autopilot last set (Terraform ignores changes of it):
+ * its ceiling is what the plan decides, and what the autopilot may go up to, so capacity is checked there.
+ */
+function planned(group: EndpointGroupModel, plan: Plan, changes: ReadonlyMap<string, ResourceChange>): { dial: number; weighted: boolean; steered: boolean } | undefined {
   const after = changes.get(ADDRESS.endpointGroup(group))?.change.after as PlannedGroup | null | undefined;
   if (after === null || after === undefined) return undefined;
-  const dial = typeof after.traffic_dial_percentage === "number" ? after.traffic_dial_percentage : group.trafficDialPercentage;
+  const steered = group.autopilot !== undefined;
+  const dial = steered ? plannedCeiling(group, plan) : typeof after.traffic_dial_percentage === "number" ? after.traffic_dial_percentage : group.trafficDialPercentage;
   const endpoints = after.endpoint_configuration;
   // Weights are known at plan time (each is a lookup of a variable); one that is not is taken as serving.
   const weighted = Array.isArray(endpoints)
     ? endpoints.some((ep) => typeof ep.weight !== "number" || ep.weight > 0)
     : group.endpoints.some((ep) => ep.weight > 0);
-  return { dial, weighted };
+  return { dial, weighted, steered };
 }
 
 export function reviewCapacity(plan: Plan, stack: StackModel, strict = false): CapacityReview {
@@ -51,9 +57,9 @@ export function reviewCapacity(plan: Plan, stack: StackModel, strict = false): C
   const groups: string[] = [];
   const overloads = listeners.flatMap((listener) => {
     const states = listener.endpointGroups.map((group) => {
-      const left = planned(group, changes);
+      const left = planned(group, plan, changes);
       const key = `${listener.name}/${group.region}`;
-      groups.push(left === undefined ? `${key}: not in the plan, no traffic` : `${key}: dial ${left.dial}${left.weighted ? "" : ", every weight 0"}`);
+      groups.push(left === undefined ? `${key}: not in the plan, no traffic` : `${key}: ${left.steered ? "ceiling" : "dial"} ${left.dial}${left.weighted ? "" : ", every weight 0"}`);
       // A group the plan removes, or whose every weight is 0, takes no traffic, as a failed one.
       // Stryker disable next-line ArrayDeclaration: available is given here, so no region needs to be failed for groupState
       return { ...groupState(group, [], left?.dial ?? 0), available: left !== undefined && left.weighted };

@@ -28,6 +28,8 @@ export interface Plan {
   readonly errored: boolean;
   /** The addresses the plan's configuration declares at its root (`configuration.root_module.resources`). */
   readonly configured: readonly string[];
+  /** The root module's input variables as the plan evaluated them (`variables.<name>.value`). */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 export class PlanFormatError extends Error {
@@ -77,7 +79,13 @@ export function readPlan(text: string, source: string): Plan {
     resource_changes: changes as ResourceChange[],
     errored: plan.errored === true,
     configured: configuredAddresses(plan.configuration),
+    variables: variableValues(plan.variables),
   };
+}
+
+function variableValues(variables: unknown): Record<string, unknown> {
+  if (typeof variables !== "object" || variables === null) return {};
+  return Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, (v as { value?: unknown } | null)?.value]));
 }
 
 function configuredAddresses(configuration: unknown): string[] {

@@ -5,7 +5,8 @@
 // or a resource removed from the config; this check looks at the actions, so it
 // does.
 import type { DestroyAllowance } from "../config/types";
-import { RESOURCE_TYPE } from "../model/contract";
+import { ADDRESS, RESOURCE_TYPE } from "../model/contract";
+import { parameterDetails } from "./ceilings";
 import { orderingConflicts } from "./ordering";
 import type { Plan, ResourceChange } from "./plan-json";
 
@@ -76,13 +77,17 @@ function toChange(rc: ResourceChange): Change | undefined {
   const kind = kindOf(rc);
   if (kind === undefined) return undefined;
   const movedFrom = rc.previous_address !== rc.address ? rc.previous_address : undefined;
+  const isParameter = rc.address === ADDRESS.autopilotParameter;
   // Stryker disable next-line ArrayDeclaration: a type without traffic attributes has none named as the mutant's either
-  const shownElsewhere = TRAFFIC_ATTRIBUTES[rc.type] ?? [];
+  // The provider mirrors the parameter's insecure_value into its (sensitive) value: both are shown as ceilings.
+  const shownElsewhere = isParameter ? ["insecure_value", "value"] : (TRAFFIC_ATTRIBUTES[rc.type] ?? []);
   const details = [
     // Terraform gives replace_paths only with a replace.
     ...replaceReason(rc),
     // A deleted group has no traffic settings left; a forgotten one keeps its own in AWS, untouched.
     ...(rc.type === ENDPOINT_GROUP && kind !== "delete" && kind !== "forget" ? endpointGroupDetails(rc) : []),
+    // The autopilot's parameter: the ceilings Terraform now sets for the steered groups, whose dials it ignores.
+    ...(isParameter && kind !== "delete" && kind !== "forget" ? parameterDetails(rc) : []),
     // The dial and weights are listed above; any other attribute by name.
     ...(kind === "update" ? changedAttributes(rc, shownElsewhere) : []),
   ];

@@ -454,29 +454,23 @@ export const uniqueStateKeys: Rule<RoutingConfig> = (config) =>
 // ---------------------------------------------------------------------------------------------------
 // The autopilot (issue 16): a steered group's signal, watermarks and timings, and the stack settings it needs.
 
-/** A watermark as a number to reason from, or undefined when it has its own error. */
-const watermark = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
-
-/** Seconds of a duration, or undefined when it has its own error (or is not given). */
-const seconds = (value: unknown): number | undefined => (typeof value === "string" && DURATION_PATTERN.test(value) ? durationSeconds(value) : undefined);
+/** Seconds of a duration, or undefined when it has its own error. */
+const seconds = (duration: string): number | undefined => (DURATION_PATTERN.test(duration) ? durationSeconds(duration) : undefined);
 
 // A deadband needs room between its edges: with low >= high every value is above one watermark or the
 // other, and the dial moves on every tick.
-export const watermarksInOrder: Rule<GroupAutopilotConfig> = (autopilot) => {
-  const [low, high] = [watermark(autopilot.lowWatermark), watermark(autopilot.highWatermark)];
-  return low !== undefined && high !== undefined && low >= high
+// A negative watermark has its own error (and a low one at or above a valid high one is not negative).
+export const watermarksInOrder: Rule<GroupAutopilotConfig> = ({ lowWatermark: low, highWatermark: high }) =>
+  high >= 0 && low >= high
     ? [{ path: ["lowWatermark"], message: `must be below highWatermark (${high}), received ${low}: between the two the dial holds`, received: low }]
     : [];
-};
 
 // KV-cache use is a fraction (0-1): a high watermark above 1 is never reached, and the dial never steps
 // down. The low watermark is below the high one (watermarksInOrder), so it needs no check of its own.
-export const kvCacheWatermarksAtMostOne: Rule<GroupAutopilotConfig> = (autopilot) => {
-  const high = watermark(autopilot.highWatermark);
-  return autopilot.signal === "kvCache" && high !== undefined && high > 1
+export const kvCacheWatermarksAtMostOne: Rule<GroupAutopilotConfig> = ({ signal, highWatermark: high }) =>
+  signal === "kvCache" && high > 1
     ? [{ path: ["highWatermark"], message: `must be at most 1 for signal "kvCache" (KV-cache use is a fraction, 0-1), received ${high}`, received: high }]
     : [];
-};
 
 /** The preset metric a built-in signal reads: queue length needs the waiting series, kvCache its own. */
 const SIGNAL_METRIC = { queue: "waiting", kvCache: "kvCache" } as const;
@@ -552,11 +546,11 @@ export const groupDurationsAtLeastInterval: Rule<StackConfig> = (stack) => {
   if (interval === undefined) return [];
   const defaults = { holdFor: DEFAULTS.groupAutopilot.holdForSeconds, settleFor: DEFAULTS.groupAutopilot.settleForSeconds };
   return stack.listeners.flatMap((listener, li) =>
-    listener.endpointGroups.flatMap((g, gi) =>
-      g.autopilot === undefined
+    listener.endpointGroups.flatMap(({ autopilot }, gi) =>
+      autopilot === undefined
         ? []
         : (["holdFor", "settleFor"] as const).flatMap((field) => {
-            const value = g.autopilot?.[field];
+            const value = autopilot[field];
             const length = value === undefined ? defaults[field] : seconds(value);
             if (length === undefined || length >= interval) return [];
             const shown = value ?? `${defaults[field]}s (the default)`;
