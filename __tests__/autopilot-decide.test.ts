@@ -207,6 +207,14 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     expect(of(d, E).reason).toMatch(/^signal 24 above its high watermark 16: shed toward eu-west-1 \(/);
   });
 
+  it("holds when what its dial holds back fails over back to it: the next group is dialled up but unhealthy", () => {
+    // Global Accelerator sends the held-back share to us-west-2, which fails it over to the closest group up: us-east-1.
+    const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { health: "unhealthy" } }));
+    expect(line(of(d, E))).toBe(
+      "100 -> 100 hold: signal 24 above its high watermark 16, but shedding would not lower the highest predicted utilisation: no other region would take its clients",
+    );
+  });
+
   it("lets the fullest region shed first, and the next one sees the clients it moved", () => {
     const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 20 } }));
     // us-west-2 (125%) decides after us-east-1 (150%) sent it clients: it starts from 140%.
@@ -513,6 +521,12 @@ describe("every position", () => {
     // us-west-2 is in the API but not in this config: it still takes us-east-1's spill, its load unknown.
     const d = decide({ ...input, model: chat({}, [group("us-east-1"), group("eu-west-1")]), steered: input.steered.filter((g) => g.key !== W) });
     expect(of(d, E).reason).toBe("signal 24 above its high watermark 16, but its clients would go to us-west-2, whose load is unknown (no live signal)");
+    // Reported unhealthy, it serves none of them: what us-east-1's dial holds back fails over to us-east-1 itself.
+    const unhealthy = { ...input, groups: input.groups.map((g) => (g.key === W ? { ...g, health: "unhealthy" as const } : g)) };
+    const away = decide({ ...unhealthy, model: chat({}, [group("us-east-1"), group("eu-west-1")]), steered: input.steered.filter((g) => g.key !== W) });
+    expect(of(away, E).reason).toBe(
+      "signal 24 above its high watermark 16, but shedding would not lower the highest predicted utilisation: no other region would take its clients",
+    );
   });
 });
 

@@ -166,9 +166,9 @@ function servesAtCeiling(p: Picture["places"][number]): boolean {
   return p.health === "healthy" && p.ceiling > 0 && p.state.dial === p.ceiling;
 }
 
-/** The highest utilisation among the places of known load (a shed sends no clients to one of unknown load). */
+/** The highest utilisation among places of known load (a shed that touches one of unknown load is held before). */
 function highest(p: Picture, indexes: readonly number[]): number {
-  return Math.max(...indexes.flatMap((i) => (p.places[i].load === undefined ? [] : [(p.places[i].load as Load).utilisation])));
+  return Math.max(...indexes.map((i) => (p.places[i].load as Load).utilisation));
 }
 
 interface Working {
@@ -224,9 +224,11 @@ function shed(w: Working, g: SteeredGroupInput, d: Draft): Decision {
     if (to >= g.dial) break;
     const after = withDial(before, index, to, w.demand);
     const involved = moved(before, after);
-    // Stryker disable next-line EqualityOperator: the involved regions' routed clients changed, and only the shedding one's fall while its dial stays above 0 (the step is a share of the dial: it reaches 0 only by rounding from 0.1 with a floor of 0), so >= is > here
+    // Stryker disable next-line EqualityOperator: the involved regions' routed clients changed, so none is equal and >= is >
     const receivers = involved.filter((i) => after.routed[i] > before.routed[i]);
-    const unknown = receivers.filter((i) => after.places[i].load === undefined);
+    // Only receivers in practice: besides the shedding group's own, a region's clients fall only when a shed
+    // takes the dial to 0 (by rounding from 0.1 with a floor of 0), and a region of unknown load stops it too.
+    const unknown = involved.filter((i) => after.places[i].load === undefined);
     if (unknown.length > 0) return hold(d, `${said}, but its clients would go to ${regions(before, unknown)}, whose load is unknown (no live signal)`);
     if (highest(after, involved) < highest(before, involved)) {
       w.pictures.set(g.listener, after);

@@ -101,7 +101,11 @@ export function withDial(before: Picture, index: number, dial: number, demand: D
   return { places, routed };
 }
 
-/** The regions whose routed clients differ between two pictures of one listener. */
+/**
+ * The regions whose routed clients differ between two pictures of one listener. Shares are added up in
+ * floating point: a share that leaves and comes back (a spill that fails over to where it came from) can
+ * differ in the last bits, which is no movement.
+ */
 export function moved(before: Picture, after: Picture): number[] {
-  return before.routed.flatMap((r, i) => (after.routed[i] !== r ? [i] : []));
+  return before.routed.flatMap((r, i) => (Math.abs(after.routed[i] - r) > 1e-9 * (r + after.routed[i]) ? [i] : []));
 }
