@@ -53,10 +53,19 @@ describe("the autopilot's parameter", () => {
     expect(parameter.value).toBeUndefined();
   });
 
-  it("is Terraform's jsonencode of the stack, its config hash and each steered group in order", () => {
+  it("is Terraform's jsonencode of the stack, its config hash, each steered group in order, then the others", () => {
     const hash = configHash(toModel(parseConfig(twoSteered()).config).stacks[0]);
-    expect(value).toMatch(new RegExp(`^\\$\\{jsonencode\\(\\{"version" = 1, "stack" = "test", "configHash" = "${hash}", "groups" = \\[.*\\]\\}\\)\\}$`));
-    expect([...value.matchAll(/"key" = "([^"]+)"/g)].map((m) => m[1])).toEqual(["inference/us-east-1", "streaming/ap-northeast-1"]);
+    expect(value).toMatch(new RegExp(`^\\$\\{jsonencode\\(\\{"version" = 1, "stack" = "test", "configHash" = "${hash}", "groups" = \\[.*\\], "others" = \\[.*\\]\\}\\)\\}$`));
+    const [groups, others] = value.split('"others" = ');
+    expect([...groups.matchAll(/"key" = "([^"]+)"/g)].map((m) => m[1])).toEqual(["inference/us-east-1", "streaming/ap-northeast-1"]);
+    expect([...others.matchAll(/"key" = "([^"]+)"/g)].map((m) => m[1])).toEqual(["inference/us-west-1"]);
+  });
+
+  it("lists the groups Terraform alone steers with their ARN and the dial Terraform sets, so the autopilot reads their health too", () => {
+    const dial: string = json.resource.aws_globalaccelerator_endpoint_group["inference_us-west-1"].traffic_dial_percentage;
+    expect(value.split('"others" = ')[1]).toBe(
+      `[{"key" = "inference/us-west-1", "listener" = "inference", "region" = "us-west-1", "arn" = aws_globalaccelerator_endpoint_group.inference_us-west-1.arn, "ceiling" = ${dial.slice(2, -1)}}]})}`,
+    );
   });
 
   it("takes each ceiling from exactly the expression the group's dial is set from, and each ARN from the group", () => {

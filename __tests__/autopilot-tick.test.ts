@@ -66,6 +66,19 @@ describe("one tick", () => {
     ]);
   });
 
+  it("reads the groups Terraform alone steers too, and hands decide their dial and health as the API reports them", async () => {
+    const w = world({ unsteered: { "eu-west-1": { dial: 40, health: "unhealthy" } } });
+    await tick(stack, w.adapters, options(w));
+    const input = w.inputs[0];
+    expect(input.steered.map((g) => g.key)).toEqual(["chat/us-east-1", "chat/us-west-2"]);
+    expect(input.groups.map((g) => [g.key, g.dial, g.health])).toEqual([
+      ["chat/us-east-1", 100, "healthy"],
+      ["chat/us-west-2", 100, "healthy"],
+      ["chat/eu-west-1", 40, "unhealthy"],
+    ]);
+    expect(w.events.filter((e) => e.startsWith("describe:")).sort()).toEqual(["describe:g0", "describe:g1", "describe:g2"]);
+  });
+
   it("asks each accelerator's status once, however many groups it has", async () => {
     const w = world({ accelerators: { "eu-west-1": OTHER_ACCEL } });
     await tick(stack, w.adapters, options(w));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { toModel, type StackModel } from "../../src/model/model";
 import type { ControlLaw, LeaseKeeper, LogRecord, TickAdapters } from "../../src/autopilot/tick";
-import type { AutopilotState, Decision, DecideInput, DialApi, PublishedGroup, PublishedStack, SignalReader, StateStore } from "../../src/autopilot/types";
+import type { AutopilotState, Decision, DecideInput, DialApi, GroupHealth, PublishedGroup, PublishedStack, SignalReader, StateStore } from "../../src/autopilot/types";
 import { ROOT } from "./run";
 
 export const stack: StackModel = toModel(parse(readFileSync(join(ROOT, "examples", "autopilot.yaml"), "utf8"))).stacks[0];
@@ -29,13 +29,26 @@ export function published(accelerators: Record<string, string> = {}, ceilings: R
 /** Everything the adapters were asked, in order. */
 export type Event = string;
 
-export function world(options: { dials?: Record<string, number>; leaseHolder?: string; signalsFail?: boolean; failSetDial?: string; accelerators?: Record<string, string>; ceilings?: Record<string, number>; status?: () => "DEPLOYED" | "IN_PROGRESS" } = {}) {
+export function world(options: { unsteered?: Record<string, { dial: number; health: GroupHealth }>; dials?: Record<string, number>; leaseHolder?: string; signalsFail?: boolean; failSetDial?: string; accelerators?: Record<string, string>; ceilings?: Record<string, number>; status?: () => "DEPLOYED" | "IN_PROGRESS" } = {}) {
   const events: Event[] = [];
   let state: AutopilotState = { version: 1, writes: {}, pauses: {}, ...(options.leaseHolder !== undefined && { lease: { holder: options.leaseHolder, expiresAt: 2e9 } }) };
   let version = 0;
   const dials = new Map<string, number>();
-  const pub = published(options.accelerators, options.ceilings);
-  for (const g of pub.groups) dials.set(g.arn, options.dials?.[g.region] ?? 100);
+  const all = published(options.accelerators, options.ceilings);
+  // Regions named in `unsteered` are published as the groups Terraform alone steers.
+  const unsteered = options.unsteered ?? {};
+  const pub: PublishedStack = {
+    ...all,
+    groups: all.groups.filter((g) => unsteered[g.region] === undefined),
+    ...(Object.keys(unsteered).length > 0 && {
+      others: all.groups.filter((g) => unsteered[g.region] !== undefined).map(({ key, listener, region, arn, ceiling }) => ({ key, listener, region, arn, ceiling })),
+    }),
+  };
+  const health = new Map<string, GroupHealth>();
+  for (const g of all.groups) {
+    dials.set(g.arn, unsteered[g.region]?.dial ?? options.dials?.[g.region] ?? 100);
+    health.set(g.arn, unsteered[g.region]?.health ?? "healthy");
+  }
   const store: StateStore = {
     read: async () => ({ state, etag: String(version) }),
     write: async (_stack, next, etag) => {
@@ -59,7 +72,10 @@ export function world(options: { dials?: Record<string, number>; leaseHolder?: s
       events.push(`status:${arn.slice(-4)}`);
       return options.status?.() ?? "DEPLOYED";
     },
-    describeGroup: async (arn) => ({ dial: dials.get(arn) ?? 100, health: "healthy" }),
+    describeGroup: async (arn) => {
+      events.push(`describe:${arn.slice(-2)}`);
+      return { dial: dials.get(arn) ?? 100, health: health.get(arn) ?? "healthy" };
+    },
     setDial: async (arn, dial) => {
       events.push(`setDial:${arn.slice(-2)}=${dial}`);
       if (options.failSetDial !== undefined && arn.endsWith(options.failSetDial)) throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });

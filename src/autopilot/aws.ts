@@ -152,11 +152,13 @@ const publishedGroupSchema = z.strictObject({
   metricsLabels: z.record(z.string(), z.string()),
   settings: settingsSchema,
 });
+const publishedOtherSchema = publishedGroupSchema.pick({ key: true, listener: true, region: true, arn: true, ceiling: true });
 export const publishedStackSchema = z.strictObject({
   version: z.literal(1),
   stack: z.string().min(1),
   configHash: z.string().min(1),
   groups: z.array(publishedGroupSchema),
+  others: z.array(publishedOtherSchema).optional(),
 });
 
 /** The issues of a zod parse, one line each: `groups[0].ceiling: Too big: ...`. */

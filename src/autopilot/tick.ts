@@ -10,6 +10,7 @@ import {
   type Decision,
   type DecideInput,
   type DialApi,
+  type GroupDescription,
   type ObservedGroup,
   type PublishedReader,
   type SignalReader,
@@ -139,6 +140,10 @@ export async function tick(stack: StackModel, adapters: TickAdapters, options: T
   const accelerators = [...new Set(steeredGroups.map((g) => acceleratorArnOf(g.arn)))];
   const statuses = new Map(await Promise.all(accelerators.map(async (arn) => [arn, await adapters.dials.acceleratorStatus(arn)] as const)));
   const described = await Promise.all(steeredGroups.map((g) => adapters.dials.describeGroup(g.arn)));
+  // The groups Terraform alone steers, read as well: the last healthy group of a listener may be one.
+  const others = published.others ?? [];
+  const othersDescribed = await Promise.all(others.map((g) => adapters.dials.describeGroup(g.arn)));
+  const seenOthers = new Map(others.map((g, i) => [g.key, { dial: othersDescribed[i].dial, health: othersDescribed[i].health }]));
 
   let signals: ReadonlyMap<string, SignalSample> = new Map();
   let signalError: string | undefined;
@@ -171,7 +176,7 @@ export async function tick(stack: StackModel, adapters: TickAdapters, options: T
     now,
     staleAfterSeconds: stack.autopilot?.staleAfterSeconds ?? 60,
     model: stack,
-    groups: observedGroups(stack, steered),
+    groups: observedGroups(stack, steered, seenOthers),
     steered,
     ...(signalError !== undefined && { signalError }),
   };
@@ -220,11 +225,12 @@ export async function tick(stack: StackModel, adapters: TickAdapters, options: T
 }
 
 /**
- * Every endpoint group of the stack: the steered ones as read; the others (Terraform's alone) at the
- * dial the config gives them, health unknown (the parameter names only steered groups' ARNs).
+ * Every endpoint group of the stack as read now: the steered ones and the others the parameter publishes;
+ * a group it does not publish (a parameter from before the group was added) at the config's dial, health
+ * unknown.
  */
-function observedGroups(stack: StackModel, steered: readonly SteeredGroupInput[]): ObservedGroup[] {
-  const byKey = new Map(steered.map((g) => [g.key, g]));
+function observedGroups(stack: StackModel, steered: readonly SteeredGroupInput[], others: ReadonlyMap<string, GroupDescription>): ObservedGroup[] {
+  const byKey = new Map<string, GroupDescription>([...others, ...steered.map((g) => [g.key, g] as const)]);
   return stack.listeners.flatMap((l) =>
     l.endpointGroups.map((g) => {
       const key = keyOf(l.name, g.region);

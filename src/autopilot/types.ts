@@ -13,6 +13,22 @@ export interface PublishedStack {
   /** A hash of the stack's model: an autopilot whose config differs from what was applied can tell. */
   readonly configHash: string;
   readonly groups: readonly PublishedGroup[];
+  /**
+   * The stack's other endpoint groups, which Terraform alone steers: the autopilot reads their dial and
+   * health too, since a listener's last healthy group at its ceiling may be one of them, and the routing
+   * model needs their dials. Absent in a parameter that lists none.
+   */
+  readonly others?: readonly PublishedOther[];
+}
+
+/** An endpoint group the autopilot does not steer, as the stack publishes it. */
+export interface PublishedOther {
+  readonly key: string;
+  readonly listener: string;
+  readonly region: string;
+  readonly arn: string;
+  /** The dial Terraform sets. */
+  readonly ceiling: number;
 }
 
 export interface PublishedGroup {

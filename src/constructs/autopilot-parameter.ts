@@ -29,7 +29,7 @@ class Expression {
 export class AutopilotParameter extends Construct {
   readonly resource: SsmParameter;
 
-  constructor(scope: Construct, id: string, stack: StackModel, steered: readonly SteeredGroup[]) {
+  constructor(scope: Construct, id: string, stack: StackModel, steered: readonly SteeredGroup[], others: readonly SteeredGroup[] = []) {
     super(scope, id);
     const value = {
       version: 1,
@@ -45,6 +45,17 @@ export class AutopilotParameter extends Construct {
         metricsLabels: group.metricsLabels,
         settings: group.autopilot,
       })),
+      // The groups Terraform alone steers: the autopilot reads their dial and health for its
+      // last-healthy-group guard and its routing prediction.
+      ...(others.length > 0 && {
+        others: others.map(({ group, arnExpression, ceilingExpression }) => ({
+          key: trafficDialKey(group),
+          listener: group.listener,
+          region: group.region,
+          arn: new Expression(arnExpression),
+          ceiling: new Expression(ceilingExpression),
+        })),
+      }),
     };
     this.resource = new SsmParameter(this, "Default", {
       name: AUTOPILOT.parameterName(stack.name),

@@ -44,16 +44,17 @@ export class RoutingStack extends TerraformStack {
       for (const group of listenerModel.endpointGroups) listener.addEndpointGroup(group, bind);
     }
     moveRenamedListeners(this.accelerator);
-    const steered = this.accelerator.listeners.flatMap((l) => l.endpointGroups.filter((g) => g.model.autopilot !== undefined));
+    const groups = this.accelerator.listeners.flatMap((l) => l.endpointGroups);
+    const steered = groups.filter((g) => g.model.autopilot !== undefined);
     if (steered.length > 0) {
-      new AutopilotParameter(
-        this,
-        "autopilot",
-        model,
-        // The address from the contract, not the resource's fqn: a token among several in one string is
-        // not always resolved to a bare reference.
-        steered.map((g) => ({ group: g.model, arnExpression: `${ADDRESS.endpointGroup(g.model)}.arn`, ceilingExpression: controls.trafficDialExpression(g.model) })),
-      );
+      // The address from the contract, not the resource's fqn: a token among several in one string is
+      // not always resolved to a bare reference.
+      const published = (g: (typeof groups)[number]) => ({
+        group: g.model,
+        arnExpression: `${ADDRESS.endpointGroup(g.model)}.arn`,
+        ceilingExpression: controls.trafficDialExpression(g.model),
+      });
+      new AutopilotParameter(this, "autopilot", model, steered.map(published), groups.filter((g) => g.model.autopilot === undefined).map(published));
     }
     if (model.dns !== undefined) new RoutingDns(this, "dns", model.dns, this.accelerator.resource);
     if (model.accelerator.shield) new AcceleratorShield(this, "shield", model.name, this.accelerator.resource);
