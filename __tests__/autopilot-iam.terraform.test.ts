@@ -11,7 +11,7 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GlobalAcceleratorDialApi, S3StateStore, SsmPublishedReader, stateLocationOf } from "../src/autopilot/aws";
 import { acquireOrRenew, pause, recordWrites } from "../src/autopilot/lease";
 import { acceleratorArnOf, type PublishedStack } from "../src/autopilot/types";
-import { autopilotPolicy, stackPolicies, type PolicyDocument } from "../src/iam/policies";
+import { autopilotPolicy, CLAMP_STATEMENT_IDS, stackPolicies, type PolicyDocument } from "../src/iam/policies";
 import { startGlobalAcceleratorApi, type GlobalAcceleratorApi } from "../src/local-aws/global-accelerator";
 import { AUTOPILOT } from "../src/model/contract";
 import { toModel, type StackModel } from "../src/model/model";
@@ -156,6 +156,19 @@ describe("the autopilot role", () => {
 
   it("allows every call of an enforcing autopilot", () => {
     expect(denied(autopilotPolicy(enforce, { account: ACCOUNT }), needs)).toEqual([]);
+  });
+
+  it("the apply role allows the clamp after an apply (the same calls: the parameter, the dials, its writes recorded in the state object), and its clamp statements are all used", () => {
+    const settings = { signal: "queue" as const, lowWatermark: 2, highWatermark: 8, minDialPercent: 10, maxStepPercent: 20, holdForSeconds: 120, settleForSeconds: 60 };
+    const steered: StackModel = { ...enforce, listeners: enforce.listeners.map((l, i) => (i > 0 ? l : { ...l, endpointGroups: l.endpointGroups.map((g, j) => (j > 0 ? g : { ...g, capacity: 100, autopilot: settings })) })) };
+    const { applyRole } = stackPolicies(steered, { account: ACCOUNT, repository: "acme/smart-routing" });
+    expect(denied(applyRole, needs)).toEqual([]);
+    const clamp = { ...applyRole, Statement: applyRole.Statement.filter((s) => (CLAMP_STATEMENT_IDS as readonly (string | undefined)[]).includes(s.Sid)) };
+    expect(clamp.Statement.map((s) => s.Sid)).toEqual([...CLAMP_STATEMENT_IDS]);
+    expect(unused(clamp, needs)).toEqual([]);
+    // Without them the apply role could not record the clamp's writes: the state object's calls are denied.
+    const without = { ...applyRole, Statement: applyRole.Statement.filter((s) => !(CLAMP_STATEMENT_IDS as readonly (string | undefined)[]).includes(s.Sid)) };
+    expect(denied(without, needs).filter((d) => d.includes("smart-routing/autopilot/test.json")).length).toBeGreaterThan(0);
   });
 
   it("allows nothing no call needs: every action, resource and condition value is used", () => {

@@ -102,7 +102,7 @@ export function stackPolicies(stack: StackModel, options: IamOptions): StackPoli
     ...flowLogStatements(stack),
     ...(stack.dns !== undefined ? dnsChanges(stack.dns) : []),
     ...(stack.accelerator.shield ? shieldChanges(stack.name, options.account) : []),
-    ...(steers(stack) ? [{ Sid: "WriteAutopilotParameter", Effect: "Allow" as const, Action: PARAMETER_WRITE, Resource: autopilotParameterArn(stack.name, options.account) }] : []),
+    ...(steers(stack) ? [{ Sid: "WriteAutopilotParameter", Effect: "Allow" as const, Action: PARAMETER_WRITE, Resource: autopilotParameterArn(stack.name, options.account) }, ...clampStatements(stack)] : []),
   ];
   // An explicit Deny wins over any Allow another policy on the role may add.
   const denyDelete: Statement[] = options.breakGlass
@@ -115,6 +115,25 @@ export function stackPolicies(stack: StackModel, options: IamOptions): StackPoli
     applyTrust: trust(options, [applySubject(stack.name)]),
     ...(stack.autopilot !== undefined && { autopilotRole: autopilotPolicy(stack, options) }),
   };
+}
+
+/**
+ * The clamp the apply workflow runs after an apply (`npm run autopilot -- <stack> --clamp`) reads the
+ * published parameter and the dials (the plan statements grant both), lowers a dial (ChangeGlobalAccelerator)
+ * and records that write in the autopilot's state object, so the running autopilot knows the new dial as its
+ * own and not an operator's console change: the apply role keeps that one object too. Proven by the
+ * autopilot's recorded calls (__tests__/autopilot-iam.terraform.test.ts); Terraform makes none of them.
+ */
+export const CLAMP_STATEMENT_IDS = ["ClampState", "FindClampState"] as const;
+
+function clampStatements(stack: StackModel): Statement[] {
+  const stateKey = AUTOPILOT.stateKey(stack.name);
+  const bucket = stack.backend.bucket;
+  return [
+    { Sid: CLAMP_STATEMENT_IDS[0], Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${bucket}/${stateKey}` },
+    // As for the autopilot: a missing state object is a 404 only to a caller that may list its key.
+    { Sid: CLAMP_STATEMENT_IDS[1], Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringEquals: { "s3:prefix": stateKey } } },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------
