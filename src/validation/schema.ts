@@ -263,7 +263,7 @@ export const endpointSchema = z.discriminatedUnion("type", [
 /** A duration as Prometheus writes one; `seconds` as the same text, for a default. */
 const DURATION_ALLOWED = 'a duration: a whole number and s, m or h, such as "30s", "2m" or "1h"';
 const duration = () => matching(DURATION_PATTERN, DURATION_ALLOWED);
-const durationText = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
+const durationText = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
 
 /** An http(s) URL of a Prometheus-compatible query API; no credentials in it (the config is committed). */
 const HTTP_URL = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:\/[^\s?#]*)?$/;
