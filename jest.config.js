@@ -1,10 +1,13 @@
 // Tests run TypeScript through swc (no type-check here: `tsc --noEmit` runs once before jest).
 // Files named *.terraform.test.ts run real Terraform (and moto_server, a local AWS API); the provider comes
 // from a filesystem mirror when one is found or named, else from the registry (scripts/lib/terraform.js).
+// Files with a `.prometheus.` part in their name (e.g. x.prometheus.integration.test.ts) run a real Prometheus
+// (scripts/lib/prometheus-server.js).
 // In CI a missing part fails the run; on a machine without them those files are left out with the reason.
 const { cpus } = require("node:os");
 const { terraformAvailability } = require("./scripts/lib/terraform");
 const { motoAvailability } = require("./scripts/lib/moto-server");
+const { prometheusAvailability } = require("./scripts/lib/prometheus-server");
 
 const missing = [terraformAvailability(), motoAvailability()].filter((a) => !a.ok).map((a) => a.reason);
 const required = process.env.CI === "true" || process.env.SMART_ROUTING_REQUIRE_TERRAFORM === "1";
@@ -13,6 +16,13 @@ if (missing.length > 0 && required) {
 }
 if (missing.length > 0) {
   process.stderr.write(`Leaving out the Terraform tests (*.terraform.test.ts): ${missing.join("; ")}\n`);
+}
+const prometheus = prometheusAvailability();
+if (!prometheus.ok && required) {
+  throw new Error(`The Prometheus tests cannot run: ${prometheus.reason}`);
+}
+if (!prometheus.ok) {
+  process.stderr.write(`Leaving out the Prometheus tests (*.prometheus.*test.ts): ${prometheus.reason}\n`);
 }
 
 /** @type {import('jest').Config} */
@@ -26,6 +36,7 @@ module.exports = {
     "\\.d\\.ts$",
     "/__tests__/support/",
     ...(missing.length > 0 ? ["\\.terraform\\.test\\.ts$"] : []),
+    ...(prometheus.ok ? [] : ["\\.prometheus\\.[a-z.]*test\\.ts$"]),
   ],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],

@@ -252,6 +252,23 @@ test("plan right after apply finds no changes, and refresh only reads", async ()
   expect(indexOf(calls, (c) => c.operation === "ListCrossAccountResources")).toBeGreaterThan(albGroup);
 });
 
+test("endpoints the world reports UNHEALTHY (the health control) change no plan: the provider reads no health", async () => {
+  const groups = (api.state().accelerators as Json[]).flatMap((a) => a.Listeners.flatMap((l: Json) => l.EndpointGroups.map((g: Json) => g.EndpointGroupArn as string)));
+  expect(groups).toHaveLength(3);
+  for (const arn of groups) api.setHealth({ endpointGroupArn: arn, state: "UNHEALTHY", reason: "Timeout" });
+  try {
+    let result: Awaited<ReturnType<typeof terraform>> | undefined;
+    const calls = await callsDuring(async () => (result = await terraform("plan", ["plan", "-detailed-exitcode"])));
+    expect([result?.status, result?.stdout]).toEqual([0, expect.stringContaining("No changes.")]);
+    // The provider did read the unhealthy endpoints.
+    const read = calls.filter((c) => c.operation === "DescribeEndpointGroup").flatMap((c) => res(c).EndpointGroup.EndpointDescriptions as Json[]);
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.every((e) => e.HealthState === "UNHEALTHY" && e.HealthReason === "Timeout")).toBe(true);
+  } finally {
+    for (const arn of groups) api.setHealth({ endpointGroupArn: arn, state: "HEALTHY" });
+  }
+});
+
 test("an in-place update (dial, weight, tag, flow-log prefix) keeps the accelerator ARN and its IP addresses", async () => {
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(api.endpoint, true), null, 1));
   const calls = await callsDuring(() => mustSucceed("update", ["apply", "-auto-approve"]));

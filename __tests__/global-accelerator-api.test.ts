@@ -900,6 +900,159 @@ describe("faults", () => {
   });
 });
 
+describe("endpoint health (the world's, set through the control, never by an API call)", () => {
+  const health = async (arn: string) => (await ok(api, "DescribeEndpointGroup", { EndpointGroupArn: arn })).EndpointGroup.EndpointDescriptions as Json[];
+  const postHealth = async (body: unknown) => {
+    const res = await fetch(`${api.endpoint}/__control/health`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+  /** Two groups on two listeners; the first has two endpoints, the second shares one of them. */
+  async function twoGroups() {
+    const { acc, lis } = await tcpListener(api);
+    const other = await listener(api, acc.AcceleratorArn, { Protocol: "UDP" });
+    const a = await group(api, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }, { EndpointId: EIP(2) }] });
+    const b = await group(api, other.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(2) }] });
+    return { acc, lis, other, a: a.EndpointGroupArn as string, b: b.EndpointGroupArn as string };
+  }
+
+  test("a whole group set UNHEALTHY with a reason reads UNHEALTHY with HealthReason; HEALTHY again drops the reason", async () => {
+    const { a, b } = await twoGroups();
+    expect(api.setHealth({ endpointGroupArn: a, state: "UNHEALTHY", reason: "Timeout" })).toEqual([
+      { endpointGroupArn: a, endpointId: EIP(1), state: "UNHEALTHY", reason: "Timeout" },
+      { endpointGroupArn: a, endpointId: EIP(2), state: "UNHEALTHY", reason: "Timeout" },
+    ]);
+    expect((await health(a)).map((e) => [e.HealthState, e.HealthReason])).toEqual([["UNHEALTHY", "Timeout"], ["UNHEALTHY", "Timeout"]]);
+    // The other group, which shares an endpoint ID, is another endpoint: untouched.
+    expect((await health(b)).map((e) => [e.HealthState, e.HealthReason])).toEqual([["HEALTHY", undefined]]);
+    api.setHealth({ endpointGroupArn: a, state: "HEALTHY" });
+    for (const e of await health(a)) {
+      expect(e.HealthState).toBe("HEALTHY");
+      expect(e).not.toHaveProperty("HealthReason");
+    }
+  });
+
+  test("without a reason UNHEALTHY carries no HealthReason", async () => {
+    const { a } = await twoGroups();
+    api.setHealth({ endpointGroupArn: a, state: "UNHEALTHY" });
+    expect((await health(a))[0]).toEqual(expect.objectContaining({ HealthState: "UNHEALTHY" }));
+    expect((await health(a))[0]).not.toHaveProperty("HealthReason");
+  });
+
+  test("by endpointId: every group with that endpoint; with both, only that group's", async () => {
+    const { a, b } = await twoGroups();
+    expect(api.setHealth({ endpointId: EIP(2), state: "UNHEALTHY" }).map((c) => c.endpointGroupArn)).toEqual([a, b]);
+    expect((await health(a)).map((e) => e.HealthState)).toEqual(["HEALTHY", "UNHEALTHY"]);
+    expect((await health(b)).map((e) => e.HealthState)).toEqual(["UNHEALTHY"]);
+    api.setHealth({ endpointGroupArn: b, endpointId: EIP(2), state: "HEALTHY" });
+    expect((await health(a)).map((e) => e.HealthState)).toEqual(["HEALTHY", "UNHEALTHY"]);
+    expect((await health(b)).map((e) => e.HealthState)).toEqual(["HEALTHY"]);
+  });
+
+  test("ListEndpointGroups and the state view report the same health", async () => {
+    const { lis, a } = await twoGroups();
+    api.setHealth({ endpointGroupArn: a, endpointId: EIP(1), state: "UNHEALTHY", reason: "Failed" });
+    const listed = (await ok(api, "ListEndpointGroups", { ListenerArn: lis.ListenerArn })).EndpointGroups as Json[];
+    expect(listed[0].EndpointDescriptions.map((e: Json) => [e.HealthState, e.HealthReason])).toEqual([["UNHEALTHY", "Failed"], ["HEALTHY", undefined]]);
+    expect((api.state().accelerators[0] as Json).Listeners[0].EndpointGroups[0].EndpointDescriptions[0]).toMatchObject({ HealthState: "UNHEALTHY", HealthReason: "Failed" });
+  });
+
+  test("POST /__control/health does the same: unhealthy reported, healthy again reported", async () => {
+    const { a } = await twoGroups();
+    const down = await postHealth({ endpointGroupArn: a, endpointId: EIP(1), state: "UNHEALTHY", reason: "Timeout" });
+    expect(down).toEqual({ status: 200, body: { changed: [{ endpointGroupArn: a, endpointId: EIP(1), state: "UNHEALTHY", reason: "Timeout" }] } });
+    expect((await health(a))[0]).toMatchObject({ HealthState: "UNHEALTHY", HealthReason: "Timeout" });
+    expect((await postHealth({ endpointGroupArn: a, state: "HEALTHY" })).status).toBe(200);
+    expect((await health(a)).map((e) => e.HealthState)).toEqual(["HEALTHY", "HEALTHY"]);
+  });
+
+  test("an unknown group or endpoint is a 404 naming it; bad input a 400 with the reason; neither changes anything", async () => {
+    const { a } = await twoGroups();
+    const missing = `${a.slice(0, -12)}000000000000`;
+    expect(await postHealth({ endpointGroupArn: missing, state: "UNHEALTHY" })).toEqual({ status: 404, body: { error: `no endpoint group ${missing}` } });
+    expect(await postHealth({ endpointId: EIP(9), state: "UNHEALTHY" })).toEqual({ status: 404, body: { error: `no endpoint group has an endpoint ${EIP(9)}` } });
+    expect(await postHealth({ endpointGroupArn: a, endpointId: EIP(9), state: "UNHEALTHY" })).toEqual({ status: 404, body: { error: `endpoint group ${a} has no endpoint ${EIP(9)}` } });
+    expect(await postHealth({ endpointGroupArn: a, state: "DEGRADED" })).toEqual({ status: 400, body: { error: 'state must be "HEALTHY" or "UNHEALTHY", received "DEGRADED"' } });
+    expect(await postHealth({ endpointGroupArn: a, state: "INITIAL" })).toMatchObject({ status: 400 });
+    expect(await postHealth({ state: "UNHEALTHY" })).toEqual({ status: 400, body: { error: "give endpointGroupArn, endpointId or both" } });
+    expect(await postHealth({ endpointGroupArn: a, state: "HEALTHY", reason: "Timeout" })).toEqual({
+      status: 400,
+      body: { error: "a reason goes with UNHEALTHY only: a healthy endpoint has no HealthReason" },
+    });
+    expect((await postHealth({ endpointGroupArn: a, state: "UNHEALTHY", reason: "x".repeat(256) })).status).toBe(400);
+    expect((await postHealth({ endpointGroupArn: a, state: "UNHEALTHY", reason: "x".repeat(255) })).status).toBe(200);
+    api.setHealth({ endpointGroupArn: a, state: "HEALTHY" });
+    expect((await postHealth("not json")).status).toBe(400);
+    expect((await postHealth([1])).status).toBe(400);
+    expect(() => api.setHealth({ endpointGroupArn: missing, state: "UNHEALTHY" })).toThrow(`no endpoint group ${missing}`);
+    expect((await health(a)).map((e) => e.HealthState)).toEqual(["HEALTHY", "HEALTHY"]);
+  });
+
+  test("it is not an API call: no call recorded, no deploy, no change to what the provider reads", async () => {
+    const { acc, a } = await twoGroups();
+    const before = (await ok(api, "DescribeEndpointGroup", { EndpointGroupArn: a })).EndpointGroup;
+    const accBefore = (await ok(api, "DescribeAccelerator", { AcceleratorArn: acc.AcceleratorArn })).Accelerator;
+    const calls = api.calls().length;
+    api.setHealth({ endpointGroupArn: a, state: "UNHEALTHY", reason: "Timeout" });
+    expect(api.calls()).toHaveLength(calls);
+    const after = (await ok(api, "DescribeEndpointGroup", { EndpointGroupArn: a })).EndpointGroup;
+    const withoutHealth = (g: Json) => ({ ...g, EndpointDescriptions: g.EndpointDescriptions.map(({ HealthState, HealthReason, ...rest }: Json) => rest) }); // eslint-disable-line @typescript-eslint/no-unused-vars
+    expect(withoutHealth(after)).toEqual(withoutHealth(before));
+    expect((await ok(api, "DescribeAccelerator", { AcceleratorArn: acc.AcceleratorArn })).Accelerator).toEqual(accBefore);
+  });
+
+  test("an update that keeps an endpoint keeps its health; one added starts healthy; reset forgets it", async () => {
+    const { a } = await twoGroups();
+    api.setHealth({ endpointGroupArn: a, state: "UNHEALTHY", reason: "Failed" });
+    await ok(api, "UpdateEndpointGroup", { EndpointGroupArn: a, TrafficDialPercentage: 40 });
+    expect((await health(a)).map((e) => e.HealthState)).toEqual(["UNHEALTHY", "UNHEALTHY"]);
+    await ok(api, "UpdateEndpointGroup", { EndpointGroupArn: a, EndpointConfigurations: [{ EndpointId: EIP(2) }, { EndpointId: EIP(3) }] });
+    expect((await health(a)).map((e) => [e.EndpointId, e.HealthState, e.HealthReason])).toEqual([[EIP(2), "UNHEALTHY", "Failed"], [EIP(3), "HEALTHY", undefined]]);
+    api.reset();
+    const again = await twoGroups();
+    expect((await health(again.a)).map((e) => e.HealthState)).toEqual(["HEALTHY", "HEALTHY"]);
+  });
+
+  test("while the accelerator deploys every endpoint reads INITIAL, also an unhealthy one; after, the health set", async () => {
+    let now = 1_000_000;
+    const slow = await startGlobalAcceleratorApi({ deployDelayMs: 500, now: () => now });
+    try {
+      const { lis } = await tcpListener(slow);
+      const g = await group(slow, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }] });
+      slow.setHealth({ endpointGroupArn: g.EndpointGroupArn, state: "UNHEALTHY", reason: "Timeout" });
+      const read = async () => (await ok(slow, "DescribeEndpointGroup", { EndpointGroupArn: g.EndpointGroupArn })).EndpointGroup.EndpointDescriptions[0] as Json;
+      expect(await read()).toEqual(expect.objectContaining({ HealthState: "INITIAL" }));
+      expect(await read()).not.toHaveProperty("HealthReason");
+      now += 500;
+      expect(await read()).toMatchObject({ HealthState: "UNHEALTHY", HealthReason: "Timeout" });
+      await ok(slow, "UpdateEndpointGroup", { EndpointGroupArn: g.EndpointGroupArn, TrafficDialPercentage: 50 });
+      expect((await read()).HealthState).toBe("INITIAL");
+      now += 500;
+      expect((await read()).HealthState).toBe("UNHEALTHY");
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  test("health survives a restart with the same state file", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ga-api-")), "ga.json");
+    const first = await startGlobalAcceleratorApi({ deployDelayMs: 0, stateFile: file });
+    let arn: string;
+    try {
+      const { lis } = await tcpListener(first);
+      arn = (await group(first, lis.ListenerArn, { EndpointConfigurations: [{ EndpointId: EIP(1) }] })).EndpointGroupArn;
+      first.setHealth({ endpointGroupArn: arn, state: "UNHEALTHY", reason: "Failed" });
+    } finally {
+      await first.stop();
+    }
+    const second = await startGlobalAcceleratorApi({ deployDelayMs: 0, stateFile: file });
+    try {
+      expect((await ok(second, "DescribeEndpointGroup", { EndpointGroupArn: arn })).EndpointGroup.EndpointDescriptions[0]).toMatchObject({ HealthState: "UNHEALTHY", HealthReason: "Failed" });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe("control endpoints", () => {
   test("GET /__control/state shows accelerators with attributes, tags, listeners and groups; reset empties it", async () => {
     const { acc, lis } = await tcpListener(api, { Tags: [{ Key: "k", Value: "v" }] });

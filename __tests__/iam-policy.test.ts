@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toModel } from "../src/model/model";
 import { checkIamArguments, iamOptionsFor } from "../src/iam/options";
-import { stackPolicies, type PolicyDocument, type Statement } from "../src/iam/policies";
+import { ampWorkspaceOf, autopilotPolicy, stackPolicies, type PolicyDocument, type Statement } from "../src/iam/policies";
+import type { StackModel } from "../src/model/model";
 import { parseConfig } from "../src/validation/validate";
 import { validConfig } from "./support/configs";
 import { ROOT } from "./support/run";
@@ -198,6 +199,77 @@ describe("the Shield permissions", () => {
     expect(actions(planRole).filter((a) => a.startsWith("shield:") && !/^shield:(Describe|List)/.test(a))).toEqual([]);
     const { planRole: plain, applyRole } = stackPolicies(stackOf(), OPTIONS);
     expect([...actions(plain), ...actions(applyRole)].filter((a) => a.startsWith("shield:"))).toEqual([]);
+  });
+});
+
+describe("the autopilot role", () => {
+  // The model's autopilot (config validation of `autopilot` is another part's); its calls are proven in autopilot-iam.terraform.test.ts.
+  const withAutopilot = (mode: "enforce" | "monitor", prometheus: NonNullable<StackModel["autopilot"]>["prometheus"] = { url: "http://prometheus:9090" }): StackModel => ({
+    ...stackOf(),
+    autopilot: { prometheus, intervalSeconds: 15, mode, staleAfterSeconds: 60 },
+  });
+
+  it("exists only for a stack with an autopilot", () => {
+    expect(stackPolicies(stackOf(), OPTIONS)).not.toHaveProperty("autopilotRole");
+    expect(stackPolicies(withAutopilot("enforce"), OPTIONS).autopilotRole).toEqual(autopilotPolicy(withAutopilot("enforce"), OPTIONS));
+    expect(() => autopilotPolicy(stackOf(), OPTIONS)).toThrow("stack test has no autopilot");
+  });
+
+  it("reads the accelerator's status and the groups' dials, writes a dial only in enforce mode, on this account's groups", () => {
+    const enforce = autopilotPolicy(withAutopilot("enforce"), OPTIONS);
+    expect(bySid(enforce, "ReadAcceleratorStatus")).toEqual({ Sid: "ReadAcceleratorStatus", Effect: "Allow", Action: "globalaccelerator:DescribeAccelerator", Resource: "arn:aws:globalaccelerator::123456789012:accelerator/*" });
+    const groups = "arn:aws:globalaccelerator::123456789012:accelerator/*/listener/*/endpoint-group/*";
+    expect(bySid(enforce, "ReadDials")).toMatchObject({ Action: "globalaccelerator:DescribeEndpointGroup", Resource: groups });
+    expect(bySid(enforce, "SetDials")).toMatchObject({ Action: "globalaccelerator:UpdateEndpointGroup", Resource: groups });
+    expect(actions(enforce).filter((a) => a.startsWith("globalaccelerator:")).sort()).toEqual(["globalaccelerator:DescribeAccelerator", "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup"]);
+    const monitor = autopilotPolicy(withAutopilot("monitor"), OPTIONS);
+    expect(bySid(monitor, "SetDials")).toBeUndefined();
+    expect(actions(monitor)).not.toContain("globalaccelerator:UpdateEndpointGroup");
+  });
+
+  it("reads the stack's own parameter and reads and writes only its own state object, listing the bucket for that key alone", () => {
+    const policy = autopilotPolicy(withAutopilot("enforce"), OPTIONS);
+    expect(bySid(policy, "ReadPublishedParameter")).toMatchObject({ Action: "ssm:GetParameter", Resource: "arn:aws:ssm:us-west-2:123456789012:parameter/smart-routing/test/autopilot" });
+    expect(bySid(policy, "AutopilotState")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-terraform-state/smart-routing/autopilot/test.json" });
+    expect(bySid(policy, "FindAutopilotState")).toMatchObject({ Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-terraform-state", Condition: { StringEquals: { "s3:prefix": "smart-routing/autopilot/test.json" } } });
+    expect(bySid(policy, "AutopilotStateKey")).toBeUndefined();
+    expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+  });
+
+  it("queries Amazon Managed Prometheus only with sigv4: on the workspace its URL names, else on * in the signing region", () => {
+    expect(bySid(autopilotPolicy(withAutopilot("enforce"), OPTIONS), "QueryMetrics")).toBeUndefined();
+    const amp = "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-1234-abcd-123456789012/";
+    expect(bySid(autopilotPolicy(withAutopilot("enforce", { url: amp, sigv4: { region: "eu-west-1" } }), OPTIONS), "QueryMetrics")).toEqual({
+      Sid: "QueryMetrics",
+      Effect: "Allow",
+      Action: "aps:QueryMetrics",
+      Resource: "arn:aws:aps:eu-west-1:123456789012:workspace/ws-12345678-abcd-1234-abcd-123456789012",
+    });
+    // Not the workspace's endpoint (a proxy, a VPC endpoint's name): IAM authorizes on a workspace the URL does not name.
+    expect(bySid(autopilotPolicy(withAutopilot("monitor", { url: "https://metrics.internal/prometheus", sigv4: { region: "us-east-2" } }), OPTIONS), "QueryMetrics")).toEqual({
+      Sid: "QueryMetrics",
+      Effect: "Allow",
+      Action: "aps:QueryMetrics",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestedRegion": "us-east-2" } },
+    });
+    expect(ampWorkspaceOf(`${amp}api/v1/query`)).toEqual({ region: "eu-west-1", workspaceId: "ws-12345678-abcd-1234-abcd-123456789012" });
+    expect(ampWorkspaceOf("https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1")).toEqual({ region: "eu-west-1", workspaceId: "ws-1" });
+    expect(ampWorkspaceOf("http://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/")).toBeUndefined();
+    expect(ampWorkspaceOf("https://aps-workspaces.eu-west-1.amazonaws.com.evil.example/workspaces/ws-1/")).toBeUndefined();
+  });
+
+  it("uses the backend's KMS key for the state object when the backend has one", () => {
+    const config = validConfig();
+    config.stacks[0].backend.kmsKeyId = "alias/terraform-state";
+    const stack: StackModel = { ...stackOf(config), autopilot: withAutopilot("enforce").autopilot };
+    expect(bySid(autopilotPolicy(stack, OPTIONS), "AutopilotStateKey")).toEqual({
+      Sid: "AutopilotStateKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "arn:aws:kms:us-west-2:123456789012:key/*",
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/terraform-state" } },
+    });
   });
 });
 

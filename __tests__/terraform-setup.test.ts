@@ -106,11 +106,24 @@ describe("whether real Terraform can run", () => {
 });
 
 describe("jest.config.js", () => {
+  /** A folder of stand-in commands that exit 0 (and print a version). */
+  function fakeBin(...names: string[]): string {
+    const bin = temp("smart-routing-bin-");
+    for (const name of names) {
+      writeFileSync(join(bin, name), `#!/bin/sh\necho "${name}, version 0"\n`);
+      chmodSync(join(bin, name), 0o755);
+    }
+    return bin;
+  }
+  const fakePrometheus = fakeBin("prometheus", "promtool");
+  const missingPrometheus = "prometheus is not on PATH (a real Prometheus for the autopilot's tests and rehearsal; install it with: sudo apt-get update && sudo apt-get install -y prometheus)";
+
   /** Loads the jest config as jest does, in a process with this environment; its ignore patterns, or its error. */
   function loadJestConfig(env: NodeJS.ProcessEnv) {
     const script = 'try { const c = require("./jest.config.js"); console.log(JSON.stringify(c.testPathIgnorePatterns)); } catch (e) { console.log("ERROR " + e.message); }';
-    // PATH without moto_server and terraform, unless a test names a fake terraform.
-    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: process.env.HOME, ...env } });
+    // PATH without moto_server and terraform, unless a test names a fake terraform; with stand-in prometheus
+    // and promtool, so that what a test finds does not depend on this machine's Prometheus.
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { PATH: `${fakePrometheus}:/usr/bin:/bin`, HOME: process.env.HOME, ...env } });
     return { out: result.stdout.trim(), err: result.stderr };
   }
 
@@ -128,11 +141,24 @@ describe("jest.config.js", () => {
   });
 
   it("runs them where terraform and moto are found, with or without a provider mirror", () => {
-    const bin = temp("smart-routing-bin-");
-    writeFileSync(join(bin, "moto_server"), "#!/bin/sh\nexit 0\n");
-    chmodSync(join(bin, "moto_server"), 0o755);
-    const { out, err } = loadJestConfig({ PATH: `${bin}:/usr/bin:/bin`, CI: "true", TERRAFORM_BINARY_NAME: fakeTerraform(), SMART_ROUTING_PROVIDER_MIRROR: "none" });
+    const bin = fakeBin("moto_server");
+    const { out, err } = loadJestConfig({ PATH: `${bin}:${fakePrometheus}:/usr/bin:/bin`, CI: "true", TERRAFORM_BINARY_NAME: fakeTerraform(), SMART_ROUTING_PROVIDER_MIRROR: "none" });
     expect(JSON.parse(out)).not.toContain("\\.terraform\\.test\\.ts$");
     expect(err).toBe("");
+  });
+
+  it("leaves the Prometheus tests out, with how to install it, on a machine without Prometheus", () => {
+    // Only stand-ins on PATH: terraform and moto are found, prometheus is not.
+    const { out, err } = loadJestConfig({ PATH: fakeBin("moto_server"), TERRAFORM_BINARY_NAME: fakeTerraform(), SMART_ROUTING_PROVIDER_MIRROR: "none" });
+    expect(JSON.parse(out)).toEqual(["/node_modules/", "\\.d\\.ts$", "/__tests__/support/", "\\.prometheus\\.[a-z.]*test\\.ts$"]);
+    expect(err).toBe(`Leaving out the Prometheus tests (*.prometheus.*test.ts): ${missingPrometheus}\n`);
+    const pattern = new RegExp(JSON.parse(out)[3]);
+    expect(["autopilot-signals.prometheus.integration.test.ts", "rehearsal.prometheus.terraform.test.ts"].every((f) => pattern.test(f))).toBe(true);
+    expect(["autopilot-prometheus.test.ts", "prometheus.test.ts"].some((f) => pattern.test(f))).toBe(false);
+  });
+
+  it("fails in CI when Prometheus is missing", () => {
+    const { out } = loadJestConfig({ CI: "true", PATH: fakeBin("moto_server"), TERRAFORM_BINARY_NAME: fakeTerraform(), SMART_ROUTING_PROVIDER_MIRROR: "none" });
+    expect(out).toBe(`ERROR The Prometheus tests cannot run: ${missingPrometheus}`);
   });
 });

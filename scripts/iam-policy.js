@@ -3,7 +3,8 @@
 // `npm run iam-policy -- [stack ...] --repo owner/name [--account 123456789012] [--branch main]
 // [--break-glass] [--out dir]`
 // Writes, per stack, the least-privilege policies of the CI roles and their GitHub OIDC trust policies:
-// <out>/<stack>/{plan-role-policy,apply-role-policy,plan-role-trust,apply-role-trust}.json (out: cdktf.out/iam).
+// <out>/<stack>/{plan-role-policy,apply-role-policy,plan-role-trust,apply-role-trust}.json (out: cdktf.out/iam),
+// and autopilot-role-policy.json for a stack with an autopilot (its permissions only: no trust policy).
 // The account defaults to the stack's only allowedAccountIds entry, the repository to GITHUB_REPOSITORY.
 // The trust policies admit exactly the OIDC subjects of the workflows' jobs: the plan role pull requests
 // and the default branch (--branch, default main: scheduled drift runs), the apply role the job in the
@@ -17,7 +18,14 @@ const { loadCliApi } = require("./lib/run-bundle");
 
 const USAGE =
   "usage: npm run iam-policy -- [stack ...] --repo owner/name [--account <12 digits>] [--branch <default branch>] [--break-glass] [--out <dir>]";
-const FILES = /** @type {const} */ ({ planRole: "plan-role-policy.json", applyRole: "apply-role-policy.json", planTrust: "plan-role-trust.json", applyTrust: "apply-role-trust.json" });
+const FILES = /** @type {const} */ ({
+  planRole: "plan-role-policy.json",
+  applyRole: "apply-role-policy.json",
+  planTrust: "plan-role-trust.json",
+  applyTrust: "apply-role-trust.json",
+  // Only for a stack with an autopilot; its trust depends on where the autopilot runs, so none is written.
+  autopilotRole: "autopilot-role-policy.json",
+});
 
 const fail = failer("iam-policy");
 const OPTIONS = /** @type {const} */ ({
@@ -58,10 +66,9 @@ function main(argv) {
     return fail(`cannot write to ${out}: ${/** @type {NodeJS.ErrnoException} */ (err).code ?? String(err)}; nothing was written`);
   }
   for (const { name, policies } of written) {
-    for (const [key, file] of /** @type {[keyof typeof FILES, string][]} */ (Object.entries(FILES))) {
-      writeFileSync(join(out, name, file), `${JSON.stringify(policies[key], null, 2)}\n`);
-    }
-    process.stdout.write(`wrote ${join(out, name)}/{${Object.values(FILES).join(",")}}\n`);
+    const files = /** @type {[keyof typeof FILES, string][]} */ (Object.entries(FILES)).filter(([key]) => policies[key] !== undefined);
+    for (const [key, file] of files) writeFileSync(join(out, name, file), `${JSON.stringify(policies[key], null, 2)}\n`);
+    process.stdout.write(`wrote ${join(out, name)}/{${files.map(([, file]) => file).join(",")}}\n`);
   }
   return 0;
 }

@@ -295,6 +295,39 @@ const requestTags = (tags: Tags): RequestContext => ({
 });
 const resourceTags = (tags: Tags): RequestContext => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
 
+// SSM Parameter Store (Service Authorization Reference, AWS Systems Manager): the parameter operations are
+// on parameter/<name> (a name that starts with / without it, as in the parameter's own ARN); the tag
+// operations on the resource they name (ResourceType Parameter); DescribeParameters has no resource type.
+function ssm(call: AwsCall, account: string, need: (action: string, resource: string, context?: RequestContext) => void): void {
+  const request = JSON.parse(call.wire?.body || "{}") as { Name?: string; Names?: string[]; ResourceType?: string; ResourceId?: string };
+  const parameter = (name: string) => `arn:aws:ssm:${call.region}:${account}:parameter${name.startsWith("/") ? name : `/${name}`}`;
+  const action = `ssm:${call.operation}`;
+  switch (call.operation) {
+    case "GetParameter":
+    case "PutParameter":
+    case "DeleteParameter":
+    case "GetParameterHistory":
+    case "LabelParameterVersion":
+      need(action, parameter(String(request.Name)));
+      return;
+    case "GetParameters":
+    case "DeleteParameters":
+      for (const name of request.Names ?? []) need(action, parameter(name));
+      return;
+    case "DescribeParameters":
+      need(action, "*");
+      return;
+    case "ListTagsForResource":
+    case "AddTagsToResource":
+    case "RemoveTagsFromResource":
+      if (request.ResourceType !== "Parameter") throw new Error(`no IAM mapping for SSM ${call.operation} on a ${request.ResourceType}`);
+      need(action, parameter(String(request.ResourceId)));
+      return;
+    default:
+      throw new Error(`no IAM mapping for the SSM call ${call.operation}`);
+  }
+}
+
 // Shield (Service Authorization Reference, AWS Shield): CreateProtection has no resource type, keys on
 // aws:RequestTag and aws:TagKeys and has shield:TagResource as a dependent action; the protection's own
 // actions are on protection/<id> with aws:ResourceTag (TagResource also aws:RequestTag, both tag actions aws:TagKeys).
@@ -362,6 +395,9 @@ export function neededAuthorizations(call: AwsCall, account: string): NeededAuth
       break;
     case "shield":
       shield(call, account, need);
+      break;
+    case "ssm":
+      ssm(call, account, need);
       break;
     case "elasticloadbalancing":
       // Elastic Load Balancing's Describe* actions support no resource-level permissions.

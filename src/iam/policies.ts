@@ -5,7 +5,7 @@
 // checks both the audience and the subject: exactly the subjects the workflows' jobs present.
 // Each grant is needed by a call Terraform or the provider was recorded making, or by a dependent action
 // AWS documents for one (__tests__/iam-calls.terraform.test.ts proves both ways).
-import { SHIELD } from "../model/contract";
+import { AUTOPILOT, SHIELD } from "../model/contract";
 import type { DnsModel, StackModel } from "../model/model";
 
 export interface PolicyDocument {
@@ -38,6 +38,8 @@ export interface StackPolicies {
   readonly applyRole: PolicyDocument;
   readonly planTrust: PolicyDocument;
   readonly applyTrust: PolicyDocument;
+  /** The autopilot's role, for a stack with an autopilot (see autopilotPolicy). @default - none */
+  readonly autopilotRole?: PolicyDocument;
 }
 
 const GITHUB_OIDC = "token.actions.githubusercontent.com";
@@ -105,7 +107,74 @@ export function stackPolicies(stack: StackModel, options: IamOptions): StackPoli
     applyRole: document([...plan, ...applyExtra, ...denyDelete]),
     planTrust: trust(options, planSubjects(options.branch ?? "main")),
     applyTrust: trust(options, [applySubject(stack.name)]),
+    ...(stack.autopilot !== undefined && { autopilotRole: autopilotPolicy(stack, options) }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The autopilot's role (`npm run autopilot`): read the dials and health of the stack's endpoint groups,
+// write a dial (enforce mode only), read what the stack published for it, keep its state object beside
+// the Terraform state, and query Amazon Managed Prometheus when it signs its queries. No trust policy:
+// the autopilot runs wherever it reaches Prometheus and the API (a container, a systemd unit, a Kubernetes
+// Deployment), and each has its own way to assume a role (ECS task role, EKS Pod Identity or IRSA, an
+// instance profile). Proven by the adapters' recorded calls (__tests__/autopilot-iam.terraform.test.ts).
+
+/**
+ * The workspace of an Amazon Managed Service for Prometheus query URL
+ * (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/...), or undefined for any other URL.
+ */
+export function ampWorkspaceOf(url: string): { region: string; workspaceId: string } | undefined {
+  const found = /^https:\/\/aps-workspaces\.([a-z0-9-]+)\.amazonaws\.com\/workspaces\/(ws-[A-Za-z0-9-]+)(?:\/|$)/.exec(url);
+  return found === null ? undefined : { region: found[1], workspaceId: found[2] };
+}
+
+/** The autopilot role's policy: each statement is a call its adapters make (or S3's rule for a missing object). */
+export function autopilotPolicy(stack: StackModel, options: Pick<IamOptions, "account">): PolicyDocument {
+  const autopilot = stack.autopilot;
+  if (autopilot === undefined) throw new Error(`stack ${stack.name} has no autopilot`);
+  const { account } = options;
+  const { bucket, region, kmsKeyId } = stack.backend;
+  const stateKey = AUTOPILOT.stateKey(stack.name);
+  // Endpoint group IDs are made by the API at apply time, so the groups are known by their ARN's form;
+  // Global Accelerator's ARNs have no region, and the account keeps them to this one.
+  const groups = `arn:aws:globalaccelerator::${account}:accelerator/*/listener/*/endpoint-group/*`;
+  const statements: Statement[] = [
+    { Sid: "ReadAcceleratorStatus", Effect: "Allow", Action: "globalaccelerator:DescribeAccelerator", Resource: acceleratorArns(account) },
+    { Sid: "ReadDials", Effect: "Allow", Action: "globalaccelerator:DescribeEndpointGroup", Resource: groups },
+    // Monitor mode decides and publishes, never writes: only enforce may move a dial (as in AWS's
+    // global-capacity-orchestrator sample). The clamp after an apply runs with the apply role.
+    ...(autopilot.mode === "enforce" ? [{ Sid: "SetDials", Effect: "Allow" as const, Action: "globalaccelerator:UpdateEndpointGroup", Resource: groups }] : []),
+    {
+      Sid: "ReadPublishedParameter",
+      Effect: "Allow",
+      Action: "ssm:GetParameter",
+      // A parameter whose name starts with / is parameter/<name without it> in its ARN.
+      Resource: `arn:aws:ssm:${AUTOPILOT.parameterRegion}:${account}:parameter${AUTOPILOT.parameterName(stack.name)}`,
+    },
+    { Sid: "AutopilotState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${bucket}/${stateKey}` },
+    // S3 answers a GetObject of a missing key (the first run, before the state object exists) with 404 only
+    // to a caller that may list the bucket with that key as prefix; without it, 403 (S3 API reference, GetObject).
+    { Sid: "FindAutopilotState", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringEquals: { "s3:prefix": stateKey } } },
+  ];
+  if (kmsKeyId !== undefined) {
+    // The state object is encrypted as the Terraform state is (the backend's key): S3 asks KMS as the caller.
+    statements.push({ Sid: "AutopilotStateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], ...kmsKey(kmsKeyId, region, account) });
+  }
+  if (autopilot.prometheus.sigv4 !== undefined) statements.push(queryMetrics(autopilot.prometheus.url, autopilot.prometheus.sigv4.region, account));
+  return document(statements);
+}
+
+/**
+ * aps:QueryMetrics on the workspace the URL names. A URL that is not the workspace's own endpoint (a
+ * proxy, a VPC endpoint's private DNS name, a custom domain) hides the workspace ID, and IAM authorizes on
+ * the workspace, so only "*" is sure to cover it; the region condition keeps it to the signing region.
+ */
+function queryMetrics(url: string, signingRegion: string, account: string): Statement {
+  const workspace = ampWorkspaceOf(url);
+  if (workspace !== undefined) {
+    return { Sid: "QueryMetrics", Effect: "Allow", Action: "aps:QueryMetrics", Resource: `arn:aws:aps:${workspace.region}:${account}:workspace/${workspace.workspaceId}` };
+  }
+  return { Sid: "QueryMetrics", Effect: "Allow", Action: "aps:QueryMetrics", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": signingRegion } } };
 }
 
 function planStatements(stack: StackModel, options: IamOptions): Statement[] {

@@ -166,6 +166,32 @@ export interface StoredEndpoint {
   Weight: number;
   ClientIPPreservationEnabled: boolean;
   AttachmentArn?: string;
+  /** What health checks found, as set by setHealth (the world, not a caller of the API). @default - healthy */
+  health?: EndpointHealth;
+}
+/** An endpoint's health once its accelerator is deployed; HealthReason only with UNHEALTHY. */
+export interface EndpointHealth {
+  state: "HEALTHY" | "UNHEALTHY";
+  reason?: string;
+}
+
+/** Which endpoints setHealth changes: every endpoint of a group, one endpoint in every group that has it, or one in one group. */
+export interface HealthChange {
+  readonly endpointGroupArn?: string;
+  readonly endpointId?: string;
+  readonly state: "HEALTHY" | "UNHEALTHY";
+  /** The reason code DescribeEndpointGroup returns as HealthReason (UNHEALTHY only). */
+  readonly reason?: string;
+}
+
+/** A health change refused: what was wrong with it (`notFound`: it names no endpoint group or endpoint there is). */
+export class HealthChangeError extends Error {
+  constructor(
+    message: string,
+    readonly notFound = false,
+  ) {
+    super(message);
+  }
 }
 export interface StoredEndpointGroup {
   arn: string;
@@ -413,6 +439,40 @@ export class GlobalAcceleratorService {
         })),
       })),
     };
+  }
+
+  /**
+   * Sets what health checks find, as the world does (a server that stops answering, or answers again):
+   * no API call does this, so it records no call, changes no accelerator status and starts no deploy.
+   * Returns the endpoints changed. A selector naming nothing, or a bad state or reason, throws a
+   * HealthChangeError and changes nothing.
+   */
+  setHealth(change: HealthChange): { endpointGroupArn: string; endpointId: string; state: string; reason?: string }[] {
+    const { endpointGroupArn, endpointId, state, reason } = change;
+    if (state !== "HEALTHY" && state !== "UNHEALTHY") throw new HealthChangeError(`state must be "HEALTHY" or "UNHEALTHY", received ${JSON.stringify(state)}`);
+    if (endpointGroupArn === undefined && endpointId === undefined) throw new HealthChangeError("give endpointGroupArn, endpointId or both");
+    for (const [name, value] of [["endpointGroupArn", endpointGroupArn], ["endpointId", endpointId]] as const) {
+      if (value !== undefined && typeof value !== "string") throw new HealthChangeError(`${name} must be a string, received ${JSON.stringify(value)}`);
+    }
+    if (reason !== undefined) {
+      // The API reference: "If the endpoint state is healthy, a reason code is not provided." The model's
+      // HealthReason is a GenericString (at most 255 characters).
+      if (state === "HEALTHY") throw new HealthChangeError("a reason goes with UNHEALTHY only: a healthy endpoint has no HealthReason");
+      if (typeof reason !== "string" || reason.length === 0 || reason.length > 255) {
+        throw new HealthChangeError(`reason must be a string of 1 to 255 characters, received ${JSON.stringify(reason)}`);
+      }
+    }
+    const groups = this.data.accelerators.flatMap((a) => a.listeners.flatMap((l) => l.endpointGroups));
+    const inGroups = endpointGroupArn === undefined ? groups : groups.filter((g) => g.arn === endpointGroupArn);
+    if (inGroups.length === 0) throw new HealthChangeError(`no endpoint group ${endpointGroupArn}`, true);
+    const targets = inGroups.flatMap((g) => g.endpoints.filter((e) => endpointId === undefined || e.EndpointId === endpointId).map((e) => ({ g, e })));
+    if (targets.length === 0) {
+      throw new HealthChangeError(endpointGroupArn === undefined ? `no endpoint group has an endpoint ${endpointId}` : `endpoint group ${endpointGroupArn} has no endpoint${endpointId === undefined ? "s" : ` ${endpointId}`}`, true);
+    }
+    return targets.map(({ g, e }) => {
+      e.health = state === "HEALTHY" ? { state } : { state, ...(reason !== undefined && { reason }) };
+      return { endpointGroupArn: g.arn, endpointId: e.EndpointId, state, ...(e.health.reason !== undefined && { reason: e.health.reason }) };
+    });
   }
 
   // ----- lookups ------------------------------------------------------------------------------------
@@ -767,15 +827,17 @@ export class GlobalAcceleratorService {
   // ----- endpoint groups -------------------------------------------------------------------------------------
 
   private describeEndpointGroup(g: StoredEndpointGroup, accelerator: StoredAccelerator): Output {
-    // No traffic reaches an emulator: endpoints read INITIAL while a change deploys, HEALTHY after.
-    const health = this.status(accelerator) === "DEPLOYED" ? "HEALTHY" : "INITIAL";
+    // No traffic reaches an emulator: endpoints read INITIAL while a change deploys, then what setHealth
+    // last said (HEALTHY unless it said otherwise).
+    const deployed = this.status(accelerator) === "DEPLOYED";
     return {
       EndpointGroupArn: g.arn,
       EndpointGroupRegion: g.region,
       EndpointDescriptions: g.endpoints.map((e) => ({
         EndpointId: e.EndpointId,
         Weight: e.Weight,
-        HealthState: health,
+        HealthState: deployed ? (e.health?.state ?? "HEALTHY") : "INITIAL",
+        ...(deployed && e.health?.reason !== undefined && { HealthReason: e.health.reason }),
         ClientIPPreservationEnabled: e.ClientIPPreservationEnabled,
       })),
       TrafficDialPercentage: g.trafficDialPercentage,
@@ -940,6 +1002,11 @@ export class GlobalAcceleratorService {
     const endpoints = this.readEndpoints(input, accelerator, group.region) ?? group.endpoints;
     const health = this.readHealthCheck(input, group);
     const portOverrides = this.readPortOverrides(input, accelerator, group) ?? group.portOverrides;
+    // An endpoint the update keeps is the same endpoint: its health checks go on (a new one starts healthy).
+    for (const e of endpoints) {
+      const kept = group.endpoints.find((old) => old.EndpointId === e.EndpointId)?.health;
+      if (kept !== undefined && e.health === undefined) e.health = kept;
+    }
     Object.assign(group, { endpoints, ...health, portOverrides });
     if (health.healthCheckPath === undefined) delete group.healthCheckPath;
     this.deploy(accelerator);

@@ -12,12 +12,14 @@ import { dirname } from "node:path";
 import {
   GlobalAcceleratorError,
   GlobalAcceleratorService,
+  HealthChangeError,
   InternalFailure,
   isOperation,
   MUTATIONS,
   SerializationException,
   ThrottlingException,
   UnknownOperationException,
+  type HealthChange,
   type ServiceState,
 } from "./api";
 
@@ -101,11 +103,25 @@ export interface GlobalAcceleratorApi {
   calls(): RecordedCall[];
   state(): StateView;
   injectFault(fault: Fault): void;
+  /**
+   * Sets what health checks find for endpoints (the world, not an API call: no call is recorded, nothing
+   * deploys). DescribeEndpointGroup and ListEndpointGroups then report it as HealthState (and HealthReason)
+   * once the accelerator is DEPLOYED. Returns the endpoints changed; throws when the selector names none.
+   */
+  setHealth(change: HealthChange): HealthSet[];
   /** Throttle and internal-error faults not used up yet. */
   faults(): PendingFault[];
   /** Forgets the state, the calls and the faults (the deploy delay goes back to the start value). */
   reset(): void;
   stop(): Promise<void>;
+}
+
+/** One endpoint whose health setHealth changed. */
+export interface HealthSet {
+  readonly endpointGroupArn: string;
+  readonly endpointId: string;
+  readonly state: string;
+  readonly reason?: string;
 }
 
 /** Default IN_PROGRESS phase: short, but long enough that the provider's DEPLOYED wait really polls. */
@@ -233,6 +249,11 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
     pending = pending.filter((f) => f.remaining > 0);
     return fault.kind;
   };
+  const setHealth = (change: HealthChange): HealthSet[] => {
+    const changed = service.setHealth(change);
+    persist();
+    return changed;
+  };
   const reset = () => {
     service.reset();
     service.setDeployDelay(initialDelay);
@@ -340,13 +361,30 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
       case "DELETE /__control/faults":
         pending = [];
         return json(200, { faults: pending, deployDelayMs: service.getDeployDelay() });
+      case "POST /__control/health": {
+        let change: unknown;
+        try {
+          change = JSON.parse(body || "{}");
+        } catch {
+          return json(400, { error: "the body must be a JSON object: {endpointGroupArn | endpointId, state, reason?}" });
+        }
+        if (typeof change !== "object" || change === null || Array.isArray(change)) {
+          return json(400, { error: "the body must be a JSON object: {endpointGroupArn | endpointId, state, reason?}" });
+        }
+        try {
+          return json(200, { changed: setHealth(change as HealthChange) });
+        } catch (e) {
+          if (e instanceof HealthChangeError) return json(e.notFound ? 404 : 400, { error: e.message });
+          throw e;
+        }
+      }
       case "POST /__control/reset":
         reset();
         return json(200, { reset: true });
       default:
         return json(404, {
           error: `no control endpoint ${route}`,
-          endpoints: ["GET /__control/calls", "GET /__control/state", "GET|POST|DELETE /__control/faults", "POST /__control/reset"],
+          endpoints: ["GET /__control/calls", "GET /__control/state", "GET|POST|DELETE /__control/faults", "POST /__control/health", "POST /__control/reset"],
         });
     }
   };
@@ -374,6 +412,7 @@ export async function startGlobalAcceleratorApi(options: GlobalAcceleratorApiOpt
     calls: () => calls.map((c) => ({ ...c })),
     state: () => service.view(),
     injectFault: (fault) => injectFault(parseFault(fault)),
+    setHealth,
     faults: () => pending.map((f) => ({ ...f })),
     reset,
     stop: () =>
