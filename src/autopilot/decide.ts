@@ -285,6 +285,7 @@ function restore(w: Working, g: SteeredGroupInput, d: Draft): Outcome {
 export function decide(input: DecideInput): Decision[] {
   const w: Working = { input, demand: routingDemand(input.model), pictures: new Map() };
   const first = input.steered.map((g) => beforeTheSignal(input, g));
+  // Stryker disable next-line ArrayDeclaration: every index is set below, whatever the array starts with
   const decisions: Decision[] = [];
   const busy = new Map<string, string>();
   const settle = (i: number, outcome: Outcome): void => {
@@ -304,6 +305,7 @@ export function decide(input: DecideInput): Decision[] {
   };
   // By key, so that the decisions do not depend on the order the groups were read in.
   const byKey = input.steered.map((_, i) => i).sort((a, b) => input.steered[a].key.localeCompare(input.steered[b].key));
+  // Stryker disable next-line EqualityOperator: a hold (to equal to from) settles the same in either pass: it takes no accelerator
   const gated = (shedding: boolean) => byKey.filter((i) => first[i] !== undefined && (first[i] as Decision).to < (first[i] as Decision).from === shedding);
   for (const i of gated(true)) settle(i, { decision: first[i] as Decision });
   // The signal's rules, the fullest group first: each sees the clients the ones before it moved, and the one
