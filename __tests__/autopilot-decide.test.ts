@@ -14,6 +14,11 @@ const E = "chat/us-east-1";
 const W = "chat/us-west-2";
 const EU = "chat/eu-west-1";
 
+/** A group on an accelerator of its own (a stack has one; several changes in one tick need several). */
+function alone(n: number) {
+  return { arn: `arn:aws:globalaccelerator::123456789012:accelerator/acc-${n}/listener/l${n}/endpoint-group/g${n}` };
+}
+
 /** from -> to, action: reason, for one group. */
 function line(d: Decision): string {
   return `${d.from} -> ${d.to} ${d.action}: ${d.reason}`;
@@ -72,7 +77,7 @@ describe("the deadband", () => {
     // us-east-1 (19%) restores first and takes back the clients it had spilled to us-west-2, which then
     // starts from less than its signal says (13% alone).
     const shed = { dial: 50, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
-    const d = decide(tick(chat(), { [E]: { ...shed, signal: 3 }, [W]: { ...shed, signal: 2 } }));
+    const d = decide(tick(chat(), { [E]: { ...shed, ...alone(1), signal: 3 }, [W]: { ...shed, ...alone(2), signal: 2 } }));
     expect(of(d, E).reason).toBe("signal 3 below its low watermark 4: stepped up toward its ceiling 100 (predicted 22% of its high watermark)");
     expect(of(d, W).reason).toBe("signal 2 below its low watermark 4: stepped up toward its ceiling 100 (predicted 10% of its high watermark)");
   });
@@ -204,23 +209,26 @@ describe("headroom: shed only where it lowers the highest predicted utilisation"
     const model = chat({}, [group("us-east-1"), group("us-west-2", { trafficDialPercentage: 0 }), group("eu-west-1")]);
     const d = decide(tick(model, { [E]: { signal: 24 }, [W]: { dial: 100, signal: 1 } }));
     expect(line(of(d, W))).toBe("100 -> 0 shed: above its ceiling 0 (drained by the operator): lowered to it at once");
-    expect(of(d, E).reason).toMatch(/^signal 24 above its high watermark 16: shed toward eu-west-1 \(/);
+    // The drain takes the accelerator this tick; what us-east-1 would do next shows where it starts from.
+    expect(of(d, E).reason).toMatch(/^waits: chat\/us-west-2 changes on the same accelerator this tick \(was: shed to 80, signal 24 above its high watermark 16: shed toward eu-west-1 \(/);
+    expect(of(d, E).to).toBe(100);
   });
 
   it("holds when what its dial holds back fails over back to it: the next group is dialled up but unhealthy", () => {
     // Global Accelerator sends the held-back share to us-west-2, which fails it over to the closest group up: us-east-1.
-    const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { health: "unhealthy" } }));
-    expect(line(of(d, E))).toBe(
-      "100 -> 100 hold: signal 24 above its high watermark 16, but shedding would not lower the highest predicted utilisation: no other region would take its clients",
-    );
+    const expected = "100 -> 100 hold: signal 24 above its high watermark 16, but shedding would not lower the highest predicted utilisation: no other region would take its clients";
+    expect(line(of(decide(tick(chat(), { [E]: { signal: 24 }, [W]: { health: "unhealthy" } })), E))).toBe(expected);
+    // The same in a larger unit: sums that differ in their last bits are no movement, whatever their size.
+    const large = chat({ demand: { "north-america": 2e8, europe: 1e8 } });
+    expect(line(of(decide(tick(large, { [E]: { signal: 24 }, [W]: { health: "unhealthy" } })), E))).toBe(expected);
   });
 
   it("lets the fullest region shed first, and the next one sees the clients it moved", () => {
-    const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 20 } }));
+    const input = tick(chat(), { [E]: { signal: 24, ...alone(1) }, [W]: { signal: 20, ...alone(2) } });
+    const d = decide(input);
     // us-west-2 (125%) decides after us-east-1 (150%) sent it clients: it starts from 140%.
     expect(of(d, W).reason).toMatch(/^signal 20 above its high watermark 16: shed toward .*\(highest predicted utilisation 140% -> \d+%\)$/);
     // In the input's order the other way round, the same.
-    const input = tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 20 } });
     const reversed = decide({ ...input, steered: [...input.steered].reverse() });
     expect(of(reversed, W)).toEqual(of(d, W));
     expect(of(reversed, E)).toEqual(of(d, E));
@@ -318,6 +326,32 @@ describe("the API and the settle window", () => {
   });
 });
 
+describe("one change per accelerator per tick", () => {
+  it("writes a dial above its ceiling first, then the fullest group's shed, then restores and walks back; the others wait and say why", () => {
+    const model = chat({}, [group("us-east-1"), group("us-west-2", { trafficDialPercentage: 50 }), group("eu-west-1")]);
+    const shed = { dial: 50, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
+    const all = { [E]: { signal: 24 }, [W]: { dial: 100 }, [EU]: { ...shed, signal: null } };
+    const d = decide(tick(model, all));
+    expect(d.map(line)).toEqual([
+      "100 -> 100 hold: waits: chat/us-west-2 changes on the same accelerator this tick (was: shed to 80, signal 24 above its high watermark 16: shed toward us-west-2 (highest predicted utilisation 173% -> 150%))",
+      "100 -> 50 shed: above its ceiling 50: lowered to it at once",
+      "50 -> 50 hold: waits: chat/us-west-2 changes on the same accelerator this tick (was: restore to 60, no sample (the series is missing): walking back toward its ceiling 100 (without data the dial returns to Terraform's))",
+    ]);
+    // Without the clamp, the shed; without either, the walk back.
+    expect(decide(tick(model, { ...all, [W]: { dial: 50 } })).map((x) => x.action)).toEqual(["shed", "hold", "hold"]);
+    expect(decide(tick(model, { ...all, [W]: { dial: 50 }, [E]: { signal: 8 } })).map((x) => x.action)).toEqual(["hold", "hold", "restore"]);
+    // On accelerators of their own, all three.
+    const apart = decide(tick(model, { [E]: { ...all[E], ...alone(1) }, [W]: { ...all[W], ...alone(2) }, [EU]: { ...all[EU], ...alone(3) } }));
+    expect(apart.map((x) => x.action)).toEqual(["shed", "shed", "restore"]);
+  });
+
+  it("takes dials above their ceilings in the order of their keys", () => {
+    const model = chat({}, [group("us-east-1", { trafficDialPercentage: 50 }), group("us-west-2", { trafficDialPercentage: 50 }), group("eu-west-1")]);
+    const d = decide(tick(model, { [E]: { dial: 100 }, [W]: { dial: 100 } }));
+    expect(d.map((x) => `${x.region} ${x.action}`)).toEqual(["us-east-1 shed", "us-west-2 hold", "eu-west-1 hold"]);
+  });
+});
+
 describe("ceilings: Terraform's dial is never exceeded", () => {
   it("lowers a dial above its ceiling at once, paused, settling or changed outside the autopilot alike", () => {
     const model = chat({}, [group("us-east-1", { trafficDialPercentage: 60 }), group("us-west-2"), group("eu-west-1")]);
@@ -396,7 +430,8 @@ describe("health: every listener keeps a healthy group at its ceiling", () => {
     // Both shed-worthy, eu-west-1 with room but shed earlier: the first to shed leaves the other the last one at its ceiling.
     const eu = { dial: 50, signal: 1, lastWrite: { from: 60, to: 50, at: NOW - 600 } };
     const d = decide(tick(chat(), { [E]: { signal: 24 }, [W]: { signal: 17 }, [EU]: eu }));
-    expect(d.map((x) => x.action)).toEqual(["shed", "hold", "restore"]);
+    expect(d.map((x) => x.action)).toEqual(["shed", "hold", "hold"]);
+    expect(of(d, EU).reason).toMatch(/^waits: chat\/us-east-1 changes on the same accelerator this tick \(was: restore to 60, /);
     expect(of(d, W).reason).toBe(
       "signal 17 above its high watermark 16, but it is the last healthy group of listener chat at its ceiling: kept there, so the listener always has one",
     );
@@ -466,12 +501,14 @@ describe("every position", () => {
     const second = two()[1];
     const d = decide(tick(second, { "batch/us-west-2": { signal: 24 }, "chat/us-east-1": { signal: 2, dial: 50 } }));
     expect(d.map((x) => `${x.stack} ${x.listener}/${x.region} ${x.action}`)).toEqual([
-      "second chat/us-east-1 restore",
+      "second chat/us-east-1 hold",
       "second chat/us-west-2 hold",
       "second batch/eu-west-1 hold",
       "second batch/us-east-1 hold",
       "second batch/us-west-2 shed",
     ]);
+    // One accelerator: the shed goes first, the restore waits for the next tick.
+    expect(of(d, "chat/us-east-1").reason).toMatch(/^waits: batch\/us-west-2 changes on the same accelerator this tick \(was: restore to 60, /);
     // batch/us-west-2's clients go to batch's groups, not chat's.
     expect(of(d, "batch/us-west-2").reason).toBe("signal 24 above its high watermark 16: shed toward eu-west-1, us-east-1 (highest predicted utilisation 150% -> 120%)");
   });

@@ -10,7 +10,7 @@
 // back up toward its ceiling by a smaller step; between them it holds. The dial is the integral: each step
 // is added to it, and the gap between the watermarks keeps a steady load from moving it back and forth.
 import { moved, picture, routingDemand, withDial, type Load, type Picture, type PlaceInput } from "./predict";
-import type { DecideInput, Decision, DialWrite, SignalSample, SteeredGroupInput } from "./types";
+import { acceleratorArnOf, type DecideInput, type Decision, type DialWrite, type SignalSample, type SteeredGroupInput } from "./types";
 
 /**
  * A restore steps at half the shed step. Shedding answers clients waiting now; restoring only gives back
@@ -193,25 +193,35 @@ function indexOf(p: Picture, g: SteeredGroupInput): number {
   return p.places.findIndex((place) => place.key === g.key);
 }
 
+/** A decision, and the listener as it leaves it when it changes the dial. */
+interface Outcome {
+  readonly decision: Decision;
+  readonly after?: Picture;
+}
+
+function stay(d: Draft, reason: string): Outcome {
+  return { decision: hold(d, reason) };
+}
+
 /** Above the high watermark: shed, where it helps and the rails allow it. */
-function shed(w: Working, g: SteeredGroupInput, d: Draft): Decision {
+function shed(w: Working, g: SteeredGroupInput, d: Draft): Outcome {
   const s = valueOf(g);
   const high = g.settings.highWatermark;
   const said = `signal ${short(s)} above its high watermark ${high}`;
   const floor = Math.min(g.settings.minDialPercent, g.ceiling);
-  if (g.dial <= floor) return hold(d, `${said}, but the dial is at its floor ${floor}`);
-  if (g.health === "unknown") return hold(d, `${said}, but its health is unknown (INITIAL or no answer): not shed until the API reads it healthy`);
-  if (g.health === "unhealthy") return hold(d, `${said}, but it is unhealthy: its clients fail over already, whatever its dial`);
+  if (g.dial <= floor) return stay(d, `${said}, but the dial is at its floor ${floor}`);
+  if (g.health === "unknown") return stay(d, `${said}, but its health is unknown (INITIAL or no answer): not shed until the API reads it healthy`);
+  if (g.health === "unhealthy") return stay(d, `${said}, but it is unhealthy: its clients fail over already, whatever its dial`);
   const before = pictureOf(w, g.listener);
   const index = indexOf(before, g);
   const others = before.places.filter((_, i) => i !== index);
   if (g.dial === g.ceiling && !others.some(servesAtCeiling)) {
-    return hold(d, `${said}, but it is the last healthy group of listener ${g.listener} at its ceiling: kept there, so the listener always has one`);
+    return stay(d, `${said}, but it is the last healthy group of listener ${g.listener} at its ceiling: kept there, so the listener always has one`);
   }
   const up = others.filter((p) => p.state.available);
   if (up.every((p) => p.load !== undefined && p.load.utilisation > 1)) {
     const where = up.length === 0 ? `no other region of listener ${g.listener} is up` : `every other region of listener ${g.listener} is above its high watermark: ${up.map((p) => `${p.state.region} ${percent((p.load as Load).utilisation)}`).join(", ")}`;
-    return hold(d, `${said}: no headroom anywhere: add capacity (${where})`);
+    return stay(d, `${said}: no headroom anywhere: add capacity (${where})`);
   }
   // The share of its traffic that brings the signal back to the high watermark if the load follows the dial.
   const step = Math.min(g.settings.maxStepPercent, (g.dial * (s - high)) / s);
@@ -229,24 +239,23 @@ function shed(w: Working, g: SteeredGroupInput, d: Draft): Decision {
     // Only receivers in practice: besides the shedding group's own, a region's clients fall only when a shed
     // takes the dial to 0 (by rounding from 0.1 with a floor of 0), and a region of unknown load stops it too.
     const unknown = involved.filter((i) => after.places[i].load === undefined);
-    if (unknown.length > 0) return hold(d, `${said}, but its clients would go to ${regions(before, unknown)}, whose load is unknown (no live signal)`);
+    if (unknown.length > 0) return stay(d, `${said}, but its clients would go to ${regions(before, unknown)}, whose load is unknown (no live signal)`);
     if (highest(after, involved) < highest(before, involved)) {
-      w.pictures.set(g.listener, after);
-      return change(d, to, `${said}: shed toward ${regions(before, receivers)} (highest predicted utilisation ${percent(highest(before, involved))} -> ${percent(highest(after, involved))})`);
+      return { decision: change(d, to, `${said}: shed toward ${regions(before, receivers)} (highest predicted utilisation ${percent(highest(before, involved))} -> ${percent(highest(after, involved))})`), after };
     }
     first ??= { after, receivers };
     tried /= 2;
   }
-  if (first === undefined) return hold(d, `${said}, but a step of ${short(step)} rounds to no change`);
+  if (first === undefined) return stay(d, `${said}, but a step of ${short(step)} rounds to no change`);
   const { after, receivers } = first;
   const full = receivers.map((i) => `${before.places[i].state.region} ${percent((after.places[i].load as Load).utilisation)}`).join(", ");
-  return hold(d, `${said}, but shedding would not lower the highest predicted utilisation: ${receivers.length === 0 ? "no other region would take its clients" : `the regions that would take its clients have no room (${full} predicted)`}`);
+  return stay(d, `${said}, but shedding would not lower the highest predicted utilisation: ${receivers.length === 0 ? "no other region would take its clients" : `the regions that would take its clients have no room (${full} predicted)`}`);
 }
 
 /** Below the low watermark: step back up toward the ceiling while the group itself is not full. */
-function restore(w: Working, g: SteeredGroupInput, d: Draft): Decision {
+function restore(w: Working, g: SteeredGroupInput, d: Draft): Outcome {
   const said = `signal ${short(valueOf(g))} below its low watermark ${g.settings.lowWatermark}`;
-  if (g.dial === g.ceiling) return hold(d, `${said}, at its ceiling`);
+  if (g.dial === g.ceiling) return stay(d, `${said}, at its ceiling`);
   const before = pictureOf(w, g.listener);
   const index = indexOf(before, g);
   let predicted: number | undefined;
@@ -258,44 +267,60 @@ function restore(w: Working, g: SteeredGroupInput, d: Draft): Decision {
     const after = withDial(before, index, to, w.demand);
     const u = (after.places[index].load as Load).utilisation;
     // Stryker disable next-line EqualityOperator: a prediction of exactly the high watermark is a measure-zero case; < and <= differ only there
-    if (u < 1) {
-      w.pictures.set(g.listener, after);
-      return change(d, to, `${said}: stepped up toward its ceiling ${g.ceiling} (predicted ${percent(u)} of its high watermark)`);
-    }
+    if (u < 1) return { decision: change(d, to, `${said}: stepped up toward its ceiling ${g.ceiling} (predicted ${percent(u)} of its high watermark)`), after };
     predicted ??= u;
   }
-  return hold(d, `${said}, but restoring would fill it (predicted ${percent(predicted as number)} of its high watermark)`);
+  return stay(d, `${said}, but restoring would fill it (predicted ${percent(predicted as number)} of its high watermark)`);
 }
 
-/** One decision per steered group, in the order given. Pure: the same input gives the same decisions. */
+/**
+ * One decision per steered group, in the order given. Pure: the same input gives the same decisions.
+ *
+ * At most one change per accelerator per tick: a write puts the accelerator IN_PROGRESS, and nothing is
+ * written to it again before it reads DEPLOYED. Which one goes first: a dial above its ceiling, then the
+ * signal's rules with the fullest group first (its clients wait longest), then the walk back of groups
+ * without data; the others on that accelerator hold and say why. Each decision sees the change made before
+ * it, so every prediction is of a change that is actually written.
+ */
 export function decide(input: DecideInput): Decision[] {
   const w: Working = { input, demand: routingDemand(input.model), pictures: new Map() };
-  const decisions = input.steered.map((g) => beforeTheSignal(input, g));
-  // What those rules changed is where the rest starts from.
-  input.steered.forEach((g, i) => {
-    const made = decisions[i];
-    if (made === undefined) return;
-    // Stryker disable next-line ConditionalExpression: applying a hold (its dial unchanged) changes no prediction, skipping it only saves a routing (the mutant that skips every change is killed by the drained-neighbour test)
-    if (made.to === made.from) return;
-    const p = pictureOf(w, g.listener);
-    w.pictures.set(g.listener, withDial(p, indexOf(p, g), made.to, w.demand));
-  });
-  // The signal's rules, the fullest group first: each sees the clients the ones before it moved, so two
-  // regions do not shed onto the same neighbour in one tick, and the one whose clients wait longest goes first
-  // (ties by key: the order the groups were read in changes nothing).
-  const order = input.steered
-    .map((_, i) => i)
-    .filter((i) => decisions[i] === undefined)
-    .sort((a, b) => utilisation(input.steered[b]) - utilisation(input.steered[a]) || input.steered[a].key.localeCompare(input.steered[b].key));
+  const first = input.steered.map((g) => beforeTheSignal(input, g));
+  // Stryker disable next-line ArrayDeclaration: every index is set below, whatever the array starts with
+  const decisions: Decision[] = [];
+  const busy = new Map<string, string>();
+  const settle = (i: number, outcome: Outcome): void => {
+    const g = input.steered[i];
+    const { decision, after } = outcome;
+    const accelerator = acceleratorArnOf(g.arn);
+    const other = busy.get(accelerator);
+    if (decision.to === decision.from) decisions[i] = decision;
+    else if (other !== undefined) {
+      decisions[i] = hold(draft(input, g), `waits: ${other} changes on the same accelerator this tick (was: ${decision.action} to ${decision.to}, ${decision.reason})`);
+    } else {
+      decisions[i] = decision;
+      busy.set(accelerator, g.key);
+      const p = pictureOf(w, g.listener);
+      w.pictures.set(g.listener, after ?? withDial(p, indexOf(p, g), decision.to, w.demand));
+    }
+  };
+  // By key, so that the decisions do not depend on the order the groups were read in.
+  const byKey = input.steered.map((_, i) => i).sort((a, b) => input.steered[a].key.localeCompare(input.steered[b].key));
+  // Stryker disable next-line EqualityOperator: a hold (to equal to from) settles the same in either pass: it takes no accelerator
+  const gated = (shedding: boolean) => byKey.filter((i) => first[i] !== undefined && (first[i] as Decision).to < (first[i] as Decision).from === shedding);
+  for (const i of gated(true)) settle(i, { decision: first[i] as Decision });
+  // The signal's rules, the fullest group first: each sees the clients the ones before it moved, and the one
+  // whose clients wait longest goes first (ties by key: the order the groups were read in changes nothing).
+  const order = byKey.filter((i) => first[i] === undefined).sort((a, b) => utilisation(input.steered[b]) - utilisation(input.steered[a]));
   for (const i of order) {
     const g = input.steered[i];
     const d = draft(input, g);
     const s = valueOf(g);
-    if (s > g.settings.highWatermark) decisions[i] = shed(w, g, d);
-    else if (s < g.settings.lowWatermark) decisions[i] = restore(w, g, d);
-    else decisions[i] = hold(d, `signal ${short(s)} between its watermarks (${g.settings.lowWatermark} to ${g.settings.highWatermark})`);
+    if (s > g.settings.highWatermark) settle(i, shed(w, g, d));
+    else if (s < g.settings.lowWatermark) settle(i, restore(w, g, d));
+    else settle(i, stay(d, `signal ${short(s)} between its watermarks (${g.settings.lowWatermark} to ${g.settings.highWatermark})`));
   }
-  return decisions as Decision[];
+  for (const i of gated(false)) settle(i, { decision: first[i] as Decision });
+  return decisions;
 }
 
 type LawInput = Pick<DecideInput, "now" | "model" | "steered">;
