@@ -3,9 +3,8 @@
 // autopilot-runner.test.ts): what it reads, that it writes only as the lease holder in enforce mode,
 // records an intended write before making it, logs every change, survives a failed write and never
 // changes one accelerator twice in a tick.
-import { tick, onePerAccelerator, type LogRecord, type TickAdapters } from "../src/autopilot/tick";
-import type { Decision } from "../src/autopilot/types";
-import { OTHER_ACCEL, published, stack, world } from "./support/autopilot-world";
+import { tick, type LogRecord, type TickAdapters } from "../src/autopilot/tick";
+import { OTHER_ACCEL, stack, world } from "./support/autopilot-world";
 
 const options = (w: ReturnType<typeof world>, extra: Partial<Parameters<typeof tick>[2]> = {}) => ({
   action: "decide" as const,
@@ -160,25 +159,5 @@ describe("one tick", () => {
     const result = await tick(stack, empty, options(w, { action: "clamp" }));
     expect(result.decisions).toEqual([]);
     expect(w.events).toEqual([]);
-  });
-});
-
-describe("one change per accelerator per tick", () => {
-  const d = (region: string, from: number, to: number, action: Decision["action"]): Decision => ({ stack: "s", listener: "chat", region, signal: 1, sampleAgeSeconds: 1, from, to, ceiling: 100, action, reason: "r" });
-  const steered = published({ "eu-west-1": OTHER_ACCEL }).groups.map((g) => ({ ...g, dial: 100, health: "healthy" as const, acceleratorStatus: "DEPLOYED" as const }));
-
-  it("keeps a shed before a restore on the same accelerator and holds the other, saying why", () => {
-    const out = onePerAccelerator([d("us-east-1", 50, 70, "restore"), d("us-west-2", 100, 90, "shed"), d("eu-west-1", 60, 80, "restore")], steered);
-    expect(out.map((x) => [x.region, x.action, x.to])).toEqual([
-      ["us-east-1", "hold", 50],
-      ["us-west-2", "shed", 90],
-      ["eu-west-1", "restore", 80],
-    ]);
-    expect(out[0].reason).toBe("waits: chat/us-west-2 changes on the same accelerator this tick (was: restore to 70, r)");
-  });
-
-  it("between two changes of the same kind keeps the larger", () => {
-    const out = onePerAccelerator([d("us-east-1", 100, 90, "shed"), d("us-west-2", 100, 80, "shed")], steered);
-    expect(out.map((x) => x.action)).toEqual(["hold", "shed"]);
   });
 });

@@ -181,8 +181,9 @@ export async function tick(stack: StackModel, adapters: TickAdapters, options: T
     ...(signalError !== undefined && { signalError }),
   };
   const law = options.action === "clamp" ? adapters.law.clamp : options.action === "reset" ? adapters.law.reset : adapters.law.decide;
-  let decisions = [...law(input)];
-  if (options.action === "decide") decisions = onePerAccelerator(decisions, steered);
+  // decide itself makes at most one change per accelerator per tick (a write puts it IN_PROGRESS), so that
+  // every prediction it makes matches what is written.
+  const decisions = law(input);
 
   const byKey = new Map(steered.map((g) => [g.key, g]));
   const changes = decisions.filter((d) => d.to !== d.from);
@@ -240,34 +241,6 @@ function observedGroups(stack: StackModel, steered: readonly SteeredGroupInput[]
         : { key, listener: l.name, region: g.region, dial: g.trafficDialPercentage, health: "unknown" as const };
     }),
   );
-}
-
-/**
- * At most one change per accelerator per tick: a change puts the accelerator IN_PROGRESS, and nothing is
- * written to it again before it reads DEPLOYED. Sheds go first (the overload is the urgent part), then
- * the largest change; the others hold until a later tick.
- */
-export function onePerAccelerator(decisions: readonly Decision[], steered: readonly SteeredGroupInput[]): Decision[] {
-  const arnOf = new Map(steered.map((g) => [g.key, acceleratorArnOf(g.arn)]));
-  const order = decisions
-    .map((d, i) => ({ d, i }))
-    .filter(({ d }) => d.to !== d.from)
-    .sort((a, b) => (a.d.action === "shed" ? 0 : 1) - (b.d.action === "shed" ? 0 : 1) || Math.abs(b.d.to - b.d.from) - Math.abs(a.d.to - a.d.from) || a.i - b.i);
-  const taken = new Map<string, string>();
-  const deferred = new Set<number>();
-  for (const { d, i } of order) {
-    const key = keyOf(d.listener, d.region);
-    const accelerator = arnOf.get(key) ?? key;
-    const first = taken.get(accelerator);
-    if (first === undefined) taken.set(accelerator, key);
-    else deferred.add(i);
-  }
-  return decisions.map((d, i) => {
-    if (!deferred.has(i)) return d;
-    const key = keyOf(d.listener, d.region);
-    const first = taken.get(arnOf.get(key) ?? key);
-    return { ...d, to: d.from, action: "hold" as const, reason: `waits: ${first} changes on the same accelerator this tick (was: ${d.action} to ${d.to}, ${d.reason})` };
-  });
 }
 
 /**
