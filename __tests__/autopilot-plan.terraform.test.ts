@@ -68,7 +68,7 @@ async function published(): Promise<PublishedStack> {
 }
 
 /** What the autopilot must read for the steered group, with the given ceiling. */
-function expectedPublication(ceiling: number): PublishedStack {
+function expectedPublication(ceiling: number, unsteeredDial: number): PublishedStack {
   return {
     version: 1,
     stack: NAME,
@@ -85,6 +85,8 @@ function expectedPublication(ceiling: number): PublishedStack {
         settings: { signal: { query: QUERY }, lowWatermark: 4, highWatermark: 16, minDialPercent: 10, maxStepPercent: 25, holdForSeconds: 120, settleForSeconds: 60 },
       },
     ],
+    // The group Terraform alone steers, with the dial Terraform sets it to: the autopilot reads its health.
+    others: [{ key: "inference/us-west-1", listener: "inference", region: "us-west-1", arn: groupIn("us-west-1").EndpointGroupArn, ceiling: unsteeredDial }],
   };
 }
 
@@ -114,7 +116,7 @@ async function planned(args: string[]): Promise<{ changes: Map<string, PlannedCh
 
 describe("a stack with a steered group, applied", () => {
   it("publishes in us-west-2 each steered group's ARN, ceiling, capacity, labels and settings, and the config's hash, as the autopilot's reader reads it", async () => {
-    expect(await published()).toEqual(expectedPublication(90));
+    expect(await published()).toEqual(expectedPublication(90, 100));
   });
 
   it("creates the steered group at its config dial, the ceiling", () => {
@@ -154,7 +156,7 @@ describe("after the autopilot moves a steered dial through the API", () => {
   it("applied, the override is published as the ceiling and leaves the steered dial where the autopilot put it; the next plan is empty", async () => {
     const apply = await terraform(d, ["apply", "-input=false", "-no-color", "autopilot.tfplan"]);
     expect([apply.status, apply.stderr]).toEqual([0, ""]);
-    expect(await published()).toEqual(expectedPublication(40));
+    expect(await published()).toEqual(expectedPublication(40, 50));
     expect(groupIn("us-east-1").TrafficDialPercentage).toBe(37.5);
     expect(groupIn("us-west-1").TrafficDialPercentage).toBe(50);
     const again = await terraform(d, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-var", `traffic_dials={"inference/us-east-1"=40,"inference/us-west-1"=50}`]);
