@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { acceleratorsNamed, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
+import { endpointGroupIn, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
 import { FAKE_KEYS, vllmSeries } from "./support/autopilot-live";
 import { ROOT } from "./support/run";
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -56,11 +56,7 @@ function autopilot(args: string[]): Promise<{ status: number | null; stdout: str
   });
 }
 
-function dial(region: string): number {
-  const [accelerator] = acceleratorsNamed(aws, NAME);
-  const groups = (accelerator.Listeners as { EndpointGroups: { EndpointGroupRegion: string; TrafficDialPercentage: number }[] }[])[0].EndpointGroups;
-  return groups.find((g) => g.EndpointGroupRegion === region)?.TrafficDialPercentage ?? NaN;
-}
+const dial = (region: string): number => endpointGroupIn(aws, NAME, region).TrafficDialPercentage;
 
 describe("the autopilot beside a real apply", () => {
   it("sheds from the published parameter, and the plan after its move is empty", async () => {

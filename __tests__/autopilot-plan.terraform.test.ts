@@ -12,7 +12,7 @@ import { reviewCapacity } from "../src/plan-gate/capacity";
 import { readPlan } from "../src/plan-gate/plan-json";
 import { renderText } from "../src/plan-gate/render";
 import { reviewPlan } from "../src/plan-gate/review";
-import { acceleratorsNamed, defaultConfigNamed, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
+import { defaultConfigNamed, endpointGroupIn, prepare, startLocalAws, terraform, type Deployment, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
 
 const NAME = "steered";
@@ -46,16 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => aws?.stop());
 
-interface Group {
-  readonly EndpointGroupArn: string;
-  readonly EndpointGroupRegion: string;
-  readonly TrafficDialPercentage: number;
-}
-
-function groupIn(region: string): Group {
-  const [accelerator] = acceleratorsNamed(aws, NAME);
-  return (accelerator.Listeners as { EndpointGroups: Group[] }[])[0].EndpointGroups.find((g) => g.EndpointGroupRegion === region)!;
-}
+const groupIn = (region: string) => endpointGroupIn(aws, NAME, region);
 
 /** The parameter as the autopilot reads it: its own reader (GetParameter in us-west-2, the value checked against its schema). */
 async function published(): Promise<PublishedStack> {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { loadModel } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import type { RecordedCall } from "../src/local-aws/global-accelerator";
-import { acceleratorsNamed, configuredShape, shapeFromModel, startLocalAws, type LocalAws } from "./support/deploy";
+import { acceleratorsNamed, configuredShape, endpointGroupIn, shapeFromModel, startLocalAws, type LocalAws } from "./support/deploy";
 import { request } from "./support/local-aws";
 import { DEFAULT_CONFIG_FILE, VARS, explain, localAwsEnv, plain, runWorkflowFile, runnerEnv, step, type JobInstance, type WorkflowRun } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -26,18 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => aws?.stop());
 
-interface Group {
-  readonly EndpointGroupArn: string;
-  readonly EndpointGroupRegion: string;
-  readonly TrafficDialPercentage: number;
-}
-
-/** The endpoint group of the stack's listener in a region, as the API holds it. */
-function groupIn(region: string): Group {
-  const [accelerator] = acceleratorsNamed(aws, STACK);
-  const groups = (accelerator.Listeners as { EndpointGroups: Group[] }[])[0].EndpointGroups;
-  return groups.find((g) => g.EndpointGroupRegion === region)!;
-}
+const groupIn = (region: string) => endpointGroupIn(aws, STACK, region);
 
 const changes = (calls: RecordedCall[]) => calls.filter((c) => c.status === 200 && /^(Create|Update|Delete|Tag|Untag)/.test(c.operation ?? "")).map((c) => c.operation);
 

@@ -243,6 +243,22 @@ export function acceleratorsNamed(aws: LocalAws, name: string): Accelerator[] {
   return aws.ga.state().accelerators.filter((a) => a.Name === name);
 }
 
+/** An endpoint group as the API holds it. */
+export interface EndpointGroupState {
+  readonly EndpointGroupArn: string;
+  readonly EndpointGroupRegion: string;
+  readonly TrafficDialPercentage: number;
+}
+
+/** The endpoint group in `region` of the first listener of the accelerator named `name`, as the API holds it. */
+export function endpointGroupIn(aws: LocalAws, name: string, region: string): EndpointGroupState {
+  const [accelerator] = acceleratorsNamed(aws, name);
+  const groups = (accelerator.Listeners as { EndpointGroups: EndpointGroupState[] }[])[0].EndpointGroups;
+  const group = groups.find((g) => g.EndpointGroupRegion === region);
+  if (group === undefined) throw new Error(`accelerator ${name} has no endpoint group in ${region}`);
+  return group;
+}
+
 /** The static IPs of an accelerator, from its IP sets. */
 export function staticIps(a: Accelerator): string[] {
   return (a.IpSets as { IpAddresses: string[] }[]).flatMap((s) => s.IpAddresses);
