@@ -115,19 +115,20 @@ async function benchAutopilot() {
   const prometheus = await startPrometheus({ backfill: backfill(loads, T0 - 300, T0 + 3600) });
   const file = join(work, "config.yaml");
   writeFileSync(file, stringify({ version: 1, stacks: [...reactCfg.stacks, ...scaleCfg.stacks] }));
-  const env = {
-    ...process.env,
-    SMART_ROUTING_CONFIG: file,
-    SMART_ROUTING_PROMETHEUS_URL: prometheus.url,
-    AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-    AWS_REGION: "us-west-2",
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: ga.endpoint,
-  };
+  const env = api.localEndpointEnvironment(
+    {
+      ...process.env,
+      SMART_ROUTING_CONFIG: file,
+      SMART_ROUTING_PROMETHEUS_URL: prometheus.url,
+      AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+      AWS_REGION: "us-west-2",
+      AWS_PROFILE: undefined,
+      AWS_SESSION_TOKEN: undefined,
+    },
+    moto.endpoint,
+    { globalaccelerator: ga.endpoint },
+  );
   try {
     const selected = api.loadStacksReporting(env, []);
     if (selected.stacks === undefined) throw new Error("the bench's config did not load");

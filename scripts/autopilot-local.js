@@ -165,17 +165,11 @@ async function main(argv, env) {
     await waitForQuery(prometheus.url, `count by (region) (${waitingSeries})`, (result) => result.length === regions.length, { timeoutMs: 60_000 });
 
     // 4. The autopilot, as its own process, with the scenario's clock starting when it does.
-    const autopilotEnv = {
-      ...configEnv,
-      ...FAKE_KEYS,
-      AWS_REGION: "us-west-2",
-      AWS_PROFILE: undefined,
-      AWS_SESSION_TOKEN: undefined,
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: ga.endpoint,
-      SMART_ROUTING_PROMETHEUS_URL: prometheus.url,
-    };
+    const autopilotEnv = api.localEndpointEnvironment(
+      { ...configEnv, ...FAKE_KEYS, AWS_REGION: "us-west-2", AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined, SMART_ROUTING_PROMETHEUS_URL: prometheus.url },
+      moto.endpoint,
+      { globalaccelerator: ga.endpoint },
+    );
     const t0 = Date.now() / 1000;
     const stderrFile = join(workdir, "autopilot.log");
     const stderrFd = openSync(stderrFile, "w");
