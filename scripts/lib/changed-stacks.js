@@ -168,6 +168,13 @@ async function checkOutBase(sha, root, dir, note) {
   const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
   if (untar.status !== 0) throw new ChangeDetectionError(`could not unpack ${sha}: ${String(untar.stderr).trim()}`);
   if (!fs.existsSync(path.join(dir, "package.json"))) throw new ChangeDetectionError(`${sha} has no package.json at the top of the repository: it is not a smart-routing commit to synthesize`);
+  // The working tree's bundles, with their stamp (a hash of their inputs): the base's synth uses them only
+  // if its own inputs hash the same, and rebuilds them otherwise.
+  const dist = path.join(root, "dist");
+  if (fs.existsSync(dist)) {
+    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
+    for (const entry of fs.readdirSync(dist, { withFileTypes: true })) if (entry.isFile()) fs.copyFileSync(path.join(dist, entry.name), path.join(dir, "dist", entry.name));
+  }
   const baseLock = readIfThere(path.join(dir, "package-lock.json"));
   const headLock = readIfThere(path.join(root, "package-lock.json"));
   if (baseLock !== undefined && headLock !== undefined && baseLock.equals(headLock) && fs.existsSync(path.join(root, "node_modules"))) {
@@ -180,16 +187,19 @@ async function checkOutBase(sha, root, dir, note) {
 }
 
 /**
- * `npm run synth` of a tree into outdir. Resolves undefined on success, or the synth's output when it
- * failed (a config that was invalid at the base, say).
+ * The tree's own `npm run synth` script into outdir, run as npm runs it (sh, node_modules/.bin first on
+ * PATH) without npm's own start-up. Resolves undefined on success, or the synth's output when it failed
+ * (a config that was invalid at the base, say).
  * @param {string} root @param {string | undefined} config @param {string} outdir
  */
 async function synthTree(root, config, outdir) {
+  const script = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts?.synth;
+  if (typeof script !== "string") throw new ChangeDetectionError(`${root}/package.json has no synth script`);
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, CDKTF_OUTDIR: outdir };
+  const env = { ...process.env, CDKTF_OUTDIR: outdir, PATH: [path.join(root, "node_modules", ".bin"), process.env.PATH].join(path.delimiter) };
   delete env.SMART_ROUTING_CONFIG;
   if (config !== undefined) env.SMART_ROUTING_CONFIG = config;
-  const ran = await run("npm", ["run", "-s", "synth"], { cwd: root, env });
+  const ran = await run("sh", ["-c", script], { cwd: root, env });
   return ran.status === 0 ? undefined : ran.output.trim();
 }
 
