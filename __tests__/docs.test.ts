@@ -187,6 +187,12 @@ describe("README.md", () => {
     expect(run.stdout).toBe(diagram);
   });
 
+  it("has a row for every npm script in its table of commands", () => {
+    const rows = readme.split("\n").filter((line) => line.startsWith("| `npm "));
+    const listed = new Set(rows.flatMap((row) => [...row.matchAll(/`npm (?:run (?:-s )?)?([\w-]+(?::[\w-]+)*)/g)].map((m) => m[1])));
+    expect(Object.keys(scripts).filter((script) => !listed.has(script))).toEqual([]);
+  });
+
   it("links every guide of docs/", () => {
     const guides = DOCS.filter((f) => f.startsWith("docs/"));
     expect(guides.filter((g) => !readme.includes(`](${g}`))).toEqual([]);
