@@ -286,6 +286,10 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
   [`${S}.backend.bucket`]: { reason: "S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens.", source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" },
   [`${S}.dns.names`]: { reason: "DNS names: labels of 1-63 letters, digits and hyphens, 253 characters in all; Route 53 stores them in lower case.", source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html" },
   [`${S}.name`]: { reason: "A stack name becomes a construct id, a folder and a state key; \"constructor\" is a name cdktf cannot give a construct.", source: "docs/validation.md#what-validation-protects-you-from" },
+  [`${S}.demand`]: { reason: "A geography's load goes to its metros without a load of their own: when every metro of the geography has one, the geography's figure has nowhere to go, and is refused.", source: "docs/explain-and-capacity.md#capacity" },
+  [`${S}.demand.metros`]: { reason: "A misspelt metro would take its load nowhere, silently: a name must be one of the table's (the error suggests the closest).", source: "docs/explain-and-capacity.md#where-the-clients-are" },
+  [`${G}.metricsLabels`]: { reason: "region is the autopilot's own matcher: it selects a group's servers by region=\"<the group's region>\" itself.", source: `${AUTOPILOT}#the-config` },
+  [`${S}.autopilot.prometheus.url`]: { reason: "No user or password in the URL: the config is committed; credentials come from the environment (sigv4 for Amazon Managed Service for Prometheus).", source: `${AUTOPILOT}#running-it` },
   [`${L}.name`]: { reason: "A listener name becomes a construct id and a Terraform address; \"constructor\" is a name cdktf cannot give a construct.", source: "docs/validation.md#what-validation-protects-you-from" },
 };
 
