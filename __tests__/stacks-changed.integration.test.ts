@@ -158,6 +158,30 @@ describe("npm run stacks --changed-since on a 12-stack config", () => {
     expect(JSON.parse(repo.read("report.json"))).toMatchObject({ changed: [{ name: "fleet-005", base: first }, { name: "fleet-007" }, { name: "fleet-009" }], removed: [{ name: "fleet-old", base: first }] });
   });
 
+  it("gives a base whose package-lock.json differs its own install (npm ci) and synthesizes it with its own synth script", () => {
+    // A base from an older tool: its own package.json, lock file (no dependencies) and synth, which
+    // writes one stack and fails unless npm ci gave it a node_modules of its own.
+    const synth = [
+      'const fs = require("fs");',
+      'if (fs.existsSync("node_modules") && fs.lstatSync("node_modules").isSymbolicLink()) { console.error("node_modules is the working tree\'s"); process.exit(1); }',
+      'const dir = `${process.env.CDKTF_OUTDIR}/stacks/legacy`;',
+      "fs.mkdirSync(dir, { recursive: true });",
+      'fs.writeFileSync(`${dir}/cdk.tf.json`, "{}");',
+    ].join("\n");
+    const old = repo.commit("an older tool", {
+      "package.json": JSON.stringify({ name: "legacy", version: "1.0.0", private: true, scripts: { synth: "node legacy-synth.js" } }),
+      "package-lock.json": JSON.stringify({ name: "legacy", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "legacy", version: "1.0.0" } } }),
+      "legacy-synth.js": synth,
+    });
+    repo.git("checkout", "-q", base, "--", "package.json", "package-lock.json");
+    repo.git("rm", "-q", "legacy-synth.js");
+    const ran = stacks(repo, ["--changed-since", old, "--json", "--allow-removed"]);
+    expect([ran.status, JSON.parse(ran.stdout)]).toEqual([0, names(12)]);
+    expect(ran.stderr).toContain(`stacks: installing ${old.slice(0, 12)}'s own dependencies (its package-lock.json differs from the working tree's)\n`);
+    expect(ran.stderr).toContain(`stacks: legacy was removed from the config since ${old.slice(0, 12)}`);
+    expect(ran.stderr).toContain("stacks: fleet-000: new stack\n");
+  });
+
   it("refuses a ref that is not a commit here, saying how to fetch it, and prints no stack", () => {
     const ran = stacks(repo, ["--changed-since", "no-such-branch", "--json"]);
     expect([ran.status, ran.stdout]).toEqual([1, ""]);
