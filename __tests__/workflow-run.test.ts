@@ -1,13 +1,14 @@
 // The workflow harness (scripts/lib/workflow-run.js) does what GitHub does with the parts of a workflow
 // the repository's workflows use, and fails loudly on any part it does not know, so a workflow can never
 // pass here by being half-run.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ROOT } from "./support/run";
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { conditionHolds, evaluate, expandMatrix, readKeyValueFile, runWorkflow, substitute } = require("../scripts/lib/workflow-run");
+const { MAX_MATRIX_JOBS, conditionHolds, evaluate, expandMatrix, matrixConfigurations, readKeyValueFile, runWorkflow, substitute } = require("../scripts/lib/workflow-run");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const scope = {
@@ -59,10 +60,124 @@ describe("expressions", () => {
   });
 });
 
+describe("expression rules from GitHub's documentation", () => {
+  it("== compares text ignoring case, scalars of different types as numbers, lists and mappings by identity", () => {
+    expect(evaluate("'1' == 1", scope)).toBe(true);
+    expect(evaluate("'1' == 2", scope)).toBe(false);
+    expect(evaluate("null == 0", scope)).toBe(true);
+    expect(evaluate("true == 1", scope)).toBe(true);
+    expect(evaluate("true == 'true'", scope)).toBe(false);
+    expect(evaluate("'' == 0", scope)).toBe(true);
+    expect(evaluate("'abc' == 'x'", scope)).toBe(false);
+    expect(evaluate("fromJSON('[1]') == fromJSON('[1]')", scope)).toBe(false);
+  });
+
+  it("contains() looks for an equal element in a list and for text in text, ignoring case", () => {
+    expect(evaluate("contains(fromJSON(needs.stacks.outputs.stacks), 'A')", scope)).toBe(true);
+    expect(evaluate("contains(fromJSON(needs.stacks.outputs.stacks), 'c')", scope)).toBe(false);
+    expect(evaluate("contains('Hello world', 'WORLD')", scope)).toBe(true);
+    expect(evaluate("contains('Hello world', 'moon')", scope)).toBe(false);
+  });
+
+  it("startsWith() and endsWith() ignore case", () => {
+    expect(evaluate("startsWith(github.event_name, 'PU')", scope)).toBe(true);
+    expect(evaluate("startsWith(github.event_name, 'sh')", scope)).toBe(false);
+    expect(evaluate("endsWith(github.event_name, 'SH')", scope)).toBe(true);
+    expect(evaluate("endsWith(github.event_name, 'pu')", scope)).toBe(false);
+  });
+
+  it("format() puts the Nth value at {N} and reads {{ and }} as braces, and refuses a bad format string", () => {
+    expect(evaluate("format('{0}/{1} {{x}} {0}', matrix.stack, 7)", scope)).toBe("prod/7 {x} prod");
+    expect(() => evaluate("format('{1}', 'a')", scope)).toThrow("reads {1}, but only 1 value(s) follow it");
+    expect(() => evaluate("format('a { b')", scope)).toThrow("has a lone {");
+  });
+
+  it("join() joins a list with ',' or the separator given, and gives a scalar as text", () => {
+    expect(evaluate("join(fromJSON(needs.stacks.outputs.stacks))", scope)).toBe("a,b");
+    expect(evaluate("join(fromJSON(needs.stacks.outputs.stacks), ' ')", scope)).toBe("a b");
+    expect(evaluate("join(matrix.stack, ' ')", scope)).toBe("prod");
+  });
+
+  it("the object filter .* gives every element (of a list, or every value of a mapping), and a property after it reads each", () => {
+    const labels = { contexts: { github: { event: { pull_request: { labels: [{ name: "deploy" }, { name: "docs" }, { id: 3 }] } } }, vars: { A: "1", B: "2" } } };
+    expect(evaluate("github.event.pull_request.labels.*.name", labels)).toEqual(["deploy", "docs"]);
+    expect(evaluate("contains(github.event.pull_request.labels.*.name, 'deploy')", labels)).toBe(true);
+    expect(evaluate("contains(github.event.pull_request.labels.*.name, 'release')", labels)).toBe(false);
+    expect(evaluate("vars.*", labels)).toEqual(["1", "2"]);
+  });
+
+  it("fromJSON() of text that is not JSON is GitHub's evaluation error, not a crash", () => {
+    expect(() => evaluate("fromJSON('')", scope)).toThrow('fromJSON() of "" in "fromJSON(\'\')"');
+  });
+});
+
 describe("the matrix", () => {
-  it("is every combination of its axes, and GitHub's refusal of an empty one is an error", () => {
-    expect(expandMatrix({ stack: ["a", "b"], os: ["x"] }, "plan")).toEqual([{ stack: "a", os: "x" }, { stack: "b", os: "x" }]);
-    expect(() => expandMatrix({ stack: [] }, "plan")).toThrow("Error when evaluating 'strategy' for job 'plan'. Matrix vector 'stack' does not contain any values");
+  const names = (matrix: unknown) => matrixConfigurations(matrix, "plan").map((c: { segments: string[] }) => c.segments.join(", "));
+
+  it("is every combination of its axes, the first axis varying slowest", () => {
+    expect(expandMatrix({ stack: ["a", "b"], os: ["x", "y"] }, "plan")).toEqual([
+      { stack: "a", os: "x" },
+      { stack: "a", os: "y" },
+      { stack: "b", os: "x" },
+      { stack: "b", os: "y" },
+    ]);
+  });
+
+  it("includes as GitHub's documentation shows: added where no original value is overwritten, else a new combination", () => {
+    const matrix = {
+      fruit: ["apple", "pear"],
+      animal: ["cat", "dog"],
+      include: [{ color: "green" }, { color: "pink", animal: "cat" }, { fruit: "apple", shape: "circle" }, { fruit: "banana" }, { fruit: "banana", animal: "cat" }],
+    };
+    expect(expandMatrix(matrix, "plan")).toEqual([
+      { fruit: "apple", animal: "cat", color: "pink", shape: "circle" },
+      { fruit: "apple", animal: "dog", color: "green", shape: "circle" },
+      { fruit: "pear", animal: "cat", color: "pink" },
+      { fruit: "pear", animal: "dog", color: "green" },
+      { fruit: "banana" },
+      { fruit: "banana", animal: "cat" },
+    ]);
+    // A job is named by its original values; a combination an include made, by all of its values.
+    expect(names(matrix)).toEqual(["apple, cat", "apple, dog", "pear, cat", "pear, dog", "banana", "banana, cat"]);
+  });
+
+  it("matches an include's axis values with GitHub's == (text ignoring case), and never overwrites them", () => {
+    expect(expandMatrix({ os: ["linux"], include: [{ os: "LINUX", tag: "l" }] }, "plan")).toEqual([{ os: "linux", tag: "l" }]);
+    expect(expandMatrix({ os: ["linux"], include: [{ os: "windows", tag: "w" }] }, "plan")).toEqual([{ os: "linux" }, { os: "windows", tag: "w" }]);
+  });
+
+  it("excludes first, by partial match, and an include adds back what was excluded as a combination of its own", () => {
+    const matrix = { os: ["linux", "windows"], version: [1, 2], exclude: [{ os: "windows", version: 2 }], include: [{ os: "windows", version: 2, slow: true }] };
+    expect(expandMatrix(matrix, "plan")).toEqual([{ os: "linux", version: 1 }, { os: "linux", version: 2 }, { os: "windows", version: 1 }, { os: "windows", version: 2, slow: true }]);
+    expect(expandMatrix({ os: ["linux", "windows"], version: [1, 2], exclude: [{ os: "windows" }] }, "plan")).toEqual([{ os: "linux", version: 1 }, { os: "linux", version: 2 }]);
+  });
+
+  it("of only include is one job per entry, as the stacks command's matrix is", () => {
+    const matrix = { include: [{ job: "a", stacks: "a b" }, { job: "c", stacks: "c" }] };
+    expect(expandMatrix(matrix, "plan")).toEqual(matrix.include);
+    expect(names(matrix)).toEqual(["a, a b", "c, c"]);
+  });
+
+  it.each([
+    [{ stack: [] }, "Matrix vector 'stack' does not contain any values"],
+    [{ include: [] }, "Matrix must define at least one vector"],
+    [{}, "Matrix must define at least one vector"],
+    [{ stack: ["a"], exclude: [{ region: "x" }] }, "Matrix exclude key 'region' does not match any key within the matrix"],
+    [{ stack: ["a"], exclude: [{}] }, "Matrix exclude filter must not be empty"],
+    [{ stack: ["a"], include: [{}] }, "Matrix include mapping does not contain any values"],
+    [["a"], 'The matrix must be a mapping, not ["a"]'],
+  ])("is refused as GitHub refuses it: %j", (matrix, message) => {
+    expect(() => expandMatrix(matrix, "plan")).toThrow(`Error when evaluating 'strategy' for job 'plan'. ${message}`);
+  });
+
+  it("takes up to 256 jobs and refuses a 257th, counted after exclude and include", () => {
+    const axis = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(expandMatrix({ a: axis(16), b: axis(16) }, "plan")).toHaveLength(MAX_MATRIX_JOBS);
+    expect(() => expandMatrix({ a: axis(16), b: axis(16), include: [{ a: 99 }] }, "plan")).toThrow("Strategy expansion exceeded 256 results for job 'plan'");
+    expect(expandMatrix({ a: axis(257), exclude: [{ a: 0 }] }, "plan")).toHaveLength(256);
+    expect(() => expandMatrix({ include: axis(257).map((job) => ({ job })) }, "plan")).toThrow("Strategy expansion exceeded 256 results for job 'plan'");
+    // A matrix far over the limit is refused without being built.
+    expect(() => expandMatrix({ a: axis(1000), b: axis(1000), c: axis(1000) }, "plan")).toThrow("Strategy expansion exceeded 256 results");
   });
 });
 
@@ -138,5 +253,262 @@ describe("a workflow run", () => {
 
   it("refuses an event the workflow does not run on", async () => {
     await expect(run({ on: "push", jobs: {} }, { event: "schedule" })).rejects.toThrow("workflow harness: wf.yml does not run on schedule");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Whole runs of small workflows, in a repository of a few files (each job's checkout is a copy of it).
+
+/** A repository root of two files, with an (empty) node_modules the checkouts link to. */
+function tinyRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "smart-routing-tiny-root-"));
+  mkdirSync(join(root, "node_modules"));
+  writeFileSync(join(root, ".gitignore"), "node_modules\n");
+  writeFileSync(join(root, "README.md"), "tiny\n");
+  git(root, "init", "-q", "-b", "main");
+  return root;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const ran = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" });
+  if (ran.status !== 0) throw new Error(`git ${args.join(" ")}: ${ran.stderr}`);
+  return ran.stdout.trim();
+}
+
+/** Workflow files in one .github/workflows folder; the path of the first, the one that is run. */
+function workflowFiles(files: Record<string, unknown>): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "smart-routing-wfs-")), ".github", "workflows");
+  mkdirSync(dir, { recursive: true });
+  for (const [name, doc] of Object.entries(files)) writeFileSync(join(dir, name), stringify(doc));
+  return join(dir, Object.keys(files)[0]);
+}
+
+const tiny = tinyRoot();
+const runFiles = (files: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  runWorkflow(workflowFiles(files), { root: tiny, event: "push", env: { PATH: process.env.PATH, HOME: process.env.HOME }, ...extra });
+
+interface Instance {
+  jobId: string;
+  label: string;
+  status: string;
+  matrix?: Record<string, unknown>;
+  caller?: { jobId: string; label: string; matrix?: Record<string, unknown>; workflow: string; caller?: unknown };
+  workspace: string;
+  environment?: string;
+  annotations: string[];
+  steps: { id?: string; status: string; output: string }[];
+  credentials: { subject: string }[];
+}
+const labels = (run: { instances: Instance[] }) => run.instances.map((j) => j.label).sort();
+
+describe("a matrix in a run", () => {
+  it("names each job as GitHub's UI does: the id or plain name with the matrix values, or the evaluated name", async () => {
+    const result = await runFiles({
+      "wf.yml": {
+        on: "push",
+        jobs: {
+          plain: { strategy: { matrix: { stack: ["a", "b"] } }, steps: [{ run: "true" }] },
+          named: { name: "build", strategy: { matrix: { include: [{ job: "x", stacks: "x y" }] } }, steps: [{ run: "true" }] },
+          evaluated: { name: "plan ${{ matrix.stack }}", strategy: { matrix: { stack: ["c"] } }, steps: [{ run: "true" }] },
+          single: { name: "comment on it", steps: [{ run: "true" }] },
+        },
+      },
+    });
+    expect(labels(result)).toEqual(["build (x, x y)", "comment on it", "plain (a)", "plain (b)", "plan c"]);
+  });
+
+  it("takes a whole matrix from fromJSON of a job's output, include entries and all", async () => {
+    const result = await runFiles({
+      "wf.yml": {
+        on: "push",
+        jobs: {
+          stacks: { outputs: { matrix: "${{ steps.m.outputs.matrix }}" }, steps: [{ id: "m", run: `echo 'matrix={"include":[{"job":"a","stacks":"a b"},{"job":"c","stacks":"c"}]}' >> "$GITHUB_OUTPUT"` }] },
+          plan: { needs: "stacks", strategy: { matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}" }, steps: [{ run: 'test "${{ matrix.stacks }}" != ""' }] },
+        },
+      },
+    });
+    expect(result.results).toEqual({ stacks: "success", plan: "success" });
+    expect(result.instances.filter((j: Instance) => j.jobId === "plan").map((j: Instance) => j.matrix)).toEqual([{ job: "a", stacks: "a b" }, { job: "c", stacks: "c" }]);
+  });
+
+  it.each([
+    ["an empty axis", '{"stack":[]}', "Error when evaluating 'strategy' for job 'plan'. Matrix vector 'stack' does not contain any values"],
+    ["an empty include", '{"include":[]}', "Error when evaluating 'strategy' for job 'plan'. Matrix must define at least one vector"],
+    ["257 jobs", JSON.stringify({ include: Array.from({ length: 257 }, (_, job) => ({ job })) }), "Strategy expansion exceeded 256 results for job 'plan'"],
+    ["text that is not JSON", "not json", `Error when evaluating 'strategy' for job 'plan'. fromJSON() of "not json"`],
+  ])("that GitHub refuses (%s) is a failed job with GitHub's message: the jobs that need it are skipped, the run goes on", async (_, matrix, message) => {
+    const result = await runFiles({
+      "wf.yml": {
+        on: "push",
+        jobs: {
+          stacks: { outputs: { matrix: "${{ steps.m.outputs.matrix }}" }, steps: [{ id: "m", run: `echo 'matrix=${matrix}' >> "$GITHUB_OUTPUT"` }] },
+          plan: { needs: "stacks", strategy: { matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}" }, steps: [{ run: "true" }] },
+          after: { needs: "plan", steps: [{ run: "true" }] },
+          always: { needs: "plan", if: "${{ always() }}", steps: [{ run: 'test "${{ needs.plan.result }}" = failure' }] },
+        },
+      },
+    });
+    expect(result.results).toEqual({ stacks: "success", plan: "failure", after: "skipped", always: "success" });
+    const plan = result.instances.find((j: Instance) => j.jobId === "plan");
+    expect(plan).toMatchObject({ label: "plan", status: "failure", steps: [] });
+    expect(plan.annotations).toEqual([expect.stringContaining(`::error::${message}`)]);
+  });
+});
+
+describe("a reusable workflow", () => {
+  /** A called workflow that applies each stack of a batch, in the stack's environment, with the role of vars.ROLE. */
+  const applyBatch = (extraInputs: Record<string, unknown> = {}) => ({
+    on: {
+      workflow_call: {
+        inputs: { stacks: { type: "string", required: true }, batch: { type: "number", required: true }, dry: { type: "boolean", default: true }, note: { type: "string", default: "none" }, ...extraInputs },
+        secrets: { TOKEN: { required: false } },
+        outputs: { applied: { value: "${{ jobs.apply.outputs.last }}" } },
+      },
+    },
+    jobs: {
+      list: { outputs: { stacks: "${{ steps.l.outputs.stacks }}" }, steps: [{ id: "l", env: { STACKS: "${{ inputs.stacks }}" }, run: `echo "stacks=$(jq -cn --arg s "$STACKS" '$s | split(" ")')" >> "$GITHUB_OUTPUT"` }] },
+      apply: {
+        name: "apply ${{ matrix.stack }}",
+        needs: "list",
+        environment: "${{ matrix.stack }}",
+        permissions: { contents: "read", "id-token": "write" },
+        strategy: { matrix: { stack: "${{ fromJSON(needs.list.outputs.stacks) }}" } },
+        outputs: { last: "${{ steps.a.outputs.applied }}" },
+        steps: [
+          { uses: "aws-actions/configure-aws-credentials@x", with: { "role-to-assume": "${{ vars.ROLE }}", "aws-region": "us-west-2" } },
+          {
+            id: "a",
+            run: 'test -z "$CALLER_ONLY"\necho "${{ inputs.batch }} ${{ inputs.dry }} ${{ inputs.note }} ${{ github.event_name }} ${{ vars.ROLE }} ${{ secrets.TOKEN }}" > out.txt\ntest "${{ matrix.stack }}" != broken\necho "applied=${{ matrix.stack }}" >> "$GITHUB_OUTPUT"',
+          },
+        ],
+      },
+    },
+  });
+  const matrix = JSON.stringify({ include: [{ batch: 1, stacks: "stack-a stack-b" }, { batch: 2, stacks: "stack-c" }] });
+  const caller = (apply: Record<string, unknown> = {}, stacksMatrix = matrix) => ({
+    on: "push",
+    env: { CALLER_ONLY: "set" },
+    jobs: {
+      stacks: { outputs: { matrix: "${{ steps.m.outputs.matrix }}" }, steps: [{ id: "m", run: `echo 'matrix=${stacksMatrix}' >> "$GITHUB_OUTPUT"` }] },
+      apply: {
+        needs: "stacks",
+        if: "${{ needs.stacks.result == 'success' }}",
+        strategy: { matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}" },
+        uses: "./.github/workflows/apply-batch.yml",
+        with: { stacks: "${{ matrix.stacks }}", batch: "${{ matrix.batch }}", dry: false },
+        secrets: "inherit",
+        ...apply,
+      },
+      after: { needs: "apply", if: "${{ always() }}", steps: [{ run: 'echo "${{ needs.apply.result }} ${{ needs.apply.outputs.applied }}" >> "$GITHUB_STEP_SUMMARY"' }] },
+    },
+  });
+  const options = { vars: { ROLE: "arn:aws:iam::123456789012:role/apply" }, secrets: { TOKEN: "s3cret" } };
+
+  it("runs the called jobs per matrix entry of the caller, each with its own matrix, typed inputs, the caller's vars, github and secrets, not its env", async () => {
+    const result = await runFiles({ "caller.yml": caller(), "apply-batch.yml": applyBatch() }, options);
+    expect(result.results).toEqual({ stacks: "success", apply: "success", after: "success" });
+    expect(labels(result)).toEqual([
+      "apply (1, stack-a stack-b) / apply stack-a",
+      "apply (1, stack-a stack-b) / apply stack-b",
+      "apply (1, stack-a stack-b) / list",
+      "apply (2, stack-c) / apply stack-c",
+      "apply (2, stack-c) / list",
+      "stacks",
+      "after",
+    ].sort());
+    const a = result.instances.find((j: Instance) => j.label.endsWith("apply stack-a")) as Instance;
+    expect(a.caller).toEqual({ jobId: "apply", label: "apply (1, stack-a stack-b)", matrix: { batch: 1, stacks: "stack-a stack-b" }, workflow: "caller.yml" });
+    expect(a.matrix).toEqual({ stack: "stack-a" });
+    expect(readFileSync(join(a.workspace, "out.txt"), "utf8")).toBe("1 false none push arn:aws:iam::123456789012:role/apply s3cret\n");
+    // A called job in an environment presents that environment's OIDC subject, as any job does.
+    expect(a.environment).toBe("stack-a");
+    expect(a.credentials.map((c) => c.subject)).toEqual(["repo:acme/smart-routing:environment:stack-a"]);
+    // The caller's outputs are the called workflow's on.workflow_call.outputs (of its last matrix entry).
+    expect(result.instances.find((j: Instance) => j.jobId === "after").summary).toBe("success stack-c\n");
+  });
+
+  it("fails the calling job when a called job failed, and only then", async () => {
+    const broken = JSON.stringify({ include: [{ batch: 1, stacks: "stack-a broken" }] });
+    const result = await runFiles({ "caller.yml": caller({}, broken), "apply-batch.yml": applyBatch() }, options);
+    expect(result.results).toEqual({ stacks: "success", apply: "failure", after: "success" });
+    expect(result.instances.filter((j: Instance) => j.caller !== undefined).map((j: Instance) => [j.label, j.status])).toEqual(
+      expect.arrayContaining([
+        ["apply (1, stack-a broken) / apply stack-a", "success"],
+        ["apply (1, stack-a broken) / apply broken", "failure"],
+      ]),
+    );
+  });
+
+  it("is not called when the calling job's if: is false", async () => {
+    const result = await runFiles({ "caller.yml": caller({ if: "${{ vars.ROLE == 'none' }}" }), "apply-batch.yml": applyBatch() }, options);
+    expect(result.results).toEqual({ stacks: "success", apply: "skipped", after: "success" });
+    expect(result.instances.some((j: Instance) => j.caller !== undefined)).toBe(false);
+  });
+
+  it("takes a literal of another scalar type as a string input, and the defaults of inputs not passed", async () => {
+    const result = await runFiles({ "caller.yml": caller({ with: { stacks: "${{ matrix.stacks }}", batch: 3, note: 42 } }), "apply-batch.yml": applyBatch() }, options);
+    const a = result.instances.find((j: Instance) => j.label.endsWith("apply stack-c")) as Instance;
+    expect(readFileSync(join(a.workspace, "out.txt"), "utf8")).toBe("3 true 42 push arn:aws:iam::123456789012:role/apply s3cret\n");
+  });
+
+  it("gets no secret but GITHUB_TOKEN without secrets: inherit", async () => {
+    const result = await runFiles({ "caller.yml": caller({ secrets: undefined }), "apply-batch.yml": applyBatch() }, options);
+    const a = result.instances.find((j: Instance) => j.label.endsWith("apply stack-c")) as Instance;
+    expect(readFileSync(join(a.workspace, "out.txt"), "utf8")).toBe("2 false none push arn:aws:iam::123456789012:role/apply \n");
+  });
+
+  it("fails the calling job, as GitHub does, when an input's value from an expression is not of its declared type", async () => {
+    const result = await runFiles({ "caller.yml": caller({ with: { stacks: "${{ matrix.stacks }}", batch: "${{ matrix.stacks }}" } }), "apply-batch.yml": applyBatch() }, options);
+    expect(result.results.apply).toBe("failure");
+    const refused = result.instances.filter((j: Instance) => j.jobId === "apply" && j.caller === undefined);
+    expect(refused.map((j: Instance) => [j.label, j.annotations])).toEqual([
+      ["apply (1, stack-a stack-b)", ["::error::Error when evaluating 'with' for job 'apply'. Input batch is a number: Unexpected value 'stack-a stack-b'"]],
+      ["apply (2, stack-c)", ["::error::Error when evaluating 'with' for job 'apply'. Input batch is a number: Unexpected value 'stack-c'"]],
+    ]);
+  });
+
+  it.each([
+    ["an input it does not declare", { with: { stacks: "a", batch: 1, extra: "x" } }, {}, "Invalid input, extra is not defined in the referenced workflow."],
+    ["no value for a required input", { with: { batch: 1 } }, {}, "Input stacks is required, but not provided while calling."],
+    ["a string for a number", { with: { stacks: "a", batch: "one" } }, {}, "Input batch is a number: Unexpected value 'one'"],
+    ["a string for a boolean", { with: { stacks: "a", batch: 1, dry: "false" } }, {}, "Input dry is a boolean: Unexpected value 'false'"],
+    ["a secret it does not declare", { secrets: { OTHER: "x" } }, {}, "Invalid secret, OTHER is not defined in the referenced workflow."],
+    ["an input of another type", {}, { when: { type: "choice" } }, "input when has type choice; a workflow_call input is a string, a number or a boolean"],
+  ])("is refused before any job runs, as GitHub refuses the file, for %s", async (_, apply, extraInputs, message) => {
+    await expect(runFiles({ "caller.yml": caller(apply), "apply-batch.yml": applyBatch(extraInputs) }, options)).rejects.toThrow(
+      `caller.yml is not a valid workflow (GitHub starts no job of it): job apply (./.github/workflows/apply-batch.yml): ${message}`,
+    );
+  });
+
+  it("must be a workflow that can be called, of the same repository", async () => {
+    const notCallable = { ...applyBatch(), on: "push" };
+    await expect(runFiles({ "caller.yml": caller(), "apply-batch.yml": notCallable }, options)).rejects.toThrow("workflow_call key is not defined in the referenced workflow.");
+    await expect(runFiles({ "caller.yml": caller({ uses: "acme/other/.github/workflows/apply.yml@main" }) }, options)).rejects.toThrow(
+      "workflow harness: caller.yml: job apply calls acme/other/.github/workflows/apply.yml@main; only a workflow of the same repository (./.github/workflows/<file>.yml) runs here",
+    );
+  });
+
+  it("nests up to four levels of workflows, as GitHub does, and no fifth", async () => {
+    const level = (next: string | undefined) => ({
+      on: { workflow_call: null, push: null },
+      jobs: { run: next === undefined ? { steps: [{ run: "true" }] } : { uses: `./.github/workflows/${next}` } },
+    });
+    const four = await runFiles({ "l1.yml": level("l2.yml"), "l2.yml": level("l3.yml"), "l3.yml": level("l4.yml"), "l4.yml": level(undefined) });
+    expect(four.instances.map((j: Instance) => [j.label, j.caller?.caller !== undefined])).toEqual([["run / run / run / run", true]]);
+    await expect(runFiles({ "l1.yml": level("l2.yml"), "l2.yml": level("l3.yml"), "l3.yml": level("l4.yml"), "l4.yml": level("l5.yml"), "l5.yml": level(undefined) })).rejects.toThrow(
+      "l4.yml is not a valid workflow (GitHub starts no job of it): job run (./.github/workflows/l5.yml) would be a level 5 of workflows; GitHub connects at most 4",
+    );
+  });
+
+  it("called from a matrix, with a matrix of its own, runs past 256 jobs in all (each matrix within the limit)", async () => {
+    const outer = Array.from({ length: 17 }, (_, i) => i);
+    const inner = Array.from({ length: 16 }, (_, i) => i);
+    const result = await runFiles({
+      "wf.yml": { on: "push", jobs: { batch: { strategy: { matrix: { outer } }, uses: "./.github/workflows/batch.yml", with: { n: "${{ matrix.outer }}" } } } },
+      "batch.yml": { on: { workflow_call: { inputs: { n: { type: "number" } } } }, jobs: { one: { strategy: { matrix: { inner } }, steps: [{ run: 'test "${{ inputs.n }}" -ge 0' }] } } },
+    });
+    expect(result.results).toEqual({ batch: "success" });
+    expect(result.instances).toHaveLength(17 * 16);
+    expect(new Set(result.instances.map((j: Instance) => `${j.caller?.matrix?.outer}/${j.matrix?.inner}`)).size).toBe(272);
   });
 });
