@@ -512,3 +512,114 @@ describe("a reusable workflow", () => {
     expect(new Set(result.instances.map((j: Instance) => `${j.caller?.matrix?.outer}/${j.matrix?.inner}`)).size).toBe(272);
   });
 });
+
+describe("actions/checkout of a git repository (RunOptions.repository)", () => {
+  /** A repository with three commits on main (the first tagged v1) and a branch `side` with one more. */
+  function repository() {
+    const repo = mkdtempSync(join(tmpdir(), "smart-routing-source-"));
+    git(repo, "init", "-q", "-b", "main");
+    const commits: string[] = [];
+    for (const n of [1, 2, 3]) {
+      writeFileSync(join(repo, `file${n}.txt`), `${n}\n`);
+      git(repo, "add", ".");
+      git(repo, "commit", "-q", "-m", `commit ${n}`);
+      commits.push(git(repo, "rev-parse", "HEAD"));
+    }
+    git(repo, "tag", "v1", commits[0]);
+    git(repo, "checkout", "-q", "-b", "side");
+    writeFileSync(join(repo, "side.txt"), "side\n");
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "side");
+    const side = git(repo, "rev-parse", "HEAD");
+    git(repo, "checkout", "-q", "main");
+    return { repo, commits, side };
+  }
+  const source = repository();
+  /** One job: a step before the checkout, the checkout with `w`, then `script` in the checkout. */
+  const checkoutJob = (w: Record<string, unknown>, script: string, extra: Record<string, unknown> = {}) =>
+    runFiles(
+      {
+        "wf.yml": {
+          on: ["push", "pull_request"],
+          defaults: { run: { shell: "bash" } },
+          jobs: { job: { steps: [{ id: "before", run: 'test -z "$(ls -A)"' }, { id: "checkout", uses: "actions/checkout@x", with: w }, { id: "after", run: script }] } },
+        },
+      },
+      { repository: source.repo, extraFiles: { "config.yaml": "extra: true\n" }, ...extra },
+    );
+  const output = (run: { instances: Instance[] }, id: string) => run.instances[0].steps.find((s) => s.id === id);
+
+  it("clones github.sha (the repository's HEAD by default) with fetch-depth 1 on the branch of github.ref, origin at the source, into an empty workspace", async () => {
+    const run = await checkoutJob(
+      {},
+      [
+        `test "$(git rev-parse HEAD)" = "${source.commits[2]}"`,
+        'test "$GITHUB_SHA" = "$(git rev-parse HEAD)"',
+        "test \"$(git rev-list --count HEAD)\" = 1",
+        'test "$(git rev-parse --abbrev-ref HEAD)" = main',
+        `test "$(git remote get-url origin)" = "file://${source.repo}"`,
+        "test -z \"$(git tag)\"",
+        // What the installed checkout has besides the clone: node_modules, the caller's files.
+        "test -L node_modules && test -f config.yaml",
+      ].join("\n"),
+    );
+    expect(run.results).toEqual({ job: "success" });
+    expect(run.instances[0].steps.map((s: { status: string }) => s.status)).toEqual(["success", "success", "success"]);
+  });
+
+  it("lets a step fetch a reachable commit by its SHA with --depth=1, then diff and archive it, as on a runner (over protocol v0 too)", async () => {
+    const run = await checkoutJob(
+      {},
+      [
+        `git fetch --no-tags --depth=1 origin ${source.commits[0]}`,
+        `test "$(git diff --name-only ${source.commits[0]} HEAD | tr '\\n' ' ')" = "file2.txt file3.txt "`,
+        `git archive ${source.commits[0]} | tar -t | grep -qx file1.txt`,
+        `git -c protocol.version=0 fetch --no-tags --depth=1 origin ${source.commits[1]}`,
+      ].join("\n"),
+    );
+    expect(output(run, "after")).toMatchObject({ status: "success" });
+    expect(git(source.repo, "config", "uploadpack.allowReachableSHA1InWant")).toBe("true");
+  });
+
+  it("fetches all history, every branch and tag, with fetch-depth 0", async () => {
+    const run = await checkoutJob({ "fetch-depth": 0 }, ['test "$(git rev-list --count HEAD)" = 3', 'test "$(git tag)" = v1', `test "$(git rev-parse origin/side)" = "${source.side}"`].join("\n"));
+    expect(output(run, "after")).toMatchObject({ status: "success" });
+  });
+
+  it("fetches as many commits as fetch-depth says", async () => {
+    const run = await checkoutJob({ "fetch-depth": 2 }, 'test "$(git rev-list --count HEAD)" = 2');
+    expect(output(run, "after")).toMatchObject({ status: "success" });
+  });
+
+  it("checks out the ref input: a SHA detached, a branch as that branch, a tag detached", async () => {
+    const bySha = await checkoutJob({ ref: source.commits[1] }, `test "$(git rev-parse HEAD)" = "${source.commits[1]}" && test "$(git rev-parse --abbrev-ref HEAD)" = HEAD`);
+    expect(output(bySha, "after")).toMatchObject({ status: "success" });
+    const byBranch = await checkoutJob({ ref: "side" }, `test "$(git rev-parse HEAD)" = "${source.side}" && test "$(git rev-parse --abbrev-ref HEAD)" = side`);
+    expect(output(byBranch, "after")).toMatchObject({ status: "success" });
+    const byTag = await checkoutJob({ ref: "v1" }, `test "$(git rev-parse HEAD)" = "${source.commits[0]}"`);
+    expect(output(byTag, "after")).toMatchObject({ status: "success" });
+  });
+
+  it("checks out a pull request's commit detached, from its refs/pull ref", async () => {
+    const run = await checkoutJob({}, `test "$(git rev-parse HEAD)" = "${source.side}" && test "$(git rev-parse --abbrev-ref HEAD)" = HEAD && git rev-parse --verify -q refs/remotes/pull/7/merge`, {
+      event: "pull_request",
+      github: { ref: "refs/pull/7/merge", sha: source.side },
+    });
+    expect(output(run, "after")).toMatchObject({ status: "success" });
+  });
+
+  it("fails the checkout step, as the action does, for a commit the repository does not have or a ref it does not know", async () => {
+    const missing = await checkoutJob({}, "true", { github: { sha: "1".repeat(40) } });
+    expect(missing.results).toEqual({ job: "failure" });
+    expect(output(missing, "checkout")).toMatchObject({ status: "failure", output: expect.stringContaining("The process 'git' failed") });
+    // A shallow fetch of refs that match nothing fails in git itself; a full one finds no such ref.
+    const shallow = await checkoutJob({ ref: "nope" }, "true");
+    expect(output(shallow, "checkout")).toMatchObject({ status: "failure", output: expect.stringContaining("The process 'git' failed") });
+    const full = await checkoutJob({ ref: "nope", "fetch-depth": 0 }, "true");
+    expect(output(full, "checkout")).toMatchObject({ status: "failure", output: "A branch or tag with the name 'nope' could not be found" });
+  });
+
+  it("stops at an input it cannot follow", async () => {
+    await expect(checkoutJob({ "sparse-checkout": "src" }, "true")).rejects.toThrow("workflow harness: actions/checkout: sparse-checkout cannot be emulated here");
+  });
+});
