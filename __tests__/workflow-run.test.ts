@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ROOT } from "./support/run";
+import { fakeGh } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { MAX_MATRIX_JOBS, conditionHolds, evaluate, expandMatrix, matrixConfigurations, readKeyValueFile, runWorkflow, substitute } = require("../scripts/lib/workflow-run");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -623,3 +624,154 @@ describe("actions/checkout of a git repository (RunOptions.repository)", () => {
     await expect(checkoutJob({ "sparse-checkout": "src" }, "true")).rejects.toThrow("workflow harness: actions/checkout: sparse-checkout cannot be emulated here");
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// The stand-in gh (support/fake-gh.js): gh api's argument rules and GitHub's REST API for deployments.
+
+describe("the stand-in gh", () => {
+  const REPO = "acme/smart-routing";
+  const SHA = (n: number) => String(n).repeat(40).slice(0, 40);
+  function ghWith(options: Parameters<typeof fakeGh>[1] = {}, comments: Parameters<typeof fakeGh>[0] = []) {
+    const fake = fakeGh(comments, options);
+    const gh = (args: string[], extra: { input?: string; env?: Record<string, string | undefined> } = {}) => {
+      const ran = spawnSync(join(fake.bin, "gh"), ["api", ...args], { encoding: "utf8", input: extra.input, env: { PATH: process.env.PATH, GH_TOKEN: "t", ...fake.env, ...extra.env } });
+      return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr, json: () => JSON.parse(ran.stdout) };
+    };
+    return { ...fake, gh };
+  }
+  const deployments = `repos/${REPO}/deployments`;
+
+  it("needs GH_TOKEN, as gh does in a workflow (exit 4)", () => {
+    const { gh } = ghWith();
+    const ran = gh([deployments], { env: { GH_TOKEN: undefined } });
+    expect([ran.status, ran.stderr]).toEqual([4, expect.stringContaining("gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable.")]);
+  });
+
+  it("creates a deployment with GitHub's defaults, answering 201 with it: fields make the request a POST", () => {
+    const { gh, deployments: read } = ghWith();
+    const made = gh([deployments, "-f", `ref=${SHA(1)}`, "-f", "environment=stack-a", "-F", "auto_merge=false", "-F", "required_contexts[]"]);
+    expect(made.status).toBe(0);
+    expect(made.json()).toMatchObject({ id: 1, sha: SHA(1), ref: SHA(1), task: "deploy", environment: "stack-a", original_environment: "stack-a", payload: "", description: "", transient_environment: false, production_environment: false, statuses_url: `https://api.github.com/repos/${REPO}/deployments/1/statuses` });
+    const production = gh([deployments, "-f", `ref=${SHA(2)}`, "-f", "task=deploy:migrations", "-F", "payload=@" + writeTemp('{"stacks":["a"]}')]);
+    expect(production.json()).toMatchObject({ id: 2, task: "deploy:migrations", environment: "production", production_environment: true, payload: '{"stacks":["a"]}' });
+    expect(read(REPO).map((d) => [d.id, d.environment])).toEqual([[2, "production"], [1, "stack-a"]]);
+  });
+
+  it("refuses what GitHub refuses: no ref, a ref it does not know, a field of the wrong type (-f sends text), required contexts without statuses", () => {
+    const { gh } = ghWith();
+    expect(gh([deployments, "-f", "environment=x"])).toMatchObject({ status: 1, stderr: 'gh: Invalid request.\n\n"ref" wasn\'t supplied. (HTTP 422)\n' });
+    expect(gh([deployments, "-f", "ref=main"])).toMatchObject({ status: 1, stderr: "gh: No ref found for: main (HTTP 422)\n" });
+    const text = gh([deployments, "-f", `ref=${SHA(1)}`, "-f", "auto_merge=false"]);
+    expect(text).toMatchObject({ status: 1, stderr: `gh: Invalid request.\n\nFor 'properties/auto_merge', "false" is not a boolean. (HTTP 422)\n` });
+    expect(JSON.parse(text.stdout)).toMatchObject({ message: expect.stringContaining("is not a boolean") });
+    expect(gh([deployments, "-f", `ref=${SHA(1)}`, "-f", "required_contexts[]=ci"])).toMatchObject({ status: 1, stderr: `gh: Conflict: Commit status checks failed for ${SHA(1)}. (HTTP 409)\n` });
+  });
+
+  it("resolves a branch to its commit in the repository it is given", () => {
+    const repo = mkdtempSync(join(tmpdir(), "smart-routing-gh-repo-"));
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "commit", "-q", "--allow-empty", "-m", "one");
+    const { gh } = ghWith({ repository: repo });
+    expect(gh([deployments, "-f", "ref=main", "-F", "auto_merge=false"]).json()).toMatchObject({ ref: "main", sha: git(repo, "rev-parse", "HEAD") });
+    expect(gh([deployments, "-f", "ref=nope", "-F", "auto_merge=false"])).toMatchObject({ status: 1, stderr: "gh: No ref found for: nope (HTTP 422)\n" });
+  });
+
+  it("takes a JSON body from --input (a file or -), the fields then going to the query string", () => {
+    const { gh } = ghWith();
+    const made = gh([deployments, "--input", "-"], { input: JSON.stringify({ ref: SHA(3), environment: "stack-b", auto_merge: false, payload: { stacks: ["b"] }, transient_environment: true }) });
+    expect(made.json()).toMatchObject({ sha: SHA(3), environment: "stack-b", payload: { stacks: ["b"] }, transient_environment: true });
+    gh([deployments, "-f", `ref=${SHA(4)}`, "-f", "environment=stack-c", "-F", "auto_merge=false"]);
+    const listed = gh(["-X", "GET", deployments, "--input", writeTemp(""), "-f", "environment=stack-c"]);
+    expect(listed.json().map((d: { sha: string }) => d.sha)).toEqual([SHA(4)]);
+  });
+
+  it("lists deployments newest first, filtered by sha, ref, task and environment, a page at a time", () => {
+    const seeded = [1, 2, 3, 4, 5].map((n) => ({ repo: REPO, sha: SHA(n), environment: n % 2 === 0 ? "stack-b" : "stack-a", task: n === 5 ? "other" : "deploy" }));
+    const { gh } = ghWith({ deployments: [...seeded, { repo: "acme/other", sha: SHA(6), environment: "stack-a" }] });
+    const ids = (args: string[]) => gh(args).json().map((d: { id: number }) => d.id);
+    expect(ids([deployments])).toEqual([5, 4, 3, 2, 1]);
+    expect(ids(["-X", "GET", deployments, "-f", "environment=stack-a"])).toEqual([5, 3, 1]);
+    expect(ids([`${deployments}?environment=stack-a&task=deploy`])).toEqual([3, 1]);
+    expect(ids(["-X", "GET", deployments, "-f", `sha=${SHA(2)}`])).toEqual([2]);
+    expect(ids(["--method", "GET", deployments, "-f", `ref=${SHA(4)}`])).toEqual([4]);
+    expect(ids([`${deployments}?per_page=2&page=2`])).toEqual([3, 2]);
+    expect(ids([`${deployments}?per_page=2&page=4`])).toEqual([]);
+  });
+
+  it("with --paginate follows every page; --jq is applied to each page; without it the pages join into one list", () => {
+    const { gh, state } = ghWith({ deployments: [1, 2, 3, 4, 5].map((n) => ({ repo: REPO, sha: SHA(n), environment: "stack-a" })) });
+    expect(gh(["--paginate", `${deployments}?per_page=2`, "--jq", ".[].id"]).stdout).toBe("5\n4\n3\n2\n1\n");
+    // Per page: the length of each page, not of the whole.
+    expect(gh(["--paginate", `${deployments}?per_page=2`, "--jq", "length"]).stdout).toBe("2\n2\n1\n");
+    expect(gh(["--paginate", `${deployments}?per_page=2`]).json().map((d: { id: number }) => d.id)).toEqual([5, 4, 3, 2, 1]);
+    expect(gh(["--paginate", deployments, "--jq", ".[0] | {id, sha}"]).stdout).toBe(`{"id":5,"sha":"${SHA(5)}"}\n`);
+    expect(gh(["--paginate", "-X", "POST", deployments])).toMatchObject({ status: 1, stderr: "the `--paginate` option is not supported for non-GET requests\n" });
+    expect(state().calls.slice(0, 2)).toEqual([
+      { method: "GET", endpoint: deployments },
+      { method: "GET", endpoint: deployments },
+    ]);
+  });
+
+  it("adds statuses; a success makes prior successful deployments of the same environment inactive, unless transient, production or auto_inactive false", () => {
+    const success = [{ state: "success" as const }];
+    const { gh, deployments: read } = ghWith({
+      deployments: [
+        { repo: REPO, sha: SHA(1), environment: "stack-a", statuses: success },
+        { repo: REPO, sha: SHA(2), environment: "stack-a", statuses: [{ state: "failure" }] },
+        { repo: REPO, sha: SHA(3), environment: "stack-b", statuses: success },
+        { repo: REPO, sha: SHA(4), environment: "stack-a", transient_environment: true, statuses: success },
+        { repo: REPO, sha: SHA(5), environment: "stack-a", production_environment: true, statuses: success },
+        { repo: REPO, sha: SHA(6), environment: "stack-a" },
+      ],
+    });
+    const status = gh([`${deployments}/6/statuses`, "-f", "state=success", "-f", "log_url=https://example.com/run", "-f", "description=applied"]);
+    expect(status.json()).toMatchObject({ state: "success", environment: "stack-a", log_url: "https://example.com/run", target_url: "https://example.com/run", description: "applied", deployment_url: `https://api.github.com/repos/${REPO}/deployments/6` });
+    const latest = () => Object.fromEntries(read(REPO).map((d) => [d.sha.slice(0, 1), d.statuses[0]?.state]));
+    expect(latest()).toEqual({ "1": "inactive", "2": "failure", "3": "success", "4": "success", "5": "success", "6": "success" });
+    // A later success with auto_inactive false leaves the one before it active.
+    gh([deployments, "-f", `ref=${SHA(7)}`, "-f", "environment=stack-a", "-F", "auto_merge=false"]);
+    gh([`${deployments}/7/statuses`, "-f", "state=success", "-F", "auto_inactive=false"]);
+    expect(latest()).toMatchObject({ "6": "success", "7": "success" });
+    expect(gh([`${deployments}/6/statuses`, "--jq", "[.[].state]"]).stdout).toBe('["success"]\n');
+  });
+
+  it("refuses a status GitHub would refuse, and answers 404 for a deployment it does not have", () => {
+    const { gh } = ghWith({ deployments: [{ repo: REPO, sha: SHA(1), environment: "stack-a" }] });
+    expect(gh([`${deployments}/1/statuses`, "-f", "state=done"])).toMatchObject({ status: 1, stderr: expect.stringContaining(`For 'properties/state', "done" is not a member of`) });
+    expect(gh([`${deployments}/1/statuses`, "-f", "state=success", "-f", `description=${"x".repeat(141)}`])).toMatchObject({ status: 1, stderr: "gh: Validation Failed (HTTP 422)\n" });
+    expect(gh([`${deployments}/1/statuses`, "-f", "state=success", "-f", `description=${"x".repeat(140)}`]).status).toBe(0);
+    expect(gh([`${deployments}/9/statuses`, "-f", "state=success"])).toMatchObject({ status: 1, stderr: "gh: Not Found (HTTP 404)\n" });
+    expect(gh([`${deployments}/9`])).toMatchObject({ status: 1, stderr: "gh: Not Found (HTTP 404)\n" });
+  });
+
+  it("deletes only an inactive deployment, unless it is the repository's only one (422 otherwise), answering 204 with no output", () => {
+    const { gh, deployments: read } = ghWith({
+      deployments: [
+        { repo: REPO, sha: SHA(1), environment: "stack-a", statuses: [{ state: "success" }, { state: "inactive" }] },
+        { repo: REPO, sha: SHA(2), environment: "stack-a", statuses: [{ state: "success" }] },
+        { repo: "acme/alone", sha: SHA(3), environment: "stack-a", statuses: [{ state: "success" }] },
+      ],
+    });
+    expect(gh(["-X", "DELETE", `${deployments}/2`])).toMatchObject({ status: 1, stderr: "gh: We cannot delete an active deployment unless it is the only deployment in a given environment. (HTTP 422)\n" });
+    expect(gh(["-X", "DELETE", `${deployments}/1`])).toMatchObject({ status: 0, stdout: "" });
+    expect(read(REPO).map((d) => d.id)).toEqual([2]);
+    expect(gh(["-X", "DELETE", "repos/acme/alone/deployments/3"]).status).toBe(0);
+    expect(read("acme/alone")).toEqual([]);
+  });
+
+  it("keeps issue comments as before, and refuses one over 65,536 characters", () => {
+    const { gh, state } = ghWith({}, [{ id: 5, user: { login: "octocat" }, body: "hi", repo: REPO, issue: 7 }]);
+    const comments = `repos/${REPO}/issues/7/comments`;
+    expect(gh([comments, "-F", "body=@" + writeTemp("x".repeat(65536))]).status).toBe(0);
+    expect(gh([comments, "-F", "body=@" + writeTemp("x".repeat(65537))])).toMatchObject({ status: 1, stderr: "gh: Validation Failed (HTTP 422)\n" });
+    expect(gh(["--paginate", comments, "--jq", ".[].id"]).stdout).toBe("5\n1001\n");
+    expect(gh(["--method", "PATCH", `repos/${REPO}/issues/comments/1001`, "-f", "body=short"]).json()).toMatchObject({ id: 1001, body: "short" });
+    expect(state().comments.map((c) => c.body)).toEqual(["hi", "short"]);
+  });
+});
+
+function writeTemp(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "smart-routing-gh-field-")), "field");
+  writeFileSync(file, text);
+  return file;
+}
