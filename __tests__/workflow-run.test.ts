@@ -1,7 +1,7 @@
 // The workflow harness (scripts/lib/workflow-run.js) does what GitHub does with the parts of a workflow
 // the repository's workflows use, and fails loudly on any part it does not know, so a workflow can never
 // pass here by being half-run.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -757,6 +757,17 @@ describe("the stand-in gh", () => {
     expect(read(REPO).map((d) => d.id)).toEqual([2]);
     expect(gh(["-X", "DELETE", "repos/acme/alone/deployments/3"]).status).toBe(0);
     expect(read("acme/alone")).toEqual([]);
+  });
+
+  it("answers calls made at the same time (a matrix's jobs) one after another, losing none", async () => {
+    const { bin, env, deployments: read } = ghWith();
+    const create = (n: number) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(join(bin, "gh"), ["api", deployments, "-f", `ref=${SHA(n % 10)}`, "-f", `environment=stack-${n}`, "-F", "auto_merge=false"], { env: { PATH: process.env.PATH, GH_TOKEN: "t", ...env }, stdio: "ignore" });
+        child.on("close", resolve);
+      });
+    expect(await Promise.all(Array.from({ length: 20 }, (_, n) => create(n)))).toEqual(Array(20).fill(0));
+    expect(read(REPO).map((d) => d.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   it("keeps issue comments as before, and refuses one over 65,536 characters", () => {

@@ -22,12 +22,34 @@ const STATES = ["error", "failure", "inactive", "in_progress", "queued", "pendin
 const MAX_COMMENT = 65536;
 
 const stateFile = process.env.FAKE_GH_STATE;
+holdState();
 const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
 state.deployments ??= [];
 state.statuses ??= [];
 state.nextDeploymentId ??= 1;
 state.nextStatusId ??= 1;
 state.calls ??= [];
+
+/**
+ * The jobs of a matrix call gh at the same time: each call holds the state file until it has answered (a
+ * lock directory beside it; mkdir is atomic), so no call loses another's deployment or comment.
+ */
+function holdState() {
+  const lock = `${stateFile}.lock`;
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== "EEXIST") throw err;
+      // A watchdog for a call killed while holding it, not a timing: each call holds it for milliseconds.
+      if (tries > 60000) die(`fake gh: ${lock} stayed locked; a gh call was killed while answering?`);
+      Atomics.wait(wait, 0, 0, 2);
+    }
+  }
+  process.on("exit", () => fs.rmSync(lock, { recursive: true, force: true }));
+}
 
 /** Stops with gh's exit code for a usage error (1) or a missing token (4). */
 function die(message, code = 1) {
