@@ -356,6 +356,49 @@ describe("a matrix in a run", () => {
   });
 });
 
+describe("a job's steps", () => {
+  it("go on after a step with continue-on-error fails: its outcome is failure, its conclusion success, and the job passes", async () => {
+    const result = await runFiles({
+      "wf.yml": {
+        on: "push",
+        jobs: {
+          tolerant: {
+            steps: [
+              { id: "flaky", "continue-on-error": true, run: "exit 3" },
+              { id: "next", run: 'test "${{ steps.flaky.outcome }} ${{ steps.flaky.conclusion }}" = "failure success"' },
+            ],
+          },
+          strict: { steps: [{ id: "flaky", "continue-on-error": "${{ vars.TOLERATE == 'yes' }}", run: "exit 3" }, { id: "next", run: "true" }] },
+        },
+      },
+    });
+    expect(result.results).toEqual({ tolerant: "success", strict: "failure" });
+    const strict = result.instances.find((j: Instance) => j.jobId === "strict") as Instance;
+    expect(strict.steps.map((s) => s.status)).toEqual(["failure", "skipped"]);
+  });
+
+  it("read the strategy context: the job's index in its matrix, the number of jobs, fail-fast and max-parallel", async () => {
+    const result = await runFiles({
+      "wf.yml": {
+        on: "push",
+        jobs: {
+          m: { strategy: { "fail-fast": false, matrix: { n: [1, 2] } }, steps: [{ run: 'echo "${{ strategy.job-index }}/${{ strategy.job-total }} ${{ strategy.fail-fast }} ${{ strategy.max-parallel }}" >> "$GITHUB_STEP_SUMMARY"' }] },
+          one: { steps: [{ run: 'echo "${{ strategy.job-index }}/${{ strategy.job-total }} ${{ strategy.fail-fast }} ${{ strategy.max-parallel }}" >> "$GITHUB_STEP_SUMMARY"' }] },
+        },
+      },
+    });
+    expect(result.instances.map((j: Instance & { summary: string }) => [j.label, j.summary]).sort()).toEqual([
+      ["m (1)", "0/2 false 2\n"],
+      ["m (2)", "1/2 false 2\n"],
+      ["one", "0/1 true 1\n"],
+    ]);
+  });
+
+  it("stop the run at a job's continue-on-error, which the harness does not emulate", async () => {
+    await expect(runFiles({ "wf.yml": { on: "push", jobs: { j: { "continue-on-error": true, steps: [{ run: "true" }] } } } })).rejects.toThrow("job j: a job's continue-on-error cannot be emulated here");
+  });
+});
+
 describe("a reusable workflow", () => {
   /** A called workflow that applies each stack of a batch, in the stack's environment, with the role of vars.ROLE. */
   const applyBatch = (extraInputs: Record<string, unknown> = {}) => ({

@@ -1009,17 +1009,30 @@ async function runJob(id, job, needs, done, scope, run) {
       return { result: "failure", outputs: {}, instances: [refusedJob(id, scope.labelPrefix + baseName(id, job), undefined, job, scope, message)] };
     }
   }
+  if (job["continue-on-error"] !== undefined) throw new WorkflowHarnessError(`job ${id}: a job's continue-on-error cannot be emulated here`);
   const ran = await Promise.all(
-    configurations.map(async (configuration) => {
+    configurations.map(async (configuration, index) => {
       const label = scope.labelPrefix + jobName(id, job, configuration, contexts);
       if (job.uses !== undefined) return runCall(id, job, configuration, label, needsContext, scope, run);
-      const instance = await runJobInstance(id, job, configuration.matrix, label, needsContext, scope, run);
+      const strategy = strategyContext(job, index, configurations.length);
+      const instance = await runJobInstance(id, job, configuration.matrix, label, needsContext, scope, run, { strategy });
       return { status: instance.status, outputs: instance.outputs, instances: [instance] };
     }),
   );
   const result = ran.every((r) => r.status === "success") ? "success" : "failure";
   // A matrix job's outputs are its last instance's, as on GitHub (none of these workflows uses that).
   return { result, outputs: ran[ran.length - 1].outputs, instances: ran.flatMap((r) => r.instances) };
+}
+
+/**
+ * The strategy context: fail-fast (true unless the job says), the job's index in its matrix and the number
+ * of jobs, max-parallel (the number of jobs unless the job says); a job without a matrix is one of one.
+ * @param {any} job @param {number} index @param {number} total
+ */
+function strategyContext(job, index, total) {
+  const failFast = job.strategy?.["fail-fast"] ?? true;
+  const maxParallel = job.strategy?.matrix === undefined ? 1 : (job.strategy?.["max-parallel"] ?? total);
+  return { "fail-fast": failFast, "job-index": index, "job-total": total, "max-parallel": maxParallel };
 }
 
 /**
@@ -1090,7 +1103,7 @@ async function runCall(id, job, configuration, label, needs, scope, run) {
  * in a workspace already checked out (the bench times the per-stack path this way).
  * @param {string} jobId @param {any} job @param {Record<string, unknown> | undefined} matrix @param {string} label
  * @param {Record<string, unknown>} needs @param {WorkflowScope} scope @param {RunState} run
- * @param {{ workspace?: string, only?: (step: any) => boolean }} prepared
+ * @param {{ workspace?: string, only?: (step: any) => boolean, strategy?: Record<string, unknown> }} prepared
  * @returns {Promise<JobInstance>}
  */
 async function runJobInstance(jobId, job, matrix, label, needs, scope, run, prepared = {}) {
@@ -1103,7 +1116,8 @@ async function runJobInstance(jobId, job, matrix, label, needs, scope, run, prep
   if (prepared.workspace === undefined && run.options.repository !== undefined) fs.mkdirSync(workspace);
   /** @type {Record<string, { outputs: Record<string, string>, outcome: string, conclusion: string }>} */
   const steps = {};
-  const contexts = { ...scope.contexts, needs, steps, ...(matrix !== undefined && { matrix }) };
+  const strategy = prepared.strategy ?? strategyContext(job, 0, 1);
+  const contexts = { ...scope.contexts, needs, steps, strategy, ...(matrix !== undefined && { matrix }) };
   const plain = { contexts };
   /** @type {JobInstance} */
   const instance = {
@@ -1206,9 +1220,11 @@ async function runJobInstance(jobId, job, matrix, label, needs, scope, run, prep
       if (!(err instanceof EvaluationError)) throw err;
       result = { name, id: step.id, status: "failure", output: `Error: ${err.message}` };
     }
-    instance.steps.push(result);
-    if (step.id) steps[step.id] = { outputs, outcome: result.status, conclusion: result.status };
-    if (result.status === "failure") failed = true;
+    // continue-on-error: the step's outcome is failure, its conclusion success, and the job goes on as if it passed.
+    const tolerated = result.status === "failure" && step["continue-on-error"] !== undefined && truthy(substitute(step["continue-on-error"], scopeHere));
+    instance.steps.push(tolerated ? { ...result, note: "continue-on-error" } : result);
+    if (step.id) steps[step.id] = { outputs, outcome: result.status, conclusion: tolerated ? "success" : result.status };
+    if (result.status === "failure" && !tolerated) failed = true;
   }
   instance.status = failed ? "failure" : "success";
   instance.outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, substituteText(v, plain)]));
