@@ -213,7 +213,7 @@ describe("a workflow run", () => {
         },
         second: {
           needs: "first",
-          strategy: { matrix: { item: "${{ fromJSON(needs.first.outputs.list) }}" } },
+          strategy: { "fail-fast": false, matrix: { item: "${{ fromJSON(needs.first.outputs.list) }}" } },
           env: { ITEM: "${{ matrix.item }}" },
           steps: [
             { id: "pipe", run: 'false | true\necho "not reached for $ITEM"' },
@@ -394,6 +394,15 @@ describe("a job's steps", () => {
     ]);
   });
 
+  it("of a matrix with fail-fast (the default) stop the run when one fails: which others GitHub cancels depends on timing", async () => {
+    const matrixJob = (strategy: Record<string, unknown>) => ({ "wf.yml": { on: "push", jobs: { m: { strategy: { ...strategy, matrix: { n: [1, 2] } }, steps: [{ run: 'test "${{ matrix.n }}" = 1' }] } } } });
+    await expect(runFiles(matrixJob({}))).rejects.toThrow("m: a job of the matrix failed and fail-fast is on (GitHub's default), so GitHub would cancel the others still queued or running");
+    expect((await runFiles(matrixJob({ "fail-fast": false }))).results).toEqual({ m: "failure" });
+    // Nothing failed: nothing to cancel.
+    const green = { "wf.yml": { on: "push", jobs: { m: { strategy: { matrix: { n: [1, 2] } }, steps: [{ run: "true" }] } } } };
+    expect((await runFiles(green)).results).toEqual({ m: "success" });
+  });
+
   it("stop the run at a job's continue-on-error, which the harness does not emulate", async () => {
     await expect(runFiles({ "wf.yml": { on: "push", jobs: { j: { "continue-on-error": true, steps: [{ run: "true" }] } } } })).rejects.toThrow("job j: a job's continue-on-error cannot be emulated here");
   });
@@ -416,7 +425,7 @@ describe("a reusable workflow", () => {
         needs: "list",
         environment: "${{ matrix.stack }}",
         permissions: { contents: "read", "id-token": "write" },
-        strategy: { matrix: { stack: "${{ fromJSON(needs.list.outputs.stacks) }}" } },
+        strategy: { "fail-fast": false, matrix: { stack: "${{ fromJSON(needs.list.outputs.stacks) }}" } },
         outputs: { last: "${{ steps.a.outputs.applied }}" },
         steps: [
           { uses: "aws-actions/configure-aws-credentials@x", with: { "role-to-assume": "${{ vars.ROLE }}", "aws-region": "us-west-2" } },
@@ -437,7 +446,7 @@ describe("a reusable workflow", () => {
       apply: {
         needs: "stacks",
         if: "${{ needs.stacks.result == 'success' }}",
-        strategy: { matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}" },
+        strategy: { "fail-fast": false, matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}" },
         uses: "./.github/workflows/apply-batch.yml",
         with: { stacks: "${{ matrix.stacks }}", batch: "${{ matrix.batch }}", dry: false },
         secrets: "inherit",

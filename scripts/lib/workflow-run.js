@@ -1020,6 +1020,11 @@ async function runJob(id, job, needs, done, scope, run) {
     }),
   );
   const result = ran.every((r) => r.status === "success") ? "success" : "failure";
+  // With fail-fast (GitHub's default) a failure cancels the matrix's jobs still queued or running, which
+  // ones depending on timing: a result this harness cannot give, so it says so rather than run them all.
+  if (result === "failure" && ran.length > 1 && job.strategy?.["fail-fast"] !== false) {
+    throw new WorkflowHarnessError(`${scope.labelPrefix}${baseName(id, job)}: a job of the matrix failed and fail-fast is on (GitHub's default), so GitHub would cancel the others still queued or running, depending on timing; set strategy.fail-fast: false to run them all`);
+  }
   // A matrix job's outputs are its last instance's, as on GitHub (none of these workflows uses that).
   return { result, outputs: ran[ran.length - 1].outputs, instances: ran.flatMap((r) => r.instances) };
 }
