@@ -8,7 +8,8 @@
 // - deployments: list (newest first; sha, ref, task, environment filters), create, get, delete (only an
 //   inactive deployment, unless it is the repository's only one), and their statuses: list (newest
 //   first), create (with auto_inactive), get.
-// Refs are commit SHAs, checked against FAKE_GH_REPOSITORY (a git repository) when it is set.
+// A deployment's ref is resolved to its commit in FAKE_GH_REPOSITORY (a git repository) when that is set;
+// without it only a full commit SHA is a ref (the workflows deploy SHAs).
 // Anything else it is asked fails loudly ("fake gh: ..."), never with a made-up answer.
 "use strict";
 const fs = require("node:fs");

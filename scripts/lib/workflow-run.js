@@ -583,7 +583,6 @@ function oidcSubject(job, run) {
   return `${repo}:ref:${run.github.ref}`;
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // The matrix, as GitHub builds it (its workflow parser: MatrixBuilder.cs and ConvertToStrategy in
 // actions/runner, src/Sdk/WorkflowParser/Conversion/): every combination of the axes, the first axis
@@ -595,7 +594,11 @@ function oidcSubject(job, run) {
 /** GitHub refuses a job's strategy: the job fails with this message, and the run goes on. */
 class StrategyError extends Error {}
 
-/** GitHub's limit: "A matrix will generate a maximum of 256 jobs per workflow run." */
+/**
+ * GitHub's limit, "A matrix will generate a maximum of 256 jobs per workflow run", applied per matrix (a
+ * matrix of reusable-workflow calls, each with a matrix of its own, goes past it): GitHub fails the job
+ * with "Strategy expansion exceeded 256 results for job '<id>'".
+ */
 const MAX_MATRIX_JOBS = 256;
 
 /**
@@ -997,6 +1000,7 @@ async function runJob(id, job, needs, done, scope, run) {
   const needsContext = Object.fromEntries(needs.map((n) => [n, done[n]]));
   const contexts = { ...scope.contexts, needs: needsContext };
   const status = { success: needs.every((n) => done[n].result === "success"), failure: needs.some((n) => done[n].result === "failure") };
+  if (job["continue-on-error"] !== undefined) throw new WorkflowHarnessError(`job ${id}: a job's continue-on-error cannot be emulated here`);
   if (!conditionHolds(job.if, { contexts, status })) return { result: "skipped", outputs: {}, instances: [] };
   /** @type {Configuration[]} */
   let configurations = [{ matrix: undefined, segments: [] }];
@@ -1009,7 +1013,6 @@ async function runJob(id, job, needs, done, scope, run) {
       return { result: "failure", outputs: {}, instances: [refusedJob(id, scope.labelPrefix + baseName(id, job), undefined, job, scope, message)] };
     }
   }
-  if (job["continue-on-error"] !== undefined) throw new WorkflowHarnessError(`job ${id}: a job's continue-on-error cannot be emulated here`);
   const ran = await Promise.all(
     configurations.map(async (configuration, index) => {
       const label = scope.labelPrefix + jobName(id, job, configuration, contexts);
