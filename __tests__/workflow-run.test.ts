@@ -107,6 +107,28 @@ describe("expression rules from GitHub's documentation", () => {
     expect(evaluate("vars.*", labels)).toEqual(["1", "2"]);
   });
 
+  it("<, <=, > and >= compare numbers, text ignoring case, and coerce mixed scalars to numbers; before == in precedence", () => {
+    expect(evaluate("fromJSON('3') > 2", scope)).toBe(true);
+    expect(evaluate("fromJSON('3') < 2", scope)).toBe(false);
+    expect(evaluate("'10' >= 9", scope)).toBe(true);
+    expect(evaluate("'b' > 'A'", scope)).toBe(true);
+    expect(evaluate("'a' >= 'A'", scope)).toBe(true);
+    expect(evaluate("'a' > 1", scope)).toBe(false);
+    expect(evaluate("1 < 2 == true", scope)).toBe(true);
+  });
+
+  it("index a list by number (null past its end) and a mapping by name", () => {
+    expect(evaluate("fromJSON(needs.stacks.outputs.stacks)[1]", scope)).toBe("b");
+    expect(evaluate("fromJSON(needs.stacks.outputs.stacks)[5]", scope)).toBeNull();
+    expect(evaluate("github['event']['pull_request'].number", scope)).toBe(7);
+    expect(evaluate("fromJSON('{\"a\":{}}').a.b", scope)).toBeNull();
+    expect(() => evaluate("github['head_ref']", scope)).toThrow("reads github.head_ref, which this harness does not know");
+  });
+
+  it("toJSON() pretty-prints, as GitHub's does", () => {
+    expect(evaluate("toJSON(matrix)", scope)).toBe('{\n  "stack": "prod"\n}');
+  });
+
   it("fromJSON() of text that is not JSON is GitHub's evaluation error, not a crash", () => {
     expect(() => evaluate("fromJSON('')", scope)).toThrow('fromJSON() of "" in "fromJSON(\'\')"');
   });

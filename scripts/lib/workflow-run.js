@@ -41,7 +41,7 @@ class StepFailure extends Error {}
  */
 class EvaluationError extends Error {}
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|&&|\|\||[!().,*]))/y;
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|<=|>=|&&|\|\||[!().,*<>[\]]))/y;
 
 /** @param {string} text @returns {{ kind: string, value: string }[]} */
 function tokenize(text) {
@@ -96,8 +96,25 @@ function looseEqual(a, b) {
   return asNumber(a) === asNumber(b);
 }
 
-/** Paths below which a missing key is null, as on GitHub (an unset variable, an output never written). */
-const LENIENT = [/^vars$/, /^inputs$/, /^secrets$/, /^needs\.[^.]+\.outputs$/, /^steps\.[^.]+\.outputs$/, /^jobs\.[^.]+\.outputs$/];
+/**
+ * Paths below which a missing key is null, as on GitHub (an unset variable, an output never written, a key
+ * a fromJSON() value lacks); elsewhere a missing key is most likely a typo, and stops the run.
+ */
+const LENIENT = [/^vars$/, /^inputs$/, /^secrets$/, /^needs\.[^.]+\.outputs$/, /^steps\.[^.]+\.outputs$/, /^jobs\.[^.]+\.outputs$/, /^\w+\(\.\.\.\)/];
+
+/**
+ * GitHub's <, <=, > and >=: text compared ignoring case; anything else compared as numbers (a comparison
+ * with NaN, a list or a mapping is false).
+ * @param {unknown} a @param {unknown} b @returns {number} negative, zero, positive, or NaN
+ */
+function compare(a, b) {
+  if (typeof a === "string" && typeof b === "string") {
+    const [x, y] = [a.toUpperCase(), b.toUpperCase()];
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (isObject(a) || isObject(b)) return NaN;
+  return asNumber(a) - asNumber(b);
+}
 
 /**
  * format('{0} and {1}', a, b): {N} is the Nth value after the format; {{ and }} are braces.
@@ -151,10 +168,21 @@ function evaluate(text, scope) {
   const or = chain("||", and, (left, right) => (truthy(left) ? left : right));
   /** @returns {unknown} */
   const eq = () => {
+    let value = relation();
+    for (;;) {
+      if (accept("==")) value = looseEqual(value, relation());
+      else if (accept("!=")) value = !looseEqual(value, relation());
+      else return value;
+    }
+  };
+  /** @returns {unknown} */
+  const relation = () => {
     let value = unary();
     for (;;) {
-      if (accept("==")) value = looseEqual(value, unary());
-      else if (accept("!=")) value = !looseEqual(value, unary());
+      if (accept("<=")) value = compare(value, unary()) <= 0;
+      else if (accept(">=")) value = compare(value, unary()) >= 0;
+      else if (accept("<")) value = compare(value, unary()) < 0;
+      else if (accept(">")) value = compare(value, unary()) > 0;
       else return value;
     }
   };
@@ -181,7 +209,7 @@ function evaluate(text, scope) {
         while (accept(","));
         expect(")");
       }
-      return call(token.value, args);
+      return properties(call(token.value, args), [`${token.value}(...)`]);
     }
     if (token.value === "true" || token.value === "false") return token.value === "true";
     if (token.value === "null") return null;
@@ -189,14 +217,29 @@ function evaluate(text, scope) {
     return properties(scope.contexts[token.value], [token.value]);
   };
   /**
-   * `.name` and the object filter `.*` after a context. After a filter the value is a list and each `.name`
-   * reads that property of every element that has it (`labels.*.name`: every label's name).
+   * `.name`, `['name']`, `[index]` and the object filter `.*` after a context. After a filter the value is a
+   * list and each `.name` reads that property of every element that has it (`labels.*.name`: every label's
+   * name). An index past a list's end is null, as on GitHub.
    * @param {unknown} start @param {string[]} where
    */
   const properties = (start, where) => {
     let value = start;
     let filtered = false;
-    while (accept(".")) {
+    for (;;) {
+      if (accept("[")) {
+        const index = or();
+        expect("]");
+        if (filtered) throw new WorkflowHarnessError(`an index after the object filter .* is not supported here ("${text}")`);
+        if (Array.isArray(value) && typeof index === "number") {
+          where.push(`[${index}]`);
+          value = value[index] ?? null;
+          continue;
+        }
+        if (typeof index !== "string") throw new WorkflowHarnessError(`${where.join(".")}[${asText(index)}] in "${text}": only a list takes a number as index`);
+        value = property(value, index, where, filtered);
+        continue;
+      }
+      if (!accept(".")) return value;
       if (accept("*")) {
         /** @param {unknown} v @returns {unknown[]} */
         const elements = (v) => (Array.isArray(v) ? v : isObject(v) ? Object.values(/** @type {object} */ (v)) : []);
@@ -208,21 +251,23 @@ function evaluate(text, scope) {
       const key = peek();
       if (key?.kind !== "name") throw new WorkflowHarnessError(`expected a property name after "${where.join(".")}." in "${text}"`);
       i++;
-      const parent = where.join(".");
-      where.push(key.value);
-      /** @param {unknown} v */
-      const has = (v) => isObject(v) && Object.prototype.hasOwnProperty.call(v, key.value);
-      if (filtered) {
-        value = /** @type {unknown[]} */ (value).flatMap((v) => (has(v) ? [/** @type {Record<string, unknown>} */ (v)[key.value]] : []));
-      } else if (has(value)) {
-        value = /** @type {Record<string, unknown>} */ (value)[key.value];
-      } else if (LENIENT.some((re) => re.test(parent))) {
-        value = null;
-      } else {
-        throw new WorkflowHarnessError(`the expression "${text}" reads ${where.join(".")}, which this harness does not know`);
-      }
+      value = property(value, key.value, where, filtered);
     }
-    return value;
+  };
+  /**
+   * One property of a value (of each element, after a filter); a missing one is null where GitHub leaves
+   * it unset (an unset variable, an output never written), and stops the run anywhere else.
+   * @param {unknown} value @param {string} name @param {string[]} where @param {boolean} filtered
+   */
+  const property = (value, name, where, filtered) => {
+    const parent = where.join(".");
+    where.push(name);
+    /** @param {unknown} v */
+    const has = (v) => isObject(v) && Object.prototype.hasOwnProperty.call(v, name);
+    if (filtered) return /** @type {unknown[]} */ (value).flatMap((v) => (has(v) ? [/** @type {Record<string, unknown>} */ (v)[name]] : []));
+    if (has(value)) return /** @type {Record<string, unknown>} */ (value)[name];
+    if (LENIENT.some((re) => re.test(parent))) return null;
+    throw new WorkflowHarnessError(`the expression "${text}" reads ${where.join(".")}, which this harness does not know`);
   };
   /** @param {string} name @param {unknown[]} args @param {number} min @param {number} max */
   const arity = (name, args, min, max) => {
@@ -248,7 +293,8 @@ function evaluate(text, scope) {
           throw new EvaluationError(`fromJSON() of ${JSON.stringify(asString(args[0]).slice(0, 80))} in "${text}": ${/** @type {Error} */ (err).message}`);
         }
       case "toJSON":
-        return JSON.stringify(args[0]);
+        // Pretty-printed, as GitHub's toJSON() is.
+        return JSON.stringify(args[0] ?? null, null, 2);
       // Text comparisons ignore case, as GitHub's do; contains() of a list looks for an equal element.
       case "contains":
         arity(name, args, 2, 2);
