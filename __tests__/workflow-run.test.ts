@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ROOT } from "./support/run";
-import { fakeGh } from "./support/workflows";
+import { fakeGh, projectRepository } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { MAX_MATRIX_JOBS, conditionHolds, evaluate, expandMatrix, matrixConfigurations, readKeyValueFile, runWorkflow, substitute } = require("../scripts/lib/workflow-run");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -692,6 +692,31 @@ describe("actions/checkout of a git repository (RunOptions.repository)", () => {
     expect(output(shallow, "checkout")).toMatchObject({ status: "failure", output: expect.stringContaining("The process 'git' failed") });
     const full = await checkoutJob({ ref: "nope", "fetch-depth": 0 }, "true");
     expect(output(full, "checkout")).toMatchObject({ status: "failure", output: "A branch or tag with the name 'nope' could not be found" });
+  });
+
+  it("of this project (projectRepository): a pull request's job fetches its base and sees what the change touched", async () => {
+    const project = projectRepository({ "smart-routing.yaml": "stacks: []\n" });
+    const base = project.head();
+    const head = project.commit({ "smart-routing.yaml": "stacks: [changed]\n", "README.md": null });
+    const run = await runWorkflow(
+      workflowFiles({
+        "pr.yml": {
+          on: "pull_request",
+          defaults: { run: { shell: "bash" } },
+          jobs: {
+            changed: {
+              steps: [
+                { uses: "actions/checkout@x" },
+                { run: 'git fetch --no-tags --depth=1 origin "$BASE"\ngit diff --name-status "$BASE" HEAD > changed.txt\ntest -L node_modules', env: { BASE: "${{ github.event.pull_request.base.sha }}" } },
+              ],
+            },
+          },
+        },
+      }),
+      { root: ROOT, repository: project.path, event: "pull_request", github: { ref: "refs/pull/9/merge", sha: head, event: { pull_request: { number: 9, base: { sha: base } } } }, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+    );
+    expect(run.results).toEqual({ changed: "success" });
+    expect(readFileSync(join(run.instances[0].workspace, "changed.txt"), "utf8")).toBe("D\tREADME.md\nM\tsmart-routing.yaml\n");
   });
 
   it("stops at an input it cannot follow", async () => {
