@@ -399,6 +399,28 @@ describe("a job's steps", () => {
     expect(strict.steps.map((s) => s.status)).toEqual(["failure", "skipped"]);
   });
 
+  it("write summaries of up to 1 MiB each; a larger one is dropped with the runner's error annotation, the step's result unchanged", async () => {
+    const result = await runFiles({
+      "wf.yml": {
+        on: "push",
+        jobs: {
+          j: {
+            steps: [
+              { id: "fits", run: `head -c ${1024 * 1024} /dev/zero | tr '\\0' a >> "$GITHUB_STEP_SUMMARY"` },
+              { id: "over", run: `head -c ${1024 * 1024 + 1} /dev/zero | tr '\\0' b >> "$GITHUB_STEP_SUMMARY"` },
+            ],
+          },
+        },
+      },
+    });
+    const job = result.instances[0] as Instance & { summary: string };
+    expect(job.steps.map((s) => s.status)).toEqual(["success", "success"]);
+    expect(job.summary).toBe("a".repeat(1024 * 1024));
+    expect(job.annotations).toEqual([
+      "::error::$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1024k. For more information see: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-markdown-summary",
+    ]);
+  });
+
   it("read the strategy context: the job's index in its matrix, the number of jobs, fail-fast and max-parallel", async () => {
     const result = await runFiles({
       "wf.yml": {

@@ -1265,7 +1265,7 @@ async function runJobInstance(jobId, job, matrix, label, needs, scope, run, prep
           outputs = readKeyValueFile(files.output);
           Object.assign(addedEnv, readKeyValueFile(files.env));
           extraPath.unshift(...fs.readFileSync(files.path, "utf8").split("\n").filter(Boolean).reverse());
-          instance.summary += fs.readFileSync(files.summary, "utf8");
+          instance.summary += stepSummary(files.summary, instance);
           instance.annotations.push(...ran.output.split("\n").filter((l) => /^::(error|warning|notice)\b/.test(l)));
         }
       }
@@ -1283,6 +1283,21 @@ async function runJobInstance(jobId, job, matrix, label, needs, scope, run, prep
   instance.status = failed ? "failure" : "success";
   instance.outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, substituteText(v, plain)]));
   return instance;
+}
+
+/** The runner attaches a step's summary of at most 1 MiB (actions/runner, CreateStepSummaryCommand). */
+const MAX_STEP_SUMMARY = 1024 * 1024;
+
+/**
+ * A step's summary as the runner takes it: one over 1 MiB is dropped, with the runner's error annotation
+ * (the step's own result is unchanged).
+ * @param {string} file @param {JobInstance} instance
+ */
+function stepSummary(file, instance) {
+  const size = fs.statSync(file).size;
+  if (size <= MAX_STEP_SUMMARY) return fs.readFileSync(file, "utf8");
+  instance.annotations.push(`::error::$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of ${MAX_STEP_SUMMARY / 1024}k, got ${Math.floor(size / 1024)}k. For more information see: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-markdown-summary`);
+  return "";
 }
 
 /**
