@@ -276,7 +276,7 @@ export function step(job: JobInstance, id: string): StepResult {
 /** What a failed run says, for a test's failure message. */
 export function explain(run: WorkflowRun): string {
   return run.instances
-    .map((j) => `${j.label}: ${j.status}\n${j.steps.map((s) => `  ${s.status} ${s.name}${s.status === "failure" ? `\n${s.output.slice(-4000)}` : ""}`).join("\n")}`)
+    .map((j) => `${j.label}: ${j.status}\n${[...j.annotations.filter((a) => a.startsWith("::error")).map((a) => `  ${a}`), ...j.steps.map((s) => `  ${s.status} ${s.name}${s.status === "failure" ? `\n${s.output.slice(-4000)}` : ""}`)].join("\n")}`)
     .join("\n");
 }
 
