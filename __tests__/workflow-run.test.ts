@@ -577,6 +577,14 @@ describe("a reusable workflow", () => {
     );
   });
 
+  it("must be passed a secret it requires, by name or with secrets: inherit", async () => {
+    const needsKey = { on: { workflow_call: { secrets: { KEY: { required: true } } } }, jobs: { use: { steps: [{ run: 'test "${{ secrets.KEY }}" = k' }] } } };
+    const calling = (secrets: unknown) => ({ on: "push", jobs: { call: { uses: "./.github/workflows/needs-key.yml", ...(secrets !== undefined && { secrets }) } } });
+    await expect(runFiles({ "caller.yml": calling(undefined), "needs-key.yml": needsKey })).rejects.toThrow("job call (./.github/workflows/needs-key.yml): Secret KEY is required, but not provided while calling.");
+    expect((await runFiles({ "caller.yml": calling({ KEY: "${{ secrets.MINE }}" }), "needs-key.yml": needsKey }, { secrets: { MINE: "k" } })).results).toEqual({ call: "success" });
+    expect((await runFiles({ "caller.yml": calling("inherit"), "needs-key.yml": needsKey }, { secrets: { KEY: "k" } })).results).toEqual({ call: "success" });
+  });
+
   it("must be a workflow that can be called, of the same repository", async () => {
     const notCallable = { ...applyBatch(), on: "push" };
     await expect(runFiles({ "caller.yml": caller(), "apply-batch.yml": notCallable }, options)).rejects.toThrow("workflow_call key is not defined in the referenced workflow.");

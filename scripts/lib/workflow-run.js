@@ -1140,7 +1140,8 @@ async function runCall(id, job, configuration, label, needs, scope, run) {
     file: target.file,
     workflow: target.workflow,
     contexts: { github: scope.contexts.github, vars: scope.contexts.vars, inputs, secrets },
-    // A called workflow's token has at most what the calling job gives it.
+    // The called workflow's own permissions, else the calling job's (GitHub caps them at the caller's;
+    // this harness records them, it does not enforce them).
     permissions: target.workflow.permissions ?? job.permissions ?? scope.permissions,
     labelPrefix: `${label} / `,
     caller: { jobId: id, label, matrix: configuration.matrix, workflow: path.basename(scope.file), ...(scope.caller !== undefined && { caller: scope.caller }) },
