@@ -605,6 +605,21 @@ describe("a reusable workflow", () => {
     );
   });
 
+  it("may be one of at most 20 unique workflows a workflow calls, as on GitHub", async () => {
+    const files = (n: number) => {
+      const called = Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}.yml`, { on: "workflow_call", jobs: { j: { steps: [{ run: "true" }] } } }]));
+      const calls = Object.fromEntries(Object.keys(called).map((file, i) => [`c${i}`, { uses: `./.github/workflows/${file}` }]));
+      return { "wf.yml": { on: "push", jobs: calls }, ...called };
+    };
+    expect(Object.values((await runFiles(files(20))).results)).toEqual(Array(20).fill("success"));
+    await expect(runFiles(files(21))).rejects.toThrow("more than 20 reusable workflows are called; GitHub allows 20");
+  });
+
+  it("is called by a job that has no steps of its own", async () => {
+    const called = { on: "workflow_call", jobs: { j: { steps: [{ run: "true" }] } } };
+    await expect(runFiles({ "wf.yml": { on: "push", jobs: { c: { uses: "./.github/workflows/w.yml", steps: [{ run: "true" }] } } }, "w.yml": called })).rejects.toThrow("job c (./.github/workflows/w.yml): a job that calls a workflow has no steps");
+  });
+
   it("called from a matrix, with a matrix of its own, runs past 256 jobs in all (each matrix within the limit)", async () => {
     const outer = Array.from({ length: 17 }, (_, i) => i);
     const inner = Array.from({ length: 16 }, (_, i) => i);
