@@ -2,7 +2,7 @@
 // naming the file, line and column (or the variable), exit 1, nothing written, never a stack trace.
 // GIVEN a config that cannot be read, parsed or synthesized, WHEN any command runs, THEN ...
 // The same commands refuse an option they do not know the same way too (exit 2), and so do those that
-// read no config (schema, build, mutate, bench, local-ga-api).
+// read no config (schema, docs, build, mutate, bench, local-ga-api).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,6 +63,7 @@ function commandInCopy(name: string, script: string, writes: readonly string[], 
 /** The commands that read no config, each with everything it would write. */
 const OTHER_COMMANDS: readonly Command[] = [
   commandInCopy("npm run schema", join("scripts", "schema.js"), [join("schema", "smart-routing.schema.json"), "dist"]),
+  commandInCopy("npm run docs", join("scripts", "docs.js"), [join("docs", "config-reference.md"), "dist"], ["examples"]),
   commandInCopy("npm run build", join("scripts", "build.js"), ["dist"]),
   commandInCopy("npm run mutate", join("scripts", "mutate.js"), ["reports", ".stryker-tmp", "stryker"], ["stryker.config.json"]),
   commandInCopy("npm run bench", join("bench", "bench.js"), [join("bench", "results"), "dist"], ["bench"]),

@@ -25,9 +25,9 @@ type Config = any;
 
 function readmeFirstConfig(): Config {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Writing a config"));
+  const section = readme.slice(readme.indexOf("## A config"));
   const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
-  if (yaml === undefined) throw new Error("README.md has no yaml block under ## Writing a config");
+  if (yaml === undefined) throw new Error("README.md has no yaml block under ## A config");
   return parseConfigText(yaml, "README.md", "yaml").data;
 }
 

@@ -7,7 +7,7 @@ import { join, relative, resolve } from "node:path";
 import { ROOT } from "./support/run";
 
 /** src/'s folders (and top-level modules, without .ts) in the order data flows through them. */
-const LAYERS = ["config", "validation", "model", "constructs", "stacks", "app", "explain", "plan-gate", "iam", "handoff", "local-aws", "autopilot", "cli-api", "autopilot-api"];
+const LAYERS = ["config", "validation", "model", "constructs", "stacks", "app", "explain", "plan-gate", "iam", "handoff", "docs", "local-aws", "autopilot", "cli-api", "autopilot-api"];
 
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"']+)["']/g;
 

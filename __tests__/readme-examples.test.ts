@@ -1,4 +1,5 @@
-// The README shows what commands print exactly as they print it: every ```console block is run here and
+// The README and the guides in docs/ show what commands print exactly as they print it: every ```console
+// block of README.md and docs/*.md is run here and
 // its output compared line by line ("..." stands for any lines, a line ending in "..." for any line that
 // starts like it). In a block, `$ cat <file>` followed by
 // lines is a file the next commands use (written to a folder of the test's own); `$ [VAR=value ...] npm
@@ -6,7 +7,7 @@
 // of the test's own; a command that cannot run here (Terraform against AWS) must be listed in RECORDED
 // with the recorded file it stands for. Anything else in a block fails the test.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./support/run";
@@ -16,7 +17,7 @@ interface Step {
   readonly output: string[];
 }
 
-/** Commands the README shows that need Terraform and an AWS account, and the recorded file each one's result is. */
+/** Commands the docs show that need Terraform and an AWS account, and the recorded file each one's result is. */
 const RECORDED: Record<string, { file: string; recorded: string }> = {
   // __tests__/fixtures/plans/README.md: recorded from exactly this plan of examples/llm-multi-region.yaml.
   [`terraform plan -var 'traffic_dials={"chat/us-east-1"=0}' -out=tfplan && terraform show -json tfplan > plan.json`]: {
@@ -25,20 +26,20 @@ const RECORDED: Record<string, { file: string; recorded: string }> = {
   },
 };
 
-/** Every ```console block of the README, as its steps, with the line it starts on. */
-function consoleBlocks(readme: string): { line: number; steps: Step[] }[] {
-  const lines = readme.split("\n");
-  const blocks: { line: number; steps: Step[] }[] = [];
+/** Every ```console block of a Markdown file, as its steps, with the line it starts on. */
+function consoleBlocks(file: string, text: string): { file: string; line: number; steps: Step[] }[] {
+  const lines = text.split("\n");
+  const blocks: { file: string; line: number; steps: Step[] }[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (lines[i] !== "```console") continue;
     const steps: Step[] = [];
     const start = i + 1;
     for (i++; lines[i] !== "```"; i++) {
       if (lines[i].startsWith("$ ")) steps.push({ command: lines[i].slice(2), output: [] });
-      else if (steps.length === 0) throw new Error(`README.md:${i + 1}: a console block must start with a "$ " command`);
+      else if (steps.length === 0) throw new Error(`${file}:${i + 1}: a console block must start with a "$ " command`);
       else steps[steps.length - 1].output.push(lines[i]);
     }
-    blocks.push({ line: start, steps });
+    blocks.push({ file, line: start, steps });
   }
   return blocks;
 }
@@ -59,7 +60,7 @@ function lineMatches(expected: string, actual: string): boolean {
 
 /** Runs one `[VAR=value ...] npm run ...` step in the project folder; files the block wrote are in `dir`. */
 function runNpm(command: string, dir: string, files: Set<string>): string[] {
-  if (/['"\\|&;<>$`]/.test(command)) throw new Error(`the test cannot run this README command: ${command}`);
+  if (/['"\\|&;<>$`]/.test(command)) throw new Error(`the test cannot run this command of the docs: ${command}`);
   const words = command.split(/\s+/);
   const env: NodeJS.ProcessEnv = {};
   while (/^[A-Z_]+=/.test(words[0])) {
@@ -91,15 +92,17 @@ function runNpm(command: string, dir: string, files: Set<string>): string[] {
   return output.replace(/\n$/, "").split("\n");
 }
 
-const blocks = consoleBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
+/** The README and the guides, relative to the project. */
+const DOCS = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+const blocks = DOCS.flatMap((file) => consoleBlocks(file, readFileSync(join(ROOT, file), "utf8")));
 
-describe("README.md's console blocks", () => {
+describe("the console blocks of README.md and docs/", () => {
   it("are there to check (the error examples among them)", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
     expect(blocks.flatMap((b) => b.steps.map((s) => s.command))).toEqual(expect.arrayContaining(["SMART_ROUTING_CONFIG=bad.yaml npm run -s synth", "npm run -s diagram -- --bogus"]));
   });
 
-  it.each(blocks.map((b) => [b.line, b] as const))("block at README.md:%i prints what it shows", (_line, block) => {
+  it.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))("block at %s prints what it shows", (_where, block) => {
     const dir = mkdtempSync(join(tmpdir(), "smart-routing-readme-"));
     const files = new Set<string>();
     for (const step of block.steps) {

@@ -11,6 +11,9 @@
 //   npm run bench -- --runs 7           repetitions per arm after one warm-up (the usual arm: 3)
 //   npm run bench -- --autopilot        the autopilot instead (bench/autopilot.js): reaction in intervals,
 //                                       writes in a steady state, one round for 100 groups against its queries
+//   npm run bench -- --changes          CI at scale instead (bench/changes.js): stacks --changed-since for
+//                                       1, 200 and 1,000 stacks against two plain synths, and the plan jobs
+//                                       a one-stack change starts against one job per stack
 //   npm run bench -- --plan             the CI plan path instead: terraform-plan.yml's per-stack steps and
 //                                       npm run plan:local against bare terraform init + plan (see
 //                                       bench/plan-path.js; needs terraform and moto_server)
@@ -33,14 +36,14 @@ const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "t
 delete ENV.SMART_ROUTING_CONFIG;
 delete ENV.SMART_ROUTING_STRICT;
 
-const USAGE = "usage: npm run bench -- [--runs N] [--naive-runs N] [--stacks N[,N...]] [--tests] [--deploy] [--plan] [--autopilot] [--config FILE]";
+const USAGE = "usage: npm run bench -- [--runs N] [--naive-runs N] [--stacks N[,N...]] [--tests] [--deploy] [--plan] [--autopilot] [--changes] [--config FILE]";
 
 /** The options; throws a BadArguments on anything else (exit 2, nothing run). */
 function parseArgs(argv) {
   const { parseCommandLine } = require("../scripts/lib/command-line");
   const string = { type: "string" };
   const flag = { type: "boolean" };
-  const { args, error } = parseCommandLine(argv, { runs: string, "naive-runs": string, stacks: string, tests: flag, deploy: flag, config: string, plan: flag, autopilot: flag }, USAGE);
+  const { args, error } = parseCommandLine(argv, { runs: string, "naive-runs": string, stacks: string, tests: flag, deploy: flag, config: string, plan: flag, autopilot: flag, changes: flag }, USAGE);
   if (args === undefined) throw new BadArguments(error);
   if (args.positionals.length > 0) throw new BadArguments(`Unexpected argument '${args.positionals[0]}'.\n${USAGE}`);
   const v = args.values;
@@ -53,6 +56,9 @@ function parseArgs(argv) {
     config: v.config === undefined ? undefined : path.resolve(v.config),
     plan: v.plan === true,
     autopilot: v.autopilot === true,
+    changes: v.changes === true,
+    // 1,000 stacks take seconds per detection: three runs unless asked for more.
+    changesRuns: v.runs === undefined ? 3 : positive("--runs", v.runs),
   };
 }
 
@@ -410,6 +416,7 @@ async function main() {
     else if (args.deploy) report.deploy = await benchDeploy(args, work);
     else if (args.plan) report.plan = benchPlanPath(args);
     else if (args.autopilot) report.autopilot = await require("./autopilot").benchAutopilot();
+    else if (args.changes) report.changes = require("./changes").benchChanges({ runs: args.changesRuns });
     else report.synth = benchSynth(args, work);
     if (args.tests) report.tests = benchTests(args);
   } finally {
@@ -430,6 +437,7 @@ async function main() {
   }
   if (report.plan) lines.push(renderPlanPath(report.plan));
   if (report.autopilot) lines.push(require("./autopilot").renderAutopilot(report.autopilot));
+  if (report.changes) lines.push(require("./changes").renderChanges(report.changes));
   if (report.deploy) {
     const d = report.deploy;
     lines.push(table(Object.values(d.results), [["arm", (r) => r.name], ["median", (r) => fmt(r.medianSeconds)], ["min-max", (r) => `${fmt(r.minSeconds)}-${fmt(r.maxSeconds)}`], ["peak RSS", (r) => `${r.peakRssMb.toFixed(0)} MB`], ["runs", (r) => r.runs]]), "");
@@ -441,7 +449,7 @@ async function main() {
 
   const resultsDir = path.join(ROOT, "bench", "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : args.plan ? "-plan" : args.autopilot ? "-autopilot" : ""}.json`);
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : args.plan ? "-plan" : args.autopilot ? "-autopilot" : args.changes ? "-changes" : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, file)}\n`);
 }

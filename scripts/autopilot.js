@@ -3,7 +3,7 @@
 // `npm run autopilot -- [stack ...] [--once] [--dry-run] [--json] [--clamp | --reset]
 //   [--pause <listener/region> --reason <text> | --resume <listener/region>] [--metrics-port N] [--holder NAME]
 //   [--at <epoch seconds>]`:
-// moves the steered groups' traffic dials on live model-server load (README "Autopilot"). Without --once
+// moves the steered groups' traffic dials on live model-server load (docs/autopilot.md). Without --once
 // it runs until SIGTERM or SIGINT, one tick per stack per interval (the stack's config), and ends after
 // the tick under way (exit 0). --once: one tick; --clamp: lower every steered dial above its ceiling
 // (no Prometheus needed; the apply workflow runs it after every apply); --reset: every steered dial back

@@ -188,14 +188,14 @@ const region = oneOfValues(GA_REGIONS, `a region Global Accelerator supports (${
 
 export const portRangeSchema = z
   .strictObject({
-    fromPort: port,
+    fromPort: port.describe("First port of the range."),
     toPort: port.optional().describe("Last port of the range; fromPort when omitted."),
   })
   .superRefine(check(rules.portRangeInOrder));
 
 export const healthCheckSchema = z
   .strictObject({
-    protocol: oneOfValues(["TCP", "HTTP", "HTTPS"]).optional().meta({ default: DEFAULTS.healthCheck.protocol }),
+    protocol: oneOfValues(["TCP", "HTTP", "HTTPS"]).optional().describe("How the endpoints are probed: a TCP connection, or an HTTP(S) GET of path that must answer 200.").meta({ default: DEFAULTS.healthCheck.protocol }),
     port: port.optional().describe("Port to probe; the listener's first port when omitted."),
     path: z
       .string()
@@ -209,24 +209,31 @@ export const healthCheckSchema = z
       .meta({ default: DEFAULTS.healthCheck.path }),
     intervalSeconds: oneOfValues(HEALTH_CHECK_INTERVALS, "10 or 30 (the API allows no other value)")
       .optional()
+      .describe("Seconds between two checks of an endpoint.")
       .meta({ default: DEFAULTS.healthCheck.intervalSeconds }),
-    thresholdCount: intBetween(1, 10).optional().meta({ default: DEFAULTS.healthCheck.thresholdCount }),
+    thresholdCount: intBetween(1, 10)
+      .optional()
+      .describe("Consecutive checks that turn an endpoint healthy or unhealthy.")
+      .meta({ default: DEFAULTS.healthCheck.thresholdCount }),
   })
   .describe("Applies to EC2 instance and Elastic IP endpoints; load balancers use their own health checks.");
 
-export const portOverrideSchema = z.strictObject({ listenerPort: port, endpointPort: port });
+export const portOverrideSchema = z.strictObject({
+  listenerPort: port.describe("A port the listener accepts."),
+  endpointPort: port.describe("The port on the group's endpoints that traffic for listenerPort goes to."),
+});
 
 const clientIpPreservation = z.boolean().optional().describe("Pass the client's IP address to the endpoint.");
 const lookupSchema = z
   .strictObject({
-    name: matching(LOAD_BALANCER_NAME, "a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end)"),
+    name: matching(LOAD_BALANCER_NAME, "a load balancer name (1-32 letters, digits, hyphens; no hyphen at either end)").describe("The load balancer's name."),
   })
   .describe("Find the load balancer by name at plan time, in the endpoint group's region.");
 
 const eipEndpoint = z
   .strictObject({
-    type: z.literal("eip"),
-    id: matching(EIP_ALLOCATION_ID, 'an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits)'),
+    type: z.literal("eip").describe("The kind of endpoint: eip (an Elastic IP), instance (an EC2 instance), alb or nlb (a load balancer)."),
+    id: matching(EIP_ALLOCATION_ID, 'an Elastic IP allocation ID ("eipalloc-" and 8 or 17 hex digits)').describe("The endpoint: an Elastic IP's allocation ID, an instance ID, or a load balancer's ARN (or its lookup)."),
     weight: weight.optional(),
     clientIpPreservation,
   })
@@ -234,8 +241,8 @@ const eipEndpoint = z
 
 const instanceEndpoint = z
   .strictObject({
-    type: z.literal("instance"),
-    id: matching(INSTANCE_ID, 'an EC2 instance ID ("i-" and 8 or 17 hex digits)'),
+    type: z.literal("instance").describe("The kind of endpoint: eip (an Elastic IP), instance (an EC2 instance), alb or nlb (a load balancer)."),
+    id: matching(INSTANCE_ID, 'an EC2 instance ID ("i-" and 8 or 17 hex digits)').describe("The endpoint: an Elastic IP's allocation ID, an instance ID, or a load balancer's ARN (or its lookup)."),
     weight: weight.optional(),
     clientIpPreservation,
   })
@@ -244,8 +251,10 @@ const instanceEndpoint = z
 function loadBalancerEndpoint<T extends "alb" | "nlb">(type: T, arn: RegExp, kind: string) {
   return z
     .strictObject({
-      type: z.literal(type),
-      id: matching(arn, `an ${kind} ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/${type === "alb" ? "app" : "net"}/<name>/<16 hex digits>)`).optional(),
+      type: z.literal(type).describe("The kind of endpoint: eip (an Elastic IP), instance (an EC2 instance), alb or nlb (a load balancer)."),
+      id: matching(arn, `an ${kind} ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/${type === "alb" ? "app" : "net"}/<name>/<16 hex digits>)`)
+        .optional()
+        .describe("The endpoint: an Elastic IP's allocation ID, an instance ID, or a load balancer's ARN (or its lookup)."),
       lookup: lookupSchema.optional(),
       weight: weight.optional(),
       clientIpPreservation,
@@ -320,11 +329,16 @@ function stepPercent() {
 
 export const endpointGroupSchema = z
   .strictObject({
-    region: region,
-    trafficDialPercentage: numberBetween(0, 100).optional().meta({ default: DEFAULTS.trafficDialPercentage }),
+    region: region.describe("The AWS region of the group's endpoints; one group per region per listener."),
+    trafficDialPercentage: numberBetween(0, 100)
+      .optional()
+      .describe("The share (0-100) of the clients bound for this region that it keeps; the rest go on to the next closest group. Failover ignores it.")
+      .meta({ default: DEFAULTS.trafficDialPercentage }),
     healthCheck: healthCheckSchema.optional(),
-    portOverrides: listOf(portOverrideSchema, 0, MAX_PORT_OVERRIDES, "port overrides").optional(),
-    endpoints: listOf(endpointSchema, 1, MAX_ENDPOINTS, "endpoints"),
+    portOverrides: listOf(portOverrideSchema, 0, MAX_PORT_OVERRIDES, "port overrides")
+      .optional()
+      .describe("Send a listener port to another port on the group's endpoints."),
+    endpoints: listOf(endpointSchema, 1, MAX_ENDPOINTS, "endpoints").describe("The group's endpoints: Elastic IPs, EC2 instances, ALBs or NLBs, each with its weight."),
     modelServer: oneOfValues(MODEL_SERVER_NAMES)
       .optional()
       .describe(
@@ -345,11 +359,16 @@ export const endpointGroupSchema = z
 
 export const listenerSchema = z
   .strictObject({
-    name: constructName(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$"),
-    protocol: oneOfValues(["TCP", "UDP"]),
-    portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges"),
-    clientAffinity: oneOfValues(["NONE", "SOURCE_IP"]).optional().meta({ default: DEFAULTS.clientAffinity }),
-    endpointGroups: listOf(endpointGroupSchema, 1, MAX_ENDPOINT_GROUPS, "endpoint groups"),
+    name: constructName(LISTENER_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,31}$").describe(
+      "The listener's name: its Terraform address, its key in the outputs and the first part of the operators' keys (<listener>/<region>).",
+    ),
+    protocol: oneOfValues(["TCP", "UDP"]).describe("The protocol clients connect with."),
+    portRanges: listOf(portRangeSchema, 1, MAX_PORT_RANGES, "port ranges").describe("The ports the listener accepts."),
+    clientAffinity: oneOfValues(["NONE", "SOURCE_IP"])
+      .optional()
+      .describe("SOURCE_IP sends each client (by source IP) to the same endpoint every time; NONE spreads its connections.")
+      .meta({ default: DEFAULTS.clientAffinity }),
+    endpointGroups: listOf(endpointGroupSchema, 1, MAX_ENDPOINT_GROUPS, "endpoint groups").describe("One group per region: its endpoints, their health check and the region's traffic dial."),
     renamedFrom: matching(LISTENER_NAME, "a listener name matching ^[a-z][a-z0-9-]{0,31}$")
       .optional()
       .describe("The listener's previous name: Terraform moves it and its endpoint groups instead of replacing them."),
@@ -357,7 +376,7 @@ export const listenerSchema = z
   .superRefine(check(rules.oneEndpointGroupPerRegion, rules.albNotOnUdpListener, rules.overrideListenerPortInListener, rules.capacityOnEveryGroup, rules.steeredGroupHasCapacity));
 
 const flowLogsSchema = z.strictObject({
-  bucket: matching(S3_BUCKET_NAME, "an S3 bucket name"),
+  bucket: matching(S3_BUCKET_NAME, "an S3 bucket name").describe("The S3 bucket the flow logs go to."),
   prefix: literal(z.string().max(255))
     .optional()
     .describe(
@@ -366,9 +385,16 @@ const flowLogsSchema = z.strictObject({
 });
 
 export const acceleratorSchema = z.strictObject({
-  name: matching(ACCELERATOR_NAME, "1-64 letters, digits or hyphens, with no hyphen at either end"),
-  ipAddressType: oneOfValues(["IPV4", "DUAL_STACK"]).optional().meta({ default: DEFAULTS.accelerator.ipAddressType }),
-  enabled: z.boolean().optional().meta({ default: DEFAULTS.accelerator.enabled }),
+  name: matching(ACCELERATOR_NAME, "1-64 letters, digits or hyphens, with no hyphen at either end").describe("The accelerator's name in AWS."),
+  ipAddressType: oneOfValues(["IPV4", "DUAL_STACK"])
+    .optional()
+    .describe("IPV4: two static IPv4 addresses; DUAL_STACK: two IPv4 and two IPv6 addresses, and no Elastic IP endpoints.")
+    .meta({ default: DEFAULTS.accelerator.ipAddressType }),
+  enabled: z
+    .boolean()
+    .optional()
+    .describe("Whether the accelerator takes traffic; the operators' accelerator_enabled variable overrides it.")
+    .meta({ default: DEFAULTS.accelerator.enabled }),
   ipAddresses: listOf(
     z.string().superRefine(check(rules.byoipAddress)),
     0,
@@ -377,7 +403,11 @@ export const acceleratorSchema = z.strictObject({
   )
     .optional()
     .describe("BYOIP IPv4 addresses; changing them replaces the accelerator."),
-  protectFromDestroy: z.boolean().optional().meta({ default: DEFAULTS.accelerator.protectFromDestroy }),
+  protectFromDestroy: z
+    .boolean()
+    .optional()
+    .describe("prevent_destroy on the accelerator: Terraform refuses a plan that destroys it (its static IP addresses would be gone for ever).")
+    .meta({ default: DEFAULTS.accelerator.protectFromDestroy }),
   flowLogs: z
     .union([z.literal(false), flowLogsSchema], {
       error: (issue) =>
@@ -403,12 +433,12 @@ export const dnsSchema = z
       .array(matching(DNS_NAME, DNS_NAME_ALLOWED))
       .min(1, { error: "must list at least one name" })
       .describe("Names that point at the accelerator: an alias A record each, and AAAA for a DUAL_STACK accelerator."),
-    evaluateTargetHealth: z.boolean().optional().meta({ default: DEFAULTS.dns.evaluateTargetHealth }),
+    evaluateTargetHealth: z.boolean().optional().describe("The alias records' EvaluateTargetHealth: Route 53 checks the accelerator's health before it answers.").meta({ default: DEFAULTS.dns.evaluateTargetHealth }),
   })
   .describe("A custom domain: Route 53 alias records to the accelerator.")
   .superRefine(check(rules.dnsZoneOrZoneId, rules.dnsNamesInZone));
 
-const demandShape = Object.fromEntries(GEOGRAPHIES.map((g) => [g, quantity(true).optional()])) as {
+const demandShape = Object.fromEntries(GEOGRAPHIES.map((g) => [g, quantity(true).optional().describe(`The load from clients in ${g}, spread over its metro areas by their internet users.`)])) as {
   [G in Geography]: z.ZodOptional<ReturnType<typeof quantity>>;
 };
 
@@ -467,17 +497,20 @@ export const demandSchema = z
 
 export const backendSchema = z
   .strictObject({
-    bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
+    bucket: matching(S3_BUCKET_NAME, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)").describe("The S3 bucket that holds the state (versioning on, so that a bad write can be undone)."),
     key: literal(z.string())
       .superRefine(check(rules.stateKeyFormat))
       .optional()
       .describe(`The state's S3 object key; ${defaultStateKey("<stack name>")} when omitted.`),
-    region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"'),
-    encrypt: z.boolean().optional().meta({ default: DEFAULTS.backend.encrypt }),
-    kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)").optional(),
-    lockfile: z.boolean().optional().meta({ default: DEFAULTS.backend.lockfile }),
-    dynamodbTable: literal(z.string().min(1)).optional(),
+    region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"').describe("The state bucket's region."),
+    encrypt: z.boolean().optional().describe("Server-side encryption of the state object.").meta({ default: DEFAULTS.backend.encrypt }),
+    kmsKeyId: matching(KMS_KEY, "a KMS key ID, alias or ARN (a key ID is a UUID whose fourth group starts with 8, 9, a or b, or mrk- and 32 hex digits)")
+      .optional()
+      .describe("A KMS key to encrypt the state with, instead of S3's own key."),
+    lockfile: z.boolean().optional().describe("S3-native state locking (use_lockfile): a .tflock object beside the state.").meta({ default: DEFAULTS.backend.lockfile }),
+    dynamodbTable: literal(z.string().min(1)).optional().describe("A DynamoDB table for state locking, the older way (both, while migrating to lockfile)."),
   })
+  .describe("The S3 backend that keeps the stack's Terraform state.")
   .superRefine(check(rules.stateIsLocked));
 
 export const autopilotSchema = z
@@ -488,7 +521,7 @@ export const autopilotSchema = z
           "The Prometheus-compatible query API the signals are read from (Prometheus, Thanos, Mimir, Amazon Managed Prometheus's workspace URL); SMART_ROUTING_PROMETHEUS_URL overrides it.",
         ),
         sigv4: z
-          .strictObject({ region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"') })
+          .strictObject({ region: matching(AWS_REGION_NAME, 'an AWS region name such as "us-west-2"').describe("The workspace's region, which SigV4 signs for.") })
           .optional()
           .describe("Sign every query with SigV4 (service aps) for Amazon Managed Service for Prometheus, in this region."),
       })
@@ -508,17 +541,26 @@ export const autopilotSchema = z
 
 export const stackSchema = z
   .strictObject({
-    name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$"),
-    tags: z.record(literal(z.string().min(1).max(128)), literal(z.string().max(256))).optional(),
-    allowedAccountIds: z.array(matching(ACCOUNT_ID, "a 12-digit AWS account ID")).min(1).optional(),
+    name: constructName(STACK_NAME, "a lowercase name matching ^[a-z][a-z0-9-]{0,62}$").describe(
+      "The stack's name: the cdktf stack, its folder in cdktf.out/stacks/ and its default state key.",
+    ),
+    tags: z
+      .record(literal(z.string().min(1).max(128)), literal(z.string().max(256)))
+      .optional()
+      .describe("Tags on every resource of the stack (the providers' default_tags)."),
+    allowedAccountIds: z
+      .array(matching(ACCOUNT_ID, "a 12-digit AWS account ID"))
+      .min(1)
+      .optional()
+      .describe("The accounts the stack may deploy to: the AWS provider refuses credentials of any other before it plans."),
     allowDestroy: z
       .array(oneOfValues(DESTROY_ALLOWANCES, '"listeners" or "endpointGroups" (the accelerator is always protected: deleting it loses its static IPs)'))
       .optional()
       .describe("What the plan gate lets a plan delete or replace; never the accelerator.")
       .meta({ default: [...DEFAULTS.allowDestroy] }),
     backend: backendSchema,
-    accelerator: acceleratorSchema,
-    listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners"),
+    accelerator: acceleratorSchema.describe("The accelerator: two static anycast IP addresses in front of every listener."),
+    listeners: listOf(listenerSchema, 1, MAX_LISTENERS, "listeners").describe("The ports clients connect to, each with its endpoint groups."),
     dns: dnsSchema.optional(),
     demand: demandSchema.optional(),
     autopilot: autopilotSchema.optional(),
@@ -540,8 +582,11 @@ export const stackSchema = z
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors."),
-    version: z.literal(1),
-    stacks: z.array(stackSchema).min(1, { error: "must list at least one stack" }),
+    version: z.literal(1).describe("The config format's version."),
+    stacks: z
+      .array(stackSchema)
+      .min(1, { error: "must list at least one stack" })
+      .describe("One Terraform stack each: one state file, one accelerator."),
   })
   .superRefine(check(rules.uniqueStackNames, rules.uniqueStateKeys, rules.uniqueDnsNames, rules.byoipAddressOfOneStack));
 

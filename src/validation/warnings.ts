@@ -1,6 +1,6 @@
 // Configs that Global Accelerator accepts but that probably do not do what
 // their author meant. They are printed as warnings; SMART_ROUTING_STRICT=1
-// makes them errors.
+// makes them errors. Each is exported by name: src/docs/rule-docs.ts documents it under that name.
 import { checkedByGlobalAccelerator, MODEL_SERVERS, type ModelServerPreset } from "../config/model-servers";
 import { DEFAULT_ACCELERATORS_PER_ACCOUNT } from "../config/limits";
 import type { EndpointGroupConfig, RoutingConfig, StackConfig } from "../config/types";
@@ -9,13 +9,13 @@ import type { Finding } from "./rules";
 type Warning = (stack: StackConfig) => Finding[];
 
 // Without flow logs there is no record of which client reached which endpoint.
-const flowLogsOff: Warning = (stack) =>
+export const flowLogsOff: Warning = (stack) =>
   stack.accelerator.flowLogs === undefined
     ? [{ path: ["accelerator", "flowLogs"], message: "flow logs are off; set flowLogs: { bucket } to record traffic (the log files go under a folder named like the stack unless you give a prefix), or flowLogs: false to silence this warning" }]
     : [];
 
 // A dial of 0 everywhere leaves only failover traffic, which ignores dials.
-const allDialsZero: Warning = (stack) =>
+export const allDialsZero: Warning = (stack) =>
   stack.listeners.flatMap((listener, li) =>
     listener.endpointGroups.every((g) => g.trafficDialPercentage === 0)
       ? [{ path: ["listeners", li, "endpointGroups"], message: "every endpoint group has trafficDialPercentage 0; the listener only serves failover traffic" }]
@@ -23,7 +23,7 @@ const allDialsZero: Warning = (stack) =>
   );
 
 // Weight 0 means no traffic even when healthy.
-const allWeightsZero: Warning = (stack) =>
+export const allWeightsZero: Warning = (stack) =>
   stack.listeners.flatMap((listener, li) =>
     listener.endpointGroups.flatMap((group, g) =>
       group.endpoints.every((ep) => ep.weight === 0)
@@ -33,7 +33,7 @@ const allWeightsZero: Warning = (stack) =>
   );
 
 // Global Accelerator uses a load balancer's own health checks, not the group's.
-const healthCheckIgnored: Warning = (stack) =>
+export const healthCheckIgnored: Warning = (stack) =>
   stack.listeners.flatMap((listener, li) =>
     listener.endpointGroups.flatMap((group, g) =>
       group.healthCheck !== undefined && group.endpoints.every((ep) => ep.type === "alb" || ep.type === "nlb")
@@ -53,7 +53,7 @@ function onModelServers(stack: StackConfig, message: (preset: ModelServerPreset,
 }
 
 // Load balancers are checked by their target groups, so a preset there must go on the target group.
-const modelServerOnLoadBalancers: Warning = (stack) =>
+export const modelServerOnLoadBalancers: Warning = (stack) =>
   onModelServers(stack, (preset, group) =>
     checkedByGlobalAccelerator(group.endpoints)
       ? undefined
@@ -61,13 +61,13 @@ const modelServerOnLoadBalancers: Warning = (stack) =>
   );
 
 // A readiness check that passes before a model is loaded sends clients to a server that cannot answer yet.
-const weakModelServerCheck: Warning = (stack) =>
+export const weakModelServerCheck: Warning = (stack) =>
   onModelServers(stack, (preset, group) =>
     preset.weakCheck === undefined ? undefined : `${group.modelServer}'s readiness check proves only that the process is up: ${preset.weakCheck}`,
   );
 
 // The stack's autopilot block steers only the groups that have their own: without one it does nothing.
-const autopilotWithoutSteeredGroup: Warning = (stack) =>
+export const autopilotWithoutSteeredGroup: Warning = (stack) =>
   stack.autopilot !== undefined && !stack.listeners.some((l) => l.endpointGroups.some((g) => g.autopilot !== undefined))
     ? [{ path: ["autopilot"], message: "steers nothing: no endpoint group of this stack has an autopilot block (signal and watermarks); add one to each group to steer, or remove this block" }]
     : [];
@@ -79,7 +79,7 @@ const WARNINGS: readonly Warning[] = [flowLogsOff, allDialsZero, allWeightsZero,
 // quota is adjustable (Service Quotas), and accelerators made outside this config count too, so the config
 // can neither prove nor rule out the failure. Stacks are counted in each account they may deploy to: those
 // their allowedAccountIds names, and, for a stack that names none, any account at all.
-const acceleratorsPerAccount = (config: RoutingConfig): Finding[] => {
+export const acceleratorsPerAccount = (config: RoutingConfig): Finding[] => {
   const named = [...new Set(config.stacks.flatMap((stack) => stack.allowedAccountIds ?? []))];
   const mayDeployTo = (account: string | undefined) =>
     config.stacks.flatMap((stack, s) => {

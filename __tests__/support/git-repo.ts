@@ -1,0 +1,71 @@
+// A throwaway git repository holding a copy of the project and a user's config, as a team's repository
+// would: commits are made with git itself, so `--changed-since` and the workflows' checkouts read real
+// history.
+/* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { ROOT } from "./run";
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { checkoutCopy } = require("../../scripts/lib/workflow-run");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export interface GitRepo {
+  readonly dir: string;
+  /** Runs git in the repository; throws with its stderr when it fails. */
+  git(...args: string[]): string;
+  /** Writes files (path -> text), commits them all, and resolves the new commit. */
+  commit(message: string, files?: Record<string, string>): string;
+  read(file: string): string;
+  write(file: string, text: string): void;
+}
+
+/** The project (tracked and untracked files, node_modules linked, dist/ copied) with `files` added, committed once. */
+export function throwawayRepo(files: Record<string, string>): GitRepo {
+  const dir = mkdtempSync(join(tmpdir(), "smart-routing-repo-"));
+  checkoutCopy(ROOT, dir, files);
+  const git = (...args: string[]) => {
+    const ran = spawnSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" });
+    if (ran.status !== 0) throw new Error(`git ${args.join(" ")} failed in ${dir}: ${ran.stderr}`);
+    return ran.stdout;
+  };
+  const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
+  const commit = (message: string, more: Record<string, string> = {}) => {
+    for (const [file, text] of Object.entries(more)) write(file, text);
+    git("add", "-A");
+    git("commit", "-q", "--allow-empty", "-m", message);
+    return git("rev-parse", "HEAD").trim();
+  };
+  git("init", "-q", "-b", "main");
+  commit("the project and the team's config");
+  return { dir, git, commit, write, read: (file) => readFileSync(join(dir, file), "utf8") };
+}
+
+/** A config of n stacks, fleet-000..., each one accelerator with two EIP groups. `change` edits the plain object first. */
+export function fleetConfig(n: number, change: (stacks: any[]) => void = () => {}): string {
+  const stacks: any[] = Array.from({ length: n }, (_, i) => {
+    const name = `fleet-${String(i).padStart(3, "0")}`;
+    return {
+      name,
+      // One account per stack: AWS's default quota is 20 accelerators per account.
+      allowedAccountIds: [String(100000000000 + i)],
+      backend: { bucket: "acme-terraform-state", region: "us-west-2" },
+      accelerator: { name, flowLogs: false },
+      listeners: [
+        {
+          name: "inference",
+          protocol: "TCP",
+          portRanges: [{ fromPort: 443 }],
+          endpointGroups: [
+            { region: "us-west-1", trafficDialPercentage: 100, endpoints: [{ type: "eip", id: "eipalloc-0a1b2c3d4e5f60718" }] },
+            { region: "us-east-1", trafficDialPercentage: 100, endpoints: [{ type: "eip", id: "eipalloc-0f1e2d3c4b5a69788" }] },
+          ],
+        },
+      ],
+    };
+  });
+  change(stacks);
+  return stringify({ version: 1, stacks });
+}
