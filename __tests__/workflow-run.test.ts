@@ -1,6 +1,8 @@
 // The workflow harness (scripts/lib/workflow-run.js) does what GitHub does with the parts of a workflow
-// the repository's workflows use, and fails loudly on any part it does not know, so a workflow can never
-// pass here by being half-run.
+// the repository's workflows use (expressions, matrices, reusable workflows, the checkout of a git
+// repository), and fails loudly on any part it does not know, so a workflow can never pass here by being
+// half-run; the stand-in gh (support/fake-gh.js) answers as gh and GitHub's REST API do. Each rule is
+// tested both ways, on small workflow files written to a temporary folder.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
