@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ROOT } from "./support/run";
-import { fakeGh, projectRepository } from "./support/workflows";
+import { throwawayRepo } from "./support/git-repo";
+import { fakeGh } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { MAX_MATRIX_JOBS, conditionHolds, evaluate, expandMatrix, matrixConfigurations, readKeyValueFile, runWorkflow, substitute } = require("../scripts/lib/workflow-run");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -741,10 +742,11 @@ describe("actions/checkout of a git repository (RunOptions.repository)", () => {
     expect(output(full, "checkout")).toMatchObject({ status: "failure", output: "A branch or tag with the name 'nope' could not be found" });
   });
 
-  it("of this project (projectRepository): a pull request's job fetches its base and sees what the change touched", async () => {
-    const project = projectRepository({ "smart-routing.yaml": "stacks: []\n" });
+  it("of this project (throwawayRepo): a pull request's job fetches its base and sees what the change touched", async () => {
+    const project = throwawayRepo({ "smart-routing.yaml": "stacks: []\n" });
     const base = project.head();
-    const head = project.commit({ "smart-routing.yaml": "stacks: [changed]\n", "README.md": null });
+    project.remove("README.md");
+    const head = project.commit("a change", { "smart-routing.yaml": "stacks: [changed]\n" });
     const run = await runWorkflow(
       workflowFiles({
         "pr.yml": {
@@ -760,7 +762,7 @@ describe("actions/checkout of a git repository (RunOptions.repository)", () => {
           },
         },
       }),
-      { root: ROOT, repository: project.path, event: "pull_request", github: { ref: "refs/pull/9/merge", sha: head, event: { pull_request: { number: 9, base: { sha: base } } } }, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+      { root: ROOT, repository: project.dir, event: "pull_request", github: { ref: "refs/pull/9/merge", sha: head, event: { pull_request: { number: 9, base: { sha: base } } } }, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
     );
     expect(run.results).toEqual({ changed: "success" });
     expect(readFileSync(join(run.instances[0].workspace, "changed.txt"), "utf8")).toBe("D\tREADME.md\nM\tsmart-routing.yaml\n");

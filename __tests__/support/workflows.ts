@@ -2,16 +2,15 @@
 // AWS APIs: what a runner and GitHub provide comes from outside the workflows, as the environment of the
 // steps (the local endpoints, the backend's local settings via TF_CLI_ARGS_init, the Terraform CLI config of
 // this machine) and as a stand-in `gh` (support/fake-gh.js) that keeps comments and deployments in a file.
-import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { DEFAULT_CONFIG } from "../../src/config/default-config";
 import { backendConfig } from "../../src/local-aws/terraform-overrides";
 import { ROOT } from "./run";
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { checkoutCopy, runWorkflow } = require("../../scripts/lib/workflow-run");
+const { runWorkflow } = require("../../scripts/lib/workflow-run");
 const { terraformAvailability, terraformEnv } = require("../../scripts/lib/terraform");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -222,43 +221,6 @@ export interface RunOptions {
   readonly pathDirs?: string[];
   readonly reuse?: WorkflowRun["needs"];
   readonly artifacts?: string;
-}
-
-/**
- * A throwaway git repository of this project (its files as a checkout copies them) and `files`, committed
- * on main, for RunOptions.repository: each actions/checkout then clones it at github.sha (its HEAD unless
- * the run says), so a workflow can fetch and diff its commits as on a runner. `commit` writes (or, for
- * null, deletes) files and commits them; it returns the new commit's SHA.
- */
-export function projectRepository(files: Record<string, string> = {}) {
-  const path = join(mkdtempSync(join(tmpdir(), "smart-routing-repository-")), "repo");
-  // node_modules and dist/ come along as links and copies, and stay out of the commits: both are ignored.
-  checkoutCopy(ROOT, path, files);
-  const git = (...args: string[]) => {
-    const ran = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: path, encoding: "utf8" });
-    if (ran.status !== 0) throw new Error(`git ${args.join(" ")} in ${path}: ${ran.stderr}`);
-    return ran.stdout.trim();
-  };
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "the project");
-  return {
-    path,
-    head: () => git("rev-parse", "HEAD"),
-    commit: (changes: Record<string, string | null>, message = "a change"): string => {
-      for (const [file, text] of Object.entries(changes)) {
-        if (text === null) {
-          rmSync(join(path, file), { force: true });
-          continue;
-        }
-        mkdirSync(dirname(join(path, file)), { recursive: true });
-        writeFileSync(join(path, file), text);
-      }
-      git("add", "-A");
-      git("commit", "-q", "-m", message);
-      return git("rev-parse", "HEAD");
-    },
-  };
 }
 
 /** Runs a workflow of .github/workflows here. */
