@@ -3,9 +3,9 @@
 // history.
 /* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { ROOT } from "./run";
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -18,8 +18,11 @@ export interface GitRepo {
   git(...args: string[]): string;
   /** Writes files (path -> text), commits them all, and resolves the new commit. */
   commit(message: string, files?: Record<string, string>): string;
+  /** The commit HEAD names. */
+  head(): string;
   read(file: string): string;
   write(file: string, text: string): void;
+  remove(file: string): void;
 }
 
 /** The project (tracked and untracked files, node_modules linked, dist/ copied) with `files` added, committed once. */
@@ -31,7 +34,10 @@ export function throwawayRepo(files: Record<string, string>): GitRepo {
     if (ran.status !== 0) throw new Error(`git ${args.join(" ")} failed in ${dir}: ${ran.stderr}`);
     return ran.stdout;
   };
-  const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  };
   const commit = (message: string, more: Record<string, string> = {}) => {
     for (const [file, text] of Object.entries(more)) write(file, text);
     git("add", "-A");
@@ -40,7 +46,15 @@ export function throwawayRepo(files: Record<string, string>): GitRepo {
   };
   git("init", "-q", "-b", "main");
   commit("the project and the team's config");
-  return { dir, git, commit, write, read: (file) => readFileSync(join(dir, file), "utf8") };
+  return {
+    dir,
+    git,
+    commit,
+    write,
+    head: () => git("rev-parse", "HEAD").trim(),
+    read: (file) => readFileSync(join(dir, file), "utf8"),
+    remove: (file) => rmSync(join(dir, file), { force: true }),
+  };
 }
 
 /** A config of n stacks, fleet-000..., each one accelerator with two EIP groups. `change` edits the plain object first. */

@@ -1,8 +1,8 @@
 // Running the repository's GitHub Actions workflows here (scripts/lib/workflow-run.js), against the local
 // AWS APIs: what a runner and GitHub provide comes from outside the workflows, as the environment of the
 // steps (the local endpoints, the backend's local settings via TF_CLI_ARGS_init, the Terraform CLI config of
-// this machine) and as a stand-in `gh` that keeps pull-request comments in a file.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// this machine) and as a stand-in `gh` (support/fake-gh.js) that keeps comments and deployments in a file.
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -24,10 +24,25 @@ export interface StepResult {
   readonly note?: string;
 }
 
-export interface JobInstance {
+/** The job (and its matrix entry) that called the workflow a job instance belongs to. */
+export interface Caller {
   readonly jobId: string;
+  /** As GitHub's UI names it: "apply (1)". */
   readonly label: string;
   readonly matrix?: Record<string, unknown>;
+  /** The file of the calling workflow. */
+  readonly workflow: string;
+  /** The caller's own caller, for a workflow called by a called workflow. */
+  readonly caller?: Caller;
+}
+
+export interface JobInstance {
+  readonly jobId: string;
+  /** As GitHub's UI names it: "plan (a)", "plan a" for `name: plan ${{ matrix.stack }}", "apply (1) / apply a" in a called workflow. */
+  readonly label: string;
+  readonly matrix?: Record<string, unknown>;
+  /** Set for a job of a called workflow: the job that called it. */
+  readonly caller?: Caller;
   readonly workspace: string;
   readonly environment?: string;
   readonly concurrency: unknown;
@@ -83,75 +98,121 @@ export interface GitHubComment {
   readonly issue: number;
 }
 
-/**
- * A stand-in `gh` on PATH for `gh api` on issue comments: GET (with --paginate and --jq, through the real
- * jq), POST and PATCH, kept in a JSON file with every call. It needs GH_TOKEN, as gh does.
- */
-export function fakeGh(seed: GitHubComment[] = []) {
-  const bin = mkdtempSync(join(tmpdir(), "smart-routing-fake-gh-"));
-  const stateFile = join(bin, "state.json");
-  writeFileSync(stateFile, JSON.stringify({ comments: seed, nextId: 1001, calls: [] }));
-  writeFileSync(join(bin, "gh"), FAKE_GH);
-  chmodSync(join(bin, "gh"), 0o755);
-  return {
-    bin,
-    env: { FAKE_GH_STATE: stateFile },
-    state: (): { comments: GitHubComment[]; calls: { method: string; endpoint: string }[] } => JSON.parse(readFileSync(stateFile, "utf8")),
-  };
+/** A deployment status, as GET .../deployments/{id}/statuses answers it. */
+export interface GitHubDeploymentStatus {
+  readonly id: number;
+  readonly state: "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
+  readonly description: string;
+  readonly environment: string;
+  readonly log_url: string;
+  readonly environment_url: string;
 }
 
-const FAKE_GH = `#!/usr/bin/env node
-const fs = require("fs");
-const { spawnSync } = require("child_process");
-const file = process.env.FAKE_GH_STATE;
-const state = JSON.parse(fs.readFileSync(file, "utf8"));
-const die = (m) => { process.stderr.write(m + "\\n"); process.exit(1); };
-if (!process.env.GH_TOKEN) die("gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable.");
-const args = process.argv.slice(2);
-if (args[0] !== "api") die("fake gh: only gh api is faked, received " + args.join(" "));
-let method, endpoint, jq;
-const fields = {};
-for (let i = 1; i < args.length; i++) {
-  const a = args[i];
-  if (a === "--method" || a === "-X") method = args[++i];
-  else if (a === "--paginate") continue;
-  else if (a === "--jq" || a === "-q") jq = args[++i];
-  else if (a === "-F" || a === "--field") {
-    const [key, ...rest] = args[++i].split("=");
-    const value = rest.join("=");
-    fields[key] = value.startsWith("@") ? fs.readFileSync(value.slice(1), "utf8") : value;
-  } else if (endpoint === undefined) endpoint = a;
-  else die("fake gh: unexpected argument " + a);
+/** A deployment, as GET /repos/{owner}/{repo}/deployments answers it, with its statuses (newest first). */
+export interface GitHubDeployment {
+  readonly id: number;
+  readonly sha: string;
+  readonly ref: string;
+  readonly task: string;
+  readonly environment: string;
+  readonly original_environment: string;
+  readonly description: string;
+  readonly payload: unknown;
+  readonly transient_environment: boolean;
+  readonly production_environment: boolean;
+  readonly statuses: GitHubDeploymentStatus[];
 }
-method = method || (Object.keys(fields).length > 0 ? "POST" : "GET"); // gh api: fields make a POST
-state.calls.push({ method, endpoint });
-const list = /^repos\\/([^/]+\\/[^/]+)\\/issues\\/(\\d+)\\/comments$/.exec(endpoint);
-const one = /^repos\\/([^/]+\\/[^/]+)\\/issues\\/comments\\/(\\d+)$/.exec(endpoint);
-let out;
-if (method === "GET" && list) {
-  out = state.comments.filter((c) => c.repo === list[1] && c.issue === Number(list[2])).map(({ id, user, body }) => ({ id, user, body }));
-} else if (method === "POST" && list) {
-  out = { id: state.nextId++, user: { login: "github-actions[bot]" }, body: fields.body, repo: list[1], issue: Number(list[2]) };
-  state.comments.push(out);
-} else if (method === "PATCH" && one) {
-  out = state.comments.find((c) => c.repo === one[1] && c.id === Number(one[2]));
-  if (!out) die("gh: Not Found (HTTP 404)");
-  out.body = fields.body;
-} else die("fake gh: no fake for " + method + " " + endpoint);
-fs.writeFileSync(file, JSON.stringify(state));
-const json = JSON.stringify(out);
-if (jq === undefined) process.stdout.write(json + "\\n");
-else {
-  const r = spawnSync("jq", ["-r", jq], { input: json, encoding: "utf8" });
-  if (r.status !== 0) die(r.stderr);
-  process.stdout.write(r.stdout);
+
+/** A deployment made before the run: its repository, commit and environment, and its statuses, oldest first. */
+export interface DeploymentSeed {
+  readonly repo: string;
+  readonly sha: string;
+  readonly environment: string;
+  readonly task?: string;
+  readonly ref?: string;
+  readonly description?: string;
+  readonly payload?: unknown;
+  readonly transient_environment?: boolean;
+  readonly production_environment?: boolean;
+  readonly statuses?: { state: GitHubDeploymentStatus["state"]; description?: string; environment?: string }[];
 }
-`;
+
+/**
+ * A stand-in `gh` on PATH for `gh api` (support/fake-gh.js): issue comments and deployments with their
+ * statuses, kept in a JSON file with every call. It needs GH_TOKEN, as gh does. With `repository` (a git
+ * repository), the refs of new deployments are checked in it; without, only full commit SHAs are refs.
+ */
+export function fakeGh(seed: GitHubComment[] = [], options: { deployments?: DeploymentSeed[]; repository?: string } = {}) {
+  const bin = mkdtempSync(join(tmpdir(), "smart-routing-fake-gh-"));
+  const stateFile = join(bin, "state.json");
+  const created = "2026-01-01T00:00:00Z";
+  let statusId = 1;
+  const deployments = (options.deployments ?? []).map((d, index) => ({
+    repo: d.repo,
+    id: index + 1,
+    node_id: `DE_seed${index + 1}`,
+    sha: d.sha,
+    ref: d.ref ?? d.sha,
+    task: d.task ?? "deploy",
+    payload: d.payload ?? "",
+    original_environment: d.environment,
+    environment: d.environment,
+    description: d.description ?? "",
+    creator: { login: "github-actions[bot]", id: 41898282, type: "Bot" },
+    created_at: created,
+    updated_at: created,
+    transient_environment: d.transient_environment ?? false,
+    production_environment: d.production_environment ?? d.environment === "production",
+  }));
+  const statuses = (options.deployments ?? []).flatMap((d, index) =>
+    (d.statuses ?? []).map((s) => ({
+      repo: d.repo,
+      deployment_id: index + 1,
+      id: statusId++,
+      node_id: `DES_seed${statusId}`,
+      state: s.state,
+      creator: { login: "github-actions[bot]", id: 41898282, type: "Bot" },
+      description: s.description ?? "",
+      environment: s.environment ?? d.environment,
+      target_url: "",
+      log_url: "",
+      environment_url: "",
+      created_at: created,
+      updated_at: created,
+    })),
+  );
+  writeFileSync(stateFile, JSON.stringify({ comments: seed, nextId: 1001, calls: [], deployments, statuses, nextDeploymentId: deployments.length + 1, nextStatusId: statusId }));
+  copyFileSync(join(__dirname, "fake-gh.js"), join(bin, "gh"));
+  chmodSync(join(bin, "gh"), 0o755);
+  const read = () => JSON.parse(readFileSync(stateFile, "utf8"));
+  return {
+    bin,
+    env: { FAKE_GH_STATE: stateFile, ...(options.repository !== undefined && { FAKE_GH_REPOSITORY: options.repository }) },
+    state: (): { comments: GitHubComment[]; calls: { method: string; endpoint: string }[] } => read(),
+    /** The deployments of a repository (owner/name), newest first, each with its statuses, newest first. */
+    deployments: (repo: string): GitHubDeployment[] => {
+      const { deployments: all, statuses: every } = read() as { deployments: (GitHubDeployment & { repo: string })[]; statuses: (GitHubDeploymentStatus & { deployment_id: number })[] };
+      return all
+        .filter((d) => d.repo === repo)
+        .sort((a, b) => b.id - a.id)
+        .map(({ repo: _repo, ...d }) => ({
+          ...d,
+          statuses: every
+            .filter((s) => s.deployment_id === d.id)
+            .sort((a, b) => b.id - a.id)
+            .map(({ id, state, description, environment, log_url, environment_url }) => ({ id, state, description, environment, log_url, environment_url })),
+        }));
+    },
+  };
+}
 
 export interface RunOptions {
   readonly event: string;
   readonly vars?: Record<string, string>;
-  readonly inputs?: Record<string, string>;
+  readonly inputs?: Record<string, unknown>;
+  readonly secrets?: Record<string, string>;
+  /** A git repository: each actions/checkout clones it at github.sha (default: its HEAD) with the step's fetch-depth. */
+  readonly repository?: string;
   readonly github?: Record<string, unknown>;
   readonly awsEnv?: Record<string, string>;
   readonly env?: NodeJS.ProcessEnv;
@@ -177,7 +238,7 @@ export function step(job: JobInstance, id: string): StepResult {
 /** What a failed run says, for a test's failure message. */
 export function explain(run: WorkflowRun): string {
   return run.instances
-    .map((j) => `${j.label}: ${j.status}\n${j.steps.map((s) => `  ${s.status} ${s.name}${s.status === "failure" ? `\n${s.output.slice(-4000)}` : ""}`).join("\n")}`)
+    .map((j) => `${j.label}: ${j.status}\n${[...j.annotations.filter((a) => a.startsWith("::error")).map((a) => `  ${a}`), ...j.steps.map((s) => `  ${s.status} ${s.name}${s.status === "failure" ? `\n${s.output.slice(-4000)}` : ""}`)].join("\n")}`)
     .join("\n");
 }
 
