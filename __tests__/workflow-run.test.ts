@@ -62,6 +62,15 @@ describe("expressions", () => {
     expect(conditionHolds("${{ !cancelled() }}", { ...scope, status: { success: false, failure: true } })).toBe(true);
     expect(conditionHolds("failure()", { ...scope, status: { success: false, failure: true } })).toBe(true);
   });
+
+  it("put success() before an if: that calls no status function, as GitHub does, and not before one that does", () => {
+    const failed = { ...scope, status: { success: false, failure: true } };
+    expect(conditionHolds("${{ vars.NAME == 'value' }}", scope)).toBe(true);
+    expect(conditionHolds("${{ vars.NAME == 'value' }}", failed)).toBe(false);
+    expect(conditionHolds("vars.NAME == 'value'", failed)).toBe(false);
+    expect(conditionHolds("${{ always() && vars.NAME == 'value' }}", failed)).toBe(true);
+    expect(conditionHolds("${{ cancelled() || vars.NAME == 'value' }}", failed)).toBe(true);
+  });
 });
 
 describe("expression rules from GitHub's documentation", () => {

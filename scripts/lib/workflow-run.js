@@ -360,6 +360,9 @@ function conditionHolds(condition, scope) {
   if (condition === undefined) return Boolean(scope.status?.success);
   const text = String(condition).trim();
   const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(text)?.[1] ?? text;
+  // GitHub: "A default status check of success() is applied unless you include one of these functions"
+  // (success, always, cancelled, failure): `if: x == 'y'` runs only when everything before it succeeded.
+  if (scope.status !== undefined && !/\b(success|failure|always|cancelled)\s*\(/.test(inner) && !scope.status.success) return false;
   return truthy(evaluate(inner, scope));
 }
 
