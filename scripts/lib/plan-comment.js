@@ -90,33 +90,35 @@ function row(stack, report) {
 }
 
 /**
- * A stack's details: its summary, open when it fails or destroys something, folded otherwise.
+ * A stack's details: its summary, open when it fails or destroys something, folded otherwise; as the
+ * text around the summary and the summary, so that a cut can keep the fold whole.
  * @param {string} stack @param {StackReport | undefined} report @param {number} r its rank
+ * @returns {{ before: string, summary: string, after: string }}
  */
 function details(stack, report, r) {
-  const summary = report === undefined ? noResultSummary(stack) : report.summary.endsWith("\n") ? report.summary : `${report.summary}\n`;
-  if (r <= 1 || report === undefined) return `${summary}\n`;
+  const text = report === undefined ? noResultSummary(stack) : report.summary;
+  const summary = text.endsWith("\n") ? text : `${text}\n`;
+  if (r <= 1 || report === undefined) return { before: "", summary, after: "\n" };
   const c = report.result.counts;
   const what = c === null ? "" : `: ${c.create} to create, ${c.update} to update, ${c.move} to move`;
-  return `<details><summary><code>${escapeHtml(stack)}</code> ${VERDICT[report.result.status]}${what}</summary>\n\n${summary}\n</details>\n\n`;
+  return { before: `<details><summary><code>${escapeHtml(stack)}</code> ${VERDICT[report.result.status]}${what}</summary>\n\n`, summary, after: "\n</details>\n\n" };
 }
 
 /** @param {string} text */
 const escapeHtml = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
- * `text` cut at a line end so that it and `note` take at most `room` characters; undefined when not even
- * the note and a few lines fit. A cut inside a <details> block is closed after the note.
- * @param {string} text @param {number} room @param {(shown: number) => string} note
+ * A stack's details with its summary cut at a line end, so that all of it, with `note(shownCharacters)`,
+ * takes at most `room` characters; undefined when not even the note and a few lines fit.
+ * @param {{ before: string, summary: string, after: string }} block @param {number} room @param {(shown: number) => string} note
  */
-function cutShort(text, room, note) {
-  const closing = text.startsWith("<details>") ? "</details>\n\n" : "\n";
-  const budget = room - note(text.length).length - closing.length;
+function cutShort(block, room, note) {
+  const budget = room - block.before.length - note(block.summary.length).length - block.after.length;
   if (budget < MIN_CUT / 2) return undefined;
-  const end = text.lastIndexOf("\n", budget - 1);
+  const end = block.summary.lastIndexOf("\n", budget - 1);
   if (end <= 0) return undefined;
-  const shown = text.slice(0, end + 1);
-  return `${shown}${note(shown.length)}${closing}`;
+  const shown = block.summary.slice(0, end + 1);
+  return `${block.before}${shown}${note(shown.length)}${block.after}`;
 }
 
 /** @param {number} n @param {string} one @param {string} [many] */
@@ -139,7 +141,7 @@ function renderComment(input, limit = COMMENT_LIMIT) {
   const total = input.total ?? input.stacks.length;
   const head = [
     MARKER,
-    `## Terraform plan of ${input.stacks.length} of ${plural(total, "stack")} at ${input.head}${input.base === undefined ? "" : ` (base ${input.base})`}`,
+    `## Terraform plan of ${input.stacks.length.toLocaleString("en-US")} of ${plural(total, "stack")} at ${input.head}${input.base === undefined ? "" : ` (base ${input.base})`}`,
     "",
   ];
   if (input.stacks.length < total) {
@@ -191,13 +193,14 @@ function renderComment(input, limit = COMMENT_LIMIT) {
   let cut;
   for (const [i, block] of blocks.entries()) {
     if (i >= rowsShown) break; // a stack's details never appear without its row
-    if (block.length <= room) {
-      body += block;
-      room -= block.length;
+    const whole = `${block.before}${block.summary}${block.after}`;
+    if (whole.length <= room) {
+      body += whole;
+      room -= whole.length;
       detailsShown++;
       continue;
     }
-    const short = cutShort(block, room, (shown) => `\n_… cut short here (${shown.toLocaleString("en-US")} of ${block.length.toLocaleString("en-US")} characters); the whole summary is in ${run}._\n`);
+    const short = cutShort(block, room, (shown) => `\n_… cut short here (${shown.toLocaleString("en-US")} of ${block.summary.length.toLocaleString("en-US")} characters); the whole summary is in ${run}._\n`);
     if (short !== undefined) {
       body += short;
       room -= short.length;
