@@ -221,7 +221,7 @@ function budgetSections(sections, available, note) {
       left -= s.size;
       continue;
     }
-    const shortened = cutToBytes(s.text, share, (shown) => note(s.name, shown, s.size));
+    const shortened = cutToBytes(s.text, share, (shown) => note(s.name, shown, bytes(s.text)));
     if (shortened === undefined) {
       omitted.push(s.name);
       continue;
