@@ -120,6 +120,37 @@ describe("the plan comment", () => {
     expect(body).toContain("static IP addresses and its Terraform state still exist");
   });
 
+  it("for a pull request that only removes a stack: the removal, and no table", () => {
+    const body = renderComment({ stacks: [], reports: new Map(), head: "h", total: 4, removed: [{ name: "old", acknowledged: false }], runUrl: RUN });
+    expect(body).toBe(
+      [
+        MARKER,
+        "## Terraform plan of 0 of 4 stacks at h",
+        "",
+        "The synthesized Terraform of the other 4 stacks is the same as the base's: not planned.",
+        "",
+        "### ⚠️ 1 stack removed from the config, 1 not acknowledged",
+        "",
+        "A removed stack's accelerator, its static IP addresses and its Terraform state still exist: nothing plans or destroys them any more. Destroy them on purpose, or leave them unmanaged knowingly, and acknowledge the removal.",
+        "",
+        "| Removed stack | Removal |",
+        "| --- | --- |",
+        "| `old` | ❌ not acknowledged: the check fails until it is |",
+        "",
+        "No stack to plan.",
+        "",
+        `[The run](${RUN})`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("holds every limit from 1,500 characters up, whatever it has to leave out", () => {
+    const stacks = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    const input = { stacks, reports: reports(...stacks.map((s, i) => report(s, i % 4 === 0 ? "failed" : "passed", counts({ update: i % 3 }), `### ${s}\n\n${"| a | b | c |\n".repeat(i * 5)}`))), head: "h", runUrl: RUN };
+    for (let limit = 1500; limit < 40000; limit += 137) expect(renderComment(input, limit).length).toBeLessThanOrEqual(limit);
+  });
+
   it("cuts a huge single summary short at a line end, within the limit, and says so", () => {
     const lines = Array.from({ length: 20000 }, (_, i) => `| update | \`aws_globalaccelerator_endpoint_group.g${i}\` | traffic dial 10% → 20% |`);
     const huge = `### Terraform plan for \`big\`: ❌ plan gate failed\n\n${lines.join("\n")}\n`;

@@ -177,7 +177,8 @@ function renderComment(input, limit = COMMENT_LIMIT) {
   let table = "";
   let rowsShown = 0;
   if (order.length > 0) {
-    room -= tableHead.length;
+    // The heading and the blank line after the table.
+    room -= tableHead.length + 1;
     for (const r of rows) {
       if (r.length > room) break;
       table += r;
@@ -185,7 +186,6 @@ function renderComment(input, limit = COMMENT_LIMIT) {
       rowsShown++;
     }
     table = `${tableHead}${table}\n`;
-    room -= 1;
   }
   let body = "";
   let detailsShown = 0;
