@@ -17,6 +17,9 @@
 //   npm run bench -- --plan             the CI plan path instead: terraform-plan.yml's per-stack steps and
 //                                       npm run plan:local against bare terraform init + plan (see
 //                                       bench/plan-path.js; needs terraform and moto_server)
+//   npm run bench -- --plan-concurrency npm run plan-stacks on 6 stacks at concurrency 1, 2 and 4: wall
+//                                       time and peak memory of terraform and its providers (see
+//                                       bench/plan-concurrency.js; needs terraform and moto_server)
 //
 // Every arm writes its output to a folder of its own; before any time is reported, each arm's
 // cdk.tf.json files must equal the reference's (cdktf's "//" metadata aside), or the bench fails.
@@ -36,14 +39,14 @@ const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "t
 delete ENV.SMART_ROUTING_CONFIG;
 delete ENV.SMART_ROUTING_STRICT;
 
-const USAGE = "usage: npm run bench -- [--runs N] [--naive-runs N] [--stacks N[,N...]] [--tests] [--deploy] [--plan] [--autopilot] [--changes] [--config FILE]";
+const USAGE = "usage: npm run bench -- [--runs N] [--naive-runs N] [--stacks N[,N...]] [--tests] [--deploy] [--plan] [--plan-concurrency] [--autopilot] [--changes] [--config FILE]";
 
 /** The options; throws a BadArguments on anything else (exit 2, nothing run). */
 function parseArgs(argv) {
   const { parseCommandLine } = require("../scripts/lib/command-line");
   const string = { type: "string" };
   const flag = { type: "boolean" };
-  const { args, error } = parseCommandLine(argv, { runs: string, "naive-runs": string, stacks: string, tests: flag, deploy: flag, config: string, plan: flag, autopilot: flag, changes: flag }, USAGE);
+  const { args, error } = parseCommandLine(argv, { runs: string, "naive-runs": string, stacks: string, tests: flag, deploy: flag, config: string, plan: flag, "plan-concurrency": flag, autopilot: flag, changes: flag }, USAGE);
   if (args === undefined) throw new BadArguments(error);
   if (args.positionals.length > 0) throw new BadArguments(`Unexpected argument '${args.positionals[0]}'.\n${USAGE}`);
   const v = args.values;
@@ -55,6 +58,7 @@ function parseArgs(argv) {
     deploy: v.deploy === true,
     config: v.config === undefined ? undefined : path.resolve(v.config),
     plan: v.plan === true,
+    planConcurrency: v["plan-concurrency"] === true,
     autopilot: v.autopilot === true,
     changes: v.changes === true,
     // 1,000 stacks take seconds per detection: three runs unless asked for more.
@@ -407,6 +411,19 @@ function benchPlanPath(args) {
   return JSON.parse(result.stdout);
 }
 
+// ---- plan-stacks' concurrency (--plan-concurrency): its own module in a child process, as the plan path. ----
+
+const { renderPlanConcurrency } = require("./plan-concurrency");
+
+function benchPlanConcurrency(args) {
+  process.stderr.write("measuring plan-stacks at concurrency 1, 2 and 4 (bench/plan-concurrency.js)...\n");
+  // Each run plans 6 stacks: a few interleaved rounds are enough.
+  const runs = String(Math.min(args.runs, 3));
+  const result = spawnSync(process.execPath, [path.join(__dirname, "plan-concurrency.js"), "--runs", runs, "--json"], { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`the plan concurrency bench failed (exit ${result.status})`);
+  return JSON.parse(result.stdout);
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "smart-routing-bench-"));
@@ -415,6 +432,7 @@ async function main() {
     if (args.stacks) report.scaling = benchStacks(args, work);
     else if (args.deploy) report.deploy = await benchDeploy(args, work);
     else if (args.plan) report.plan = benchPlanPath(args);
+    else if (args.planConcurrency) report.planConcurrency = benchPlanConcurrency(args);
     else if (args.autopilot) report.autopilot = await require("./autopilot").benchAutopilot();
     else if (args.changes) report.changes = require("./changes").benchChanges({ runs: args.changesRuns });
     else report.synth = benchSynth(args, work);
@@ -436,6 +454,7 @@ async function main() {
     lines.push(`slope: ${s.slopeMsPerStack.toFixed(2)} ms per stack; last / first: ${s.ratioLastToFirst.toFixed(2)}x`, "");
   }
   if (report.plan) lines.push(renderPlanPath(report.plan));
+  if (report.planConcurrency) lines.push(renderPlanConcurrency(report.planConcurrency));
   if (report.autopilot) lines.push(require("./autopilot").renderAutopilot(report.autopilot));
   if (report.changes) lines.push(require("./changes").renderChanges(report.changes));
   if (report.deploy) {
@@ -449,7 +468,7 @@ async function main() {
 
   const resultsDir = path.join(ROOT, "bench", "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : args.plan ? "-plan" : args.autopilot ? "-autopilot" : args.changes ? "-changes" : ""}.json`);
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}${args.stacks ? "-stacks" : args.deploy ? "-deploy" : args.plan ? "-plan" : args.planConcurrency ? "-plan-concurrency" : args.autopilot ? "-autopilot" : args.changes ? "-changes" : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, file)}\n`);
 }
