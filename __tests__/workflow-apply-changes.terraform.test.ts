@@ -4,7 +4,7 @@
 // push applies every stack (none has a recorded apply) through the called workflow
 // terraform-apply-stacks.yml, one job per stack in its environment, and records each commit; a push that
 // changes one stack's dial applies that stack only; a push that changes no stack's output applies nothing;
-// and a stack whose apply failed is applied again by the next push, whatever that push changed.
+// and a stack whose apply failed is applied again by the next push, though that push changed nothing of it.
 /* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
 import { stringify } from "yaml";
 import { loadModel } from "../src/app";
@@ -45,12 +45,12 @@ beforeAll(async () => {
 });
 afterAll(async () => aws?.stop());
 
-function push(sha: string): Promise<WorkflowRun> {
+function push(sha: string, vars: Record<string, string> = VARS): Promise<WorkflowRun> {
   return runWorkflowFile("terraform-apply.yml", {
     event: "push",
     repository: repo.dir,
     github: { sha, ref: "refs/heads/main", ref_name: "main" },
-    vars: { ...VARS, SMART_ROUTING_CONFIG: CONFIG },
+    vars: { ...vars, SMART_ROUTING_CONFIG: CONFIG },
     awsEnv: localAwsEnv(aws.s3, aws.ga.endpoint),
     env: runnerEnv(gh.env),
     pathDirs: [gh.bin],
@@ -60,7 +60,7 @@ function push(sha: string): Promise<WorkflowRun> {
 /** The stacks a run applied (its called workflow's jobs). */
 const appliedBy = (run: WorkflowRun) => run.instances.filter((j) => j.environment !== undefined).map((j) => j.environment);
 /** The commit last recorded as applied per stack, as the stacks job reads it. */
-const records = () => Object.fromEntries(gh.deployments().filter((d: any) => d.task === "smart-routing:apply").map((d: any) => [d.environment, d.sha]));
+const records = () => Object.fromEntries(gh.deployments("acme/smart-routing").filter((d: any) => d.task === "smart-routing:apply").map((d: any) => [d.environment, d.sha]));
 
 describe("terraform-apply.yml on pushes to main", () => {
   let first: string;
@@ -84,7 +84,7 @@ describe("terraform-apply.yml on pushes to main", () => {
     expect(endpointGroupIn(aws, "models-b", "us-west-1").TrafficDialPercentage).toBe(40);
     expect(records()).toEqual({ "models-a": first, "models-b": second });
     // One record per stack: the older one of models-b was deleted.
-    expect(gh.deployments().filter((d: any) => d.environment === "models-b")).toHaveLength(1);
+    expect(gh.deployments("acme/smart-routing").filter((d: any) => d.environment === "models-b")).toHaveLength(1);
   });
 
   it("applies nothing on a push that changes no stack's output", async () => {
@@ -92,5 +92,24 @@ describe("terraform-apply.yml on pushes to main", () => {
     const run = await push(third);
     expect(run.results).toEqual({ stacks: "success", apply: "skipped" });
     expect(appliedBy(run)).toEqual([]);
+  });
+
+  it("applies a stack whose apply failed on the next push, though that push changed nothing of it", async () => {
+    const before = records();
+    const fourth = repo.commit("models-a at 30%", { [CONFIG]: config({ "models-a": 30, "models-b": 40 }) });
+    // The stack's environment lost its role variable: its job fails before Terraform runs, nothing is recorded.
+    const { TERRAFORM_APPLY_ROLE_ARN: _unset, ...withoutRole } = VARS;
+    const failed = await push(fourth, withoutRole);
+    expect(failed.results).toEqual({ stacks: "success", apply: "failure" });
+    expect(appliedBy(failed)).toEqual(["models-a"]);
+    expect(records()).toEqual(before);
+    expect(endpointGroupIn(aws, "models-a", "us-west-1").TrafficDialPercentage).toBe(100);
+
+    const fifth = repo.commit("docs again", { "NOTES.md": "still nothing Terraform reads\n" });
+    const run = await push(fifth);
+    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success" }, expect.any(String)]);
+    expect(appliedBy(run)).toEqual(["models-a"]);
+    expect(endpointGroupIn(aws, "models-a", "us-west-1").TrafficDialPercentage).toBe(30);
+    expect(records()).toEqual({ ...before, "models-a": fifth });
   });
 });
