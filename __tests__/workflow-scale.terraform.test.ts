@@ -10,6 +10,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { loadModel } from "../src/app";
 import { fleetConfig, throwawayRepo, type GitRepo } from "./support/git-repo";
 import { VARS, explain, fakeGh, fileIn, localAwsEnv, runWorkflowFile, runnerEnv, step, type WorkflowRun } from "./support/workflows";
@@ -40,7 +41,7 @@ const pullRequest = (number: number, base: string, head: string, labels: string[
 
 /** The jobs a matrix job expands to, from the outputs its needs gave. */
 function matrixOf(file: string, job: string, run: WorkflowRun): Record<string, string>[] {
-  const workflow = require("yaml").parse(readFileSync(join(ROOT, ".github", "workflows", file), "utf8"));
+  const workflow = parse(readFileSync(join(ROOT, ".github", "workflows", file), "utf8"));
   return expandMatrix(substitute(workflow.jobs[job].strategy.matrix, { contexts: { needs: run.needs } }), job);
 }
 const stacksIn = (jobs: Record<string, string>[]) => jobs.flatMap((j) => j.stacks.split(" "));
