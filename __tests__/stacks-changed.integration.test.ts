@@ -131,6 +131,18 @@ describe("npm run stacks --changed-since on a 12-stack config", () => {
     expect(ran.stderr).toContain("stacks: fleet-000: the Terraform version the workflows install changed (1.11.4 -> 1.11.4, 1.11.5)\n");
   });
 
+  it("lists every stack as new when the base has no config file yet", () => {
+    repo.commit("the config moves", { "fleet-v2.yaml": repo.read(CONFIG) });
+    const ran = spawnSync(process.execPath, ["scripts/stacks.js", "--changed-since", base, "--json"], {
+      cwd: repo.dir,
+      encoding: "utf8",
+      env: { ...process.env, SMART_ROUTING_CONFIG: "fleet-v2.yaml", SMART_ROUTING_STRICT: undefined },
+    });
+    expect([ran.status, JSON.parse(ran.stdout)]).toEqual([0, names(12)]);
+    expect(ran.stderr).toContain(`stacks: ${base.slice(0, 12)} has no fleet-v2.yaml: every stack of it is new\n`);
+    expect(ran.stderr).toContain("stacks: fleet-011: new stack\n");
+  });
+
   it("plans every stack when the base does not synthesize (nothing can have been applied from it)", () => {
     repo.commit("a broken config", { [CONFIG]: "version: 1\nstacks: []\n" });
     const broken = repo.git("rev-parse", "HEAD").trim();

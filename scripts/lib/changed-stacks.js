@@ -219,7 +219,13 @@ async function changedStacks({ root, config, order, bases, note = () => {} }) {
       const dir = path.join(work, `base-${i}`);
       await checkOutBase(sha, root, dir, note);
       const outdir = path.join(dir, "cdktf.out");
-      const failed = await synthTree(dir, baseConfigPath(config, root, dir), outdir);
+      const baseConfig = baseConfigPath(config, root, dir);
+      // A config file the base does not have yet: the base has no stack, and every stack is new.
+      if (baseConfig !== undefined && baseConfig.trim() !== "" && !fs.existsSync(baseConfig)) {
+        note(`${sha.slice(0, 12)} has no ${path.relative(dir, baseConfig)}: every stack of it is new`);
+        return { sha, dir, outdir, failed: undefined };
+      }
+      const failed = await synthTree(dir, baseConfig, outdir);
       return { sha, dir, outdir, failed };
     });
     const [headFailed, ...baseResults] = await Promise.all([headSynth, ...baseRuns]);
