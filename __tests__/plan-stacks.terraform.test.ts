@@ -13,6 +13,7 @@ import { ROOT, runSynth } from "./support/run";
 import { localAwsEnv, plain, runnerEnv } from "./support/workflows";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { seedStack } = require("../scripts/lib/moto-fixtures");
+const { request } = require("../scripts/lib/moto-server");
 const { terraformAsync, LOCK_FILE } = require("../scripts/lib/terraform");
 const { STEP_SUMMARY_LIMIT } = require("../scripts/lib/plan-stacks");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -217,6 +218,32 @@ describe("plan-stacks --drift", () => {
     expect(plain(run.stdout)).toMatch(/\n {2}✅ no drift {2}held: 0 to create, [^\n]*\n {2}⚠️ drift {2}unheld: 4 to create, /);
     // Nothing written to AWS: only reads.
     expect(aws.ga.calls().slice(before).filter((c) => !/^(Describe|List)/.test(c.operation ?? ""))).toEqual([]);
+  });
+});
+
+describe("plan-stacks stopped (a newer push cancels the run)", () => {
+  it("stops Terraform with SIGTERM while it holds the state lock, and Terraform releases it: the next run plans the stack", async () => {
+    const { dir, config } = await project(["stopped"]);
+    const { bucket, key, lockfile } = loadModel({ SMART_ROUTING_CONFIG: config }).model!.stacks[0].backend;
+    expect(lockfile).toBe(true);
+    const lock = () => request(aws.s3, "GET", `/${bucket}/${key}.tflock`);
+    const env = jobEnv(config);
+    const child = spawn(process.execPath, [join(ROOT, "scripts", "plan-stacks.js"), "stopped"], { cwd: dir, env });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    let exited = false;
+    const closed = new Promise<number | null>((resolve) => child.on("close", (status) => ((exited = true), resolve(status))));
+    // The plan holds the lock (S3 native locking: <key>.tflock) while it refreshes and plans.
+    while ((await lock()).status !== 200) {
+      if (exited) throw new Error(`plan-stacks ended before the state lock was seen:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill("SIGTERM");
+    expect(await closed).toBe(1);
+    expect(stderr).toBe("plan-stacks: SIGTERM: stopping; Terraform gets SIGTERM and releases its state locks\nplan-stacks: stopped before every stack was planned\n");
+    expect((await lock()).status).toBe(404);
+    const again = await planStacks(dir, ["stopped"], env);
+    expect([again.status, result(dir, "stopped").status]).toEqual([0, "passed"]);
   });
 });
 

@@ -11,13 +11,15 @@
 // Each stack gets DIR/<stack>/ (DIR: plans): summary.md (the gate's Markdown, or the "no plan" text when
 // Terraform failed first; the drift texts with --drift), result.json (status passed | failed | no-plan |
 // drift | no-drift, the counts, destructive, capacity warnings, exit codes), plan.json, init.log,
-// plan.log, gate.txt (and show.log when terraform show said anything on stderr). One failing stack never stops the others. --summary FILE
-// ($GITHUB_STEP_SUMMARY) gets each stack's summary, cut to fit GitHub's 1 MiB per step.
+// plan.log, gate.txt (and show.log when terraform show said anything on stderr). One failing stack never
+// stops the others. --summary FILE ($GITHUB_STEP_SUMMARY) gets each stack's summary, cut to fit GitHub's
+// 1 MiB per step. The provider is removed from each stack folder once it is planned (675 MB a stack).
 //
 // Exit status: 0 every stack passed (with --drift: none drifted); 1 any failed, has no plan or drifted,
 // or the config cannot be used; 2 bad usage, a stack the config does not have or one not synthesized.
 "use strict";
 const { appendFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { availableParallelism } = require("node:os");
 const { join, resolve } = require("node:path");
 const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
@@ -28,20 +30,24 @@ const USAGE = "usage: npm run -s plan-stacks -- <stack ...> [--drift] [--concurr
 const fail = failer("plan-stacks");
 
 /**
- * How many stacks plan at once unless --concurrency says otherwise. Measured with `npm run bench --
- * --plan-concurrency` (bench/plan-concurrency.js): 6 stacks of the default config, real Terraform and
- * hashicorp/aws 5.100.0 against moto, peak memory the sum of the RSS of terraform and its provider
- * processes, sampled from /proc:
- *   concurrency 1: 1.00x wall time, peak  MB
- *   concurrency 2:  x,  MB
- *   concurrency 4:  x,  MB
- * (2 cores, 24 GiB, shared with other work, 2026-12-03.) A stack's plan is mostly waiting on the AWS API
- * and on the provider's start-up, so two at a time nearly halve the time even on 2 vCPUs (GitHub's
- * standard runner for private repositories, 7 GB), within its memory many times over; four gain little
- * more there and load both of its cores. On the public repositories' 4 vCPU / 16 GB runner, --concurrency
- * 4 is the better choice.
+ * How many stacks plan at once unless --concurrency says otherwise: one per CPU, at most 4. Measured with
+ * `npm run bench -- --plan-concurrency` (bench/plan-concurrency.js): 6 stacks of the default config, real
+ * Terraform 1.11.4 and hashicorp/aws 5.100.0 against moto, on 2 CPUs shared with other work (2026-12-03),
+ * peak memory the sum of the RSS of terraform and its provider processes sampled from /proc every 100 ms:
+ *
+ *   concurrency   wall time against 1 (three runs)   peak RSS (PSS)
+ *   1             1.00                                 571 MB (558 MB)
+ *   2             0.68, 0.82, 0.73                    1108 MB (942 MB)
+ *   4             0.48, 0.80, 0.87                    2181 MB (1549 MB)
+ *
+ * Each plan holds about 550 MB (terraform and its provider): 4 at once take 2.2 GB, within GitHub's
+ * standard runners (7 GB with 2 vCPUs for private repositories, 16 GB with 4 vCPUs for public ones), so
+ * memory is not the bound; the CPUs are (starting the provider and planning keep one busy). On 2 CPUs a
+ * second plan at once saves a fifth to a third of the time, and going to 4 gains nothing reliable while it
+ * doubles the memory: one per CPU, so 2 on the private runner and 4 on the public one. Not above 4: not
+ * measured there.
  */
-const DEFAULT_CONCURRENCY = 2;
+const DEFAULT_CONCURRENCY = Math.min(4, availableParallelism());
 
 /** @param {string[]} argv */
 async function main(argv) {
