@@ -214,10 +214,13 @@ async function changedStacks({ root, config, order, bases, note = () => {} }) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "smart-routing-changed-"));
   try {
     const headOut = path.join(work, "head", "cdktf.out");
+    // Every base is checked out before the working tree's synth starts: that synth may rebuild dist/,
+    // which the checkouts copy, and a copy taken half-way through a rebuild would not be one build.
+    const dirs = [...bases.keys()].map((_, i) => path.join(work, `base-${i}`));
+    for (const [i, sha] of [...bases.keys()].entries()) await checkOutBase(sha, root, dirs[i], note);
     const headSynth = synthTree(root, config, headOut);
     const baseRuns = [...bases.keys()].map(async (sha, i) => {
-      const dir = path.join(work, `base-${i}`);
-      await checkOutBase(sha, root, dir, note);
+      const dir = dirs[i];
       const outdir = path.join(dir, "cdktf.out");
       const baseConfig = baseConfigPath(config, root, dir);
       // A config file the base does not have yet: the base has no stack, and every stack is new.
