@@ -11,36 +11,17 @@ const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { stringify } = require("yaml");
 const { checkoutCopy } = require("../scripts/lib/workflow-run");
+const { fleetConfig } = require("../__tests__/support/fleet-config");
 
 const ROOT = path.join(__dirname, "..");
 const SIZES = [1, 200, 1000];
 
 /** A config of n stacks; the stack at `changed` has its first group's dial at `dial`. @param {number} n */
-function fleet(n, changed = -1, dial = 100) {
-  const stacks = Array.from({ length: n }, (_, i) => {
-    const name = `fleet-${String(i).padStart(4, "0")}`;
-    return {
-      name,
-      allowedAccountIds: [String(100000000000 + i)],
-      backend: { bucket: "acme-terraform-state", region: "us-west-2" },
-      accelerator: { name, flowLogs: false },
-      listeners: [
-        {
-          name: "inference",
-          protocol: "TCP",
-          portRanges: [{ fromPort: 443 }],
-          endpointGroups: [
-            { region: "us-west-1", trafficDialPercentage: i === changed ? dial : 100, endpoints: [{ type: "eip", id: "eipalloc-0a1b2c3d4e5f60718" }] },
-            { region: "us-east-1", endpoints: [{ type: "eip", id: "eipalloc-0f1e2d3c4b5a69788" }] },
-          ],
-        },
-      ],
-    };
+const fleet = (n, changed = -1, dial = 100) =>
+  fleetConfig(n, (/** @type {any[]} */ stacks) => {
+    if (changed >= 0) stacks[changed].listeners[0].endpointGroups[0].trafficDialPercentage = dial;
   });
-  return stringify({ version: 1, stacks });
-}
 
 /** @param {string} cwd @param {string[]} args */
 function git(cwd, args) {
@@ -77,7 +58,7 @@ function benchChanges(args) {
       git(repo, ["commit", "-q", "-m", "base"]);
       const changed = Math.floor(n / 2);
       fs.writeFileSync(path.join(repo, "fleet.yaml"), fleet(n, changed, 60));
-      const expected = `fleet-${String(changed).padStart(4, "0")}`;
+      const expected = `fleet-${String(changed).padStart(Math.max(3, String(n - 1).length), "0")}`;
       /** @type {NodeJS.ProcessEnv} */
       const env = { ...process.env, SMART_ROUTING_CONFIG: "fleet.yaml", CHECKPOINT_DISABLE: "1" };
       delete env.SMART_ROUTING_STRICT;

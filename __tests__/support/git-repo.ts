@@ -6,10 +6,11 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { stringify } from "yaml";
 import { ROOT } from "./run";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { checkoutCopy } = require("../../scripts/lib/workflow-run");
+/** A config of n stacks, fleet-000...: see fleet-config.js (the bench uses it too). */
+export const fleetConfig: (n: number, change?: (stacks: any[]) => void) => string = require("./fleet-config").fleetConfig;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface GitRepo {
@@ -55,31 +56,4 @@ export function throwawayRepo(files: Record<string, string>): GitRepo {
     read: (file) => readFileSync(join(dir, file), "utf8"),
     remove: (file) => rmSync(join(dir, file), { force: true }),
   };
-}
-
-/** A config of n stacks, fleet-000..., each one accelerator with two EIP groups. `change` edits the plain object first. */
-export function fleetConfig(n: number, change: (stacks: any[]) => void = () => {}): string {
-  const stacks: any[] = Array.from({ length: n }, (_, i) => {
-    const name = `fleet-${String(i).padStart(3, "0")}`;
-    return {
-      name,
-      // One account per stack: AWS's default quota is 20 accelerators per account.
-      allowedAccountIds: [String(100000000000 + i)],
-      backend: { bucket: "acme-terraform-state", region: "us-west-2" },
-      accelerator: { name, flowLogs: false },
-      listeners: [
-        {
-          name: "inference",
-          protocol: "TCP",
-          portRanges: [{ fromPort: 443 }],
-          endpointGroups: [
-            { region: "us-west-1", trafficDialPercentage: 100, endpoints: [{ type: "eip", id: "eipalloc-0a1b2c3d4e5f60718" }] },
-            { region: "us-east-1", trafficDialPercentage: 100, endpoints: [{ type: "eip", id: "eipalloc-0f1e2d3c4b5a69788" }] },
-          ],
-        },
-      ],
-    };
-  });
-  change(stacks);
-  return stringify({ version: 1, stacks });
 }
