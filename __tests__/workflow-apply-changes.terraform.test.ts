@@ -2,7 +2,8 @@
 // repository, checked out with its history as the stacks job asks), real Terraform and provider against
 // the local Global Accelerator API and moto, and a stand-in gh that keeps GitHub's deployments: the first
 // push applies every stack (none has a recorded apply) through the called workflow
-// terraform-apply-stacks.yml, one job per stack in its environment, and records each commit; a push that
+// terraform-apply-stacks.yml, one job per stack in its environment, and records the run's commit per
+// stack (one deployment per run); a push that
 // changes one stack's dial applies that stack only; a push that changes no stack's output applies nothing;
 // and a stack whose apply failed is applied again by the next push, though that push changed nothing of it.
 /* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
@@ -59,15 +60,17 @@ function push(sha: string, vars: Record<string, string> = VARS): Promise<Workflo
 
 /** The stacks a run applied (its called workflow's jobs). */
 const appliedBy = (run: WorkflowRun) => run.instances.filter((j) => j.environment !== undefined).map((j) => j.environment);
-/** The commit last recorded as applied per stack, as the stacks job reads it. */
-const records = () => Object.fromEntries(gh.deployments("acme/smart-routing").filter((d: any) => d.task === "smart-routing:apply").map((d: any) => [d.environment, d.sha]));
+/** The runs' records, newest first: each maps every stack to the commit it was last applied at. */
+const recordsOf = () => gh.deployments("acme/smart-routing").filter((d: any) => d.task === "smart-routing:apply");
+/** The newest record, as the stacks job reads it. */
+const records = () => recordsOf()[0]?.payload.applied;
 
 describe("terraform-apply.yml on pushes to main", () => {
   let first: string;
   it("applies every stack on the first push (none has a recorded apply), each in its environment, and records the commit", async () => {
     first = repo.git("rev-parse", "HEAD").trim();
     const run = await push(first);
-    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success" }, expect.any(String)]);
+    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success", record: "success" }, expect.any(String)]);
     expect(appliedBy(run).sort()).toEqual(STACKS);
     for (const job of run.instances.filter((j) => j.environment !== undefined)) {
       expect(job.credentials).toEqual([{ role: VARS.TERRAFORM_APPLY_ROLE_ARN, subject: `repo:acme/smart-routing:environment:${job.environment}`, session: "terraform-apply-4242" }]);
@@ -79,18 +82,21 @@ describe("terraform-apply.yml on pushes to main", () => {
   it("applies only the stack whose dial a push changed, and records it", async () => {
     const second = repo.commit("models-b at 40%", { [CONFIG]: config({ "models-b": 40 }) });
     const run = await push(second);
-    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success" }, expect.any(String)]);
+    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success", record: "success" }, expect.any(String)]);
     expect(appliedBy(run)).toEqual(["models-b"]);
     expect(endpointGroupIn(aws, "models-b", "us-west-1").TrafficDialPercentage).toBe(40);
     expect(records()).toEqual({ "models-a": first, "models-b": second });
-    // One record per stack: the older one of models-b was deleted.
-    expect(gh.deployments("acme/smart-routing").filter((d: any) => d.environment === "models-b")).toHaveLength(1);
+    // One record per run that applied something, at that run's commit.
+    expect(recordsOf().map((d: any) => [d.sha, d.environment])).toEqual([
+      [second, "smart-routing-applies"],
+      [first, "smart-routing-applies"],
+    ]);
   });
 
   it("applies nothing on a push that changes no stack's output", async () => {
     const third = repo.commit("docs only", { "NOTES.md": "nothing Terraform reads\n" });
     const run = await push(third);
-    expect(run.results).toEqual({ stacks: "success", apply: "skipped" });
+    expect(run.results).toEqual({ stacks: "success", apply: "skipped", record: "skipped" });
     expect(appliedBy(run)).toEqual([]);
   });
 
@@ -100,14 +106,14 @@ describe("terraform-apply.yml on pushes to main", () => {
     // The stack's environment lost its role variable: its job fails before Terraform runs, nothing is recorded.
     const { TERRAFORM_APPLY_ROLE_ARN: _unset, ...withoutRole } = VARS;
     const failed = await push(fourth, withoutRole);
-    expect(failed.results).toEqual({ stacks: "success", apply: "failure" });
+    expect(failed.results).toEqual({ stacks: "success", apply: "failure", record: "success" });
     expect(appliedBy(failed)).toEqual(["models-a"]);
     expect(records()).toEqual(before);
     expect(endpointGroupIn(aws, "models-a", "us-west-1").TrafficDialPercentage).toBe(100);
 
     const fifth = repo.commit("docs again", { "NOTES.md": "still nothing Terraform reads\n" });
     const run = await push(fifth);
-    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success" }, expect.any(String)]);
+    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "success", record: "success" }, expect.any(String)]);
     expect(appliedBy(run)).toEqual(["models-a"]);
     expect(endpointGroupIn(aws, "models-a", "us-west-1").TrafficDialPercentage).toBe(30);
     expect(records()).toEqual({ ...before, "models-a": fifth });

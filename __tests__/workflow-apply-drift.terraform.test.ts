@@ -54,7 +54,7 @@ async function run(file: string, event: string, job: string, inputs?: Record<str
 describe("terraform-apply.yml on a push to main", () => {
   it("applies the stack in its environment with the apply role: exactly the objects the config says", async () => {
     const { run: ran, job, calls } = await run("terraform-apply.yml", "push", "apply");
-    expect([ran.results, explain(ran)]).toEqual([{ stacks: "success", apply: "success" }, expect.any(String)]);
+    expect([ran.results, explain(ran)]).toEqual([{ stacks: "success", apply: "success", record: "success" }, expect.any(String)]);
     expect(job.environment).toBe(STACK);
     expect(job.concurrency).toBe(`terraform-apply-${STACK}`);
     expect(job.credentials).toEqual([{ role: VARS.TERRAFORM_APPLY_ROLE_ARN, subject: `repo:acme/smart-routing:environment:${STACK}`, session: "terraform-apply-4242" }]);
@@ -126,7 +126,7 @@ describe("terraform-apply.yml with a plan that would destroy the accelerator", (
     expect([moved.status, moved.stderr]).toEqual([0, ""]);
 
     const { run: ran, job, calls } = await run("terraform-apply.yml", "workflow_dispatch", "apply", { stack: STACK });
-    expect(ran.results).toEqual({ stacks: "success", apply: "failure" });
+    expect(ran.results).toEqual({ stacks: "success", apply: "failure", record: "success" });
     expect([step(job, "plan").status, step(job, "gate").status, step(job, "apply").status]).toEqual(["success", "failure", "skipped"]);
     expect(step(job, "gate").output).toContain("aws_globalaccelerator_accelerator.before_refactor: delete: the accelerator is always protected");
     expect(job.summary).toContain("❌ plan gate failed");

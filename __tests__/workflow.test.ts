@@ -56,14 +56,15 @@ describe.each(FILES)(".github/workflows/%s", (file) => {
     expect(workflow[file].permissions).toEqual({ contents: "read" });
     for (const [id, job] of jobsOf(file)) {
       const credentials = (job.steps ?? []).some((s: Step) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
-      const records = (job.steps ?? []).some((s: Step) => /repos\/\$GITHUB_REPOSITORY\/deployments/.test(s.run ?? ""));
+      const deployments = (job.steps ?? []).filter((s: Step) => /repos\/\$GITHUB_REPOSITORY\/deployments/.test(s.run ?? ""));
+      const writes = deployments.some((s: Step) => /--method POST/.test(s.run));
       if (id === "comment") expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-      // The apply jobs record what they applied as deployments; the apply workflow's stacks job reads them.
-      else if (credentials && records) expect(job.permissions).toEqual({ contents: "read", "id-token": "write", deployments: "write" });
       else if (credentials) expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
       // A called workflow's jobs get at most what the calling job has: the calling job grants what they need.
-      else if (job.uses !== undefined) expect(job.permissions).toEqual({ contents: "read", "id-token": "write", deployments: "write" });
-      else if (records) expect(job.permissions).toEqual({ contents: "read", deployments: "read" });
+      else if (job.uses !== undefined) expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+      // The apply workflow's record job writes the run's record of what was applied; its stacks job reads it.
+      else if (writes) expect([id, job.permissions]).toEqual(["record", { contents: "read", deployments: "write" }]);
+      else if (deployments.length > 0) expect([id, job.permissions]).toEqual(["stacks", { contents: "read", deployments: "read" }]);
       else expect(job.permissions).toBeUndefined();
     }
   });
@@ -79,9 +80,9 @@ describe.each(FILES)(".github/workflows/%s", (file) => {
   it("takes its matrix from the stacks command (through the stacks job or its caller), never a loop over cdktf.out, never failing fast", () => {
     const job = workflow[file].jobs[MATRIX_JOB[file]];
     const expected = {
-      "terraform-plan.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}", list: /npm run -s stacks -- --changed-since "\$BASE_SHA" --matrix --report changes\.json/ },
+      "terraform-plan.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}", list: /base="\$\(git rev-parse HEAD\^1\)"[\s\S]*npm run -s stacks -- --changed-since "\$base" --matrix --report changes\.json/ },
       "terraform-drift.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.matrix) }}", list: /matrix="\$\(npm run -s stacks -- --matrix\)"/ },
-      "terraform-apply.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.batches) }}", list: /npm run -s stacks -- --applied applied\.json --json --report changes\.json/ },
+      "terraform-apply.yml": { needs: "stacks", matrix: "${{ fromJSON(needs.stacks.outputs.batches) }}", list: /npm run -s stacks -- --applied before\/applied\.json --json --report changes\.json/ },
       "terraform-apply-stacks.yml": { needs: undefined, matrix: { stack: "${{ fromJSON(inputs.stacks) }}" }, list: undefined },
     }[file];
     expect(job.needs).toEqual(expected.needs);
@@ -175,7 +176,7 @@ describe("the three workflows together", () => {
     expect(script("terraform-apply-stacks.yml")).toMatch(/\bterraform (-chdir="[^"]*" )?apply\b/);
     expect(script("terraform-apply.yml")).not.toMatch(/\bterraform (-chdir="[^"]*" )?apply\b/);
     const ids = apply.steps.map((s: Step) => s.id).filter(Boolean);
-    expect(ids).toEqual(["init", "plan", "gate", "apply", "clamp", "record", "summary"]);
+    expect(ids).toEqual(["init", "plan", "gate", "apply", "clamp", "mark", "summary"]);
     const byId = (id: string) => apply.steps.find((s: Step) => s.id === id);
     expect(byId("gate").run).toBe('terraform -chdir="$STACK_DIR" show -json tfplan | tee plan.json | npm run -s plan-gate -- - --stack "$STACK" --markdown summary.md');
     // No `if:` on the apply: it runs only when every step before it, the gate included, succeeded.
@@ -183,9 +184,12 @@ describe("the three workflows together", () => {
     // After the apply, and only after one that succeeded (no `if:`): the steered dials clamped to their ceilings.
     expect(byId("clamp").if).toBeUndefined();
     expect(byId("clamp").run).toContain('npm run -s autopilot -- "$STACK" --clamp');
-    // The commit is recorded as applied only after both (no `if:`).
-    expect(byId("record").if).toBeUndefined();
-    expect(byId("record").run).toContain('task: "smart-routing:apply"');
+    // The stack is marked applied only after both (no `if:`); the calling workflow records the marks.
+    expect(byId("mark").if).toBeUndefined();
+    expect(byId("mark").run).toContain('> "applied/$STACK.json"');
+    expect(workflow["terraform-apply.yml"].jobs.record.steps.find((s: Step) => s.id === "record").run).toContain('task: "smart-routing:apply"');
+    // Runs wait for each other: an older commit is never applied after a newer one.
+    expect(parse(text["terraform-apply.yml"]).concurrency).toEqual({ group: "terraform-apply", "cancel-in-progress": false });
   });
 
   it("never apply anything in the plan and drift workflows", () => {
@@ -274,7 +278,7 @@ describe("the stacks job", () => {
     const synth = run.instances[0].steps.find((s) => s.name === "Synthesize")!;
     expect(synth.status).toBe("failure");
     expect(synth.output).toMatch(/^error: stacks\[0\]\.name: .+ \(bad\.yaml:\d+:\d+\)$/m);
-    expect(run.instances[0].outputs).toEqual({ matrix: "", count: "", removed: "", acknowledged: "" });
+    expect(run.instances[0].outputs).toEqual({ matrix: "", count: "", removed: "", acknowledged: "", base: "" });
   });
 
   const names = ["alpha", "bravo", "charlie", "delta", "echo"];
@@ -320,11 +324,14 @@ describe("the stacks job", () => {
 
   it("of the apply workflow, dispatched by hand, lists only the stacks typed in, and refuses one the config does not have", async () => {
     const vars = { ...VARS, SMART_ROUTING_CONFIG: "examples/full.yaml" };
-    const chosen = await stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack: "ai-models-dualstack" } });
+    // The records are read on a manual run too: its own record keeps the other stacks' commits.
+    const gh = fakeGh();
+    const byHand = (stack: string) => stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack }, env: runnerEnv(gh.env), pathDirs: [gh.bin] });
+    const chosen = await byHand("ai-models-dualstack");
     expect(chosen.needs.stacks.outputs).toEqual({ batches: '{"include":[{"batch":"1","stacks":"[\\"ai-models-dualstack\\"]"}]}', count: "1" });
-    const all = await stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack: "" } });
+    const all = await byHand("");
     expect(all.needs.stacks.outputs).toEqual({ batches: '{"include":[{"batch":"1","stacks":"[\\"ai-models-prod\\",\\"ai-models-dualstack\\"]"}]}', count: "2" });
-    const unknown = await stacksOnly("terraform-apply.yml", vars, { event: "workflow_dispatch", inputs: { stack: "ai-models-prod nope" } });
+    const unknown = await byHand("ai-models-prod nope");
     expect(unknown.results.stacks).toBe("failure");
     expect(step(unknown.instances[0], "list").output).toBe('stacks: no stack named "nope" in this config; its stacks are: ai-models-prod, ai-models-dualstack\n');
   });
