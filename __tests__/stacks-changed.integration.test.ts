@@ -5,7 +5,8 @@
 // provider lock file, the Terraform version, a base that does not synthesize.
 /* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fleetConfig, throwawayRepo, type GitRepo } from "./support/git-repo";
 
@@ -157,13 +158,16 @@ describe("npm run stacks --changed-since on a 12-stack config", () => {
     const second = repo.commit("fleet-002 and fleet-005 at 50", { [CONFIG]: fleetConfig(12, (s) => [2, 5].forEach((i) => setGroup(i, 1, "trafficDialPercentage", 50)(s))) });
     // fleet-002 was applied at the second commit, fleet-005 only at the first; fleet-007 never; fleet-009 at
     // a commit this checkout does not have (a force-push); a stack no longer in the config is reported.
-    const applied: Record<string, string> = Object.fromEntries(names(12).map((n) => [n, second]));
+    // A commit that changes nothing has the same tree as the one before: it is synthesized once with it.
+    const same = repo.commit("nothing");
+    const applied: Record<string, string> = Object.fromEntries(names(12).map((n, i) => [n, i % 2 === 0 ? second : same]));
     Object.assign(applied, { "fleet-005": first, "fleet-009": "f".repeat(40), "fleet-old": first });
     delete applied["fleet-007"];
     const file = join(repo.dir, "applied.json");
     repo.write("applied.json", JSON.stringify(applied));
     const ran = stacks(repo, ["--applied", file, "--json", "--report", join(repo.dir, "report.json")]);
     expect([ran.status, JSON.parse(ran.stdout)]).toEqual([0, ["fleet-005", "fleet-007", "fleet-009"]]);
+    expect(ran.stderr).toContain("stacks: comparing 10 stack(s) with their last applied commits: 2 distinct tree(s) to synthesize\n");
     expect(ran.stderr).toContain("stacks: fleet-007: no applied commit is recorded for it\n");
     expect(ran.stderr).toContain("stacks: fleet-009: its last applied commit ffffffffffff is not in this checkout's history\n");
     expect(ran.stderr).toContain(`stacks: fleet-old was removed from the config since ${first.slice(0, 12)}`);
@@ -192,6 +196,18 @@ describe("npm run stacks --changed-since on a 12-stack config", () => {
     expect(ran.stderr).toContain(`stacks: installing ${old.slice(0, 12)}'s own dependencies (its package-lock.json differs from the working tree's)\n`);
     expect(ran.stderr).toContain(`stacks: legacy was removed from the config since ${old.slice(0, 12)}`);
     expect(ran.stderr).toContain("stacks: fleet-000: new stack\n");
+  });
+
+  it("says that a config outside the repository cannot be compared, and compares the code", () => {
+    const outside = join(mkdtempSync(join(tmpdir(), "smart-routing-outside-")), "fleet.yaml");
+    writeFileSync(outside, repo.read(CONFIG));
+    const ran = spawnSync(process.execPath, ["scripts/stacks.js", "--changed-since", base, "--json"], {
+      cwd: repo.dir,
+      encoding: "utf8",
+      env: { ...process.env, SMART_ROUTING_CONFIG: outside, SMART_ROUTING_STRICT: undefined },
+    });
+    expect([ran.status, ran.stdout]).toEqual([0, "[]\n"]);
+    expect(ran.stderr).toContain(`stacks: ${outside} is outside the repository, so both sides read the same file: a change to it is not seen, only changes to the code\n`);
   });
 
   it("refuses a ref that is not a commit here, saying how to fetch it, and prints no stack", () => {

@@ -63,7 +63,7 @@ const appliedBy = (run: WorkflowRun) => run.instances.filter((j) => j.environmen
 /** The runs' records, newest first: each maps every stack to the commit it was last applied at. */
 const recordsOf = () => gh.deployments("acme/smart-routing").filter((d: any) => d.task === "smart-routing:apply");
 /** The newest record, as the stacks job reads it. */
-const records = () => recordsOf()[0]?.payload.applied;
+const records = () => (recordsOf()[0] as any)?.payload.applied;
 
 describe("terraform-apply.yml on pushes to main", () => {
   let first: string;

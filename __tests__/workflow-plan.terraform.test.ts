@@ -83,7 +83,7 @@ describe.each([
 
   it("runs the stacks job once, the removed-stacks check, and one plan job per new stack, each green", () => {
     expect([run().results, explain(run())]).toEqual([{ test: "skipped", stacks: "success", removed: "success", plan: "success", comment: "success" }, expect.any(String)]);
-    expect(run().needs.stacks.outputs).toEqual({ matrix: JSON.stringify({ include: stacks.map((s) => ({ job: s, stacks: s })) }), count: String(stacks.length), removed: "[]", acknowledged: "false" });
+    expect(run().needs.stacks.outputs).toEqual({ matrix: JSON.stringify({ include: stacks.map((s) => ({ job: s, stacks: s })) }), count: String(stacks.length), removed: "[]", acknowledged: "false", base: pr().base });
     expect(plans().map((j) => j.matrix)).toEqual(stacks.map((stack) => ({ job: stack, stacks: stack })));
     const changes = step(run().instances.find((j) => j.jobId === "stacks")!, "changes").output;
     for (const stack of stacks) expect(changes).toContain(`stacks: ${stack}: new stack\n`);

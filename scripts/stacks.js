@@ -29,7 +29,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { failer, parseCommandLine } = require("./lib/command-line");
 const { loadCliApi } = require("./lib/run-bundle");
-const { ChangeDetectionError, changedStacks, hasCommit, matrixJobs, resolveCommit } = require("./lib/changed-stacks");
+const { ChangeDetectionError, changedStacks, hasCommit, matrixJobs, resolveCommit, treeOf } = require("./lib/changed-stacks");
 
 const USAGE =
   "usage: npm run -s stacks -- [stack ...] [--json | --matrix [--max-jobs N]] [--changed-since <ref> | --applied <file>] [--allow-removed] [--report <file>]";
@@ -139,15 +139,26 @@ async function decide(v, order) {
   const bases = new Map();
   /** @type {{ name: string, reason: string, base: string }[]} */
   const unknown = [];
+  // Commits with the same tree synthesize alike: one synth for each tree, not for each commit.
+  /** @type {Map<string, string>} */
+  const byTree = new Map();
   for (const name of order) {
     const sha = applied[name];
     if (sha === undefined) unknown.push({ name, reason: "no applied commit is recorded for it", base: "" });
     else if (!hasCommit(sha, ROOT)) unknown.push({ name, reason: `its last applied commit ${sha.slice(0, 12)} is not in this checkout's history`, base: sha });
-    else bases.set(sha, [...(bases.get(sha) ?? []), name]);
+    else {
+      const tree = treeOf(sha, ROOT);
+      const base = byTree.get(tree) ?? sha;
+      byTree.set(tree, base);
+      bases.set(base, [...(bases.get(base) ?? []), name]);
+    }
   }
+  if (bases.size > 0) note(`comparing ${[...bases.values()].flat().length} stack(s) with their last applied commits: ${bases.size} distinct tree(s) to synthesize`);
   const compared = bases.size === 0 ? { changed: [], removed: [] } : await changedStacks({ root: ROOT, config, order, bases, note });
-  const changed = new Set([...unknown, ...compared.changed].map((c) => c.name));
-  const reasons = new Map([...unknown, ...compared.changed].map((c) => [c.name, c]));
+  // Each stack is reported against its own recorded commit.
+  const own = compared.changed.map((c) => ({ ...c, base: applied[c.name] }));
+  const changed = new Set([...unknown, ...own].map((c) => c.name));
+  const reasons = new Map([...unknown, ...own].map((c) => [c.name, c]));
   const kept = new Set(order);
   const removed = Object.keys(applied)
     .filter((name) => !kept.has(name))

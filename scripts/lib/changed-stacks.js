@@ -10,6 +10,7 @@ const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { runPool } = require("./plan-stacks");
 
 /** The provider lock file every stack's `terraform init -lockfile=readonly` copies. */
 const LOCK_FILE = path.join("terraform", ".terraform.lock.hcl");
@@ -37,6 +38,13 @@ function resolveCommit(ref, root) {
 /** Whether a commit is in the repository (a commit recorded as applied may predate a force-push). @param {string} sha @param {string} root */
 function hasCommit(sha, root) {
   return /^[0-9a-f]{7,64}$/i.test(sha) && spawnSync("git", ["cat-file", "-e", `${sha}^{commit}`], { cwd: root, stdio: "ignore" }).status === 0;
+}
+
+/** The tree a commit records (commits with the same tree synthesize alike). @param {string} sha @param {string} root */
+function treeOf(sha, root) {
+  const ran = spawnSync("git", ["rev-parse", `${sha}^{tree}`], { cwd: root, encoding: "utf8" });
+  if (ran.status !== 0) throw new ChangeDetectionError(`git rev-parse ${sha}^{tree}: ${ran.stderr.trim()}`);
+  return ran.stdout.trim();
 }
 
 /**
@@ -150,18 +158,23 @@ function run(command, args, options) {
 function baseConfigPath(config, root, baseRoot) {
   if (config === undefined || config.trim() === "") return config;
   const absolute = path.resolve(root, config);
-  const rel = path.relative(root, absolute);
-  if (rel.startsWith("..") || path.isAbsolute(rel)) return absolute;
-  return path.join(baseRoot, rel);
+  return outsideRepository(config, root) ? absolute : path.join(baseRoot, path.relative(root, absolute));
+}
+
+/** Whether the config file is outside the repository (so not versioned with it). @param {string | undefined} config @param {string} root */
+function outsideRepository(config, root) {
+  if (config === undefined || config.trim() === "") return false;
+  const rel = path.relative(root, path.resolve(root, config));
+  return rel.startsWith("..") || path.isAbsolute(rel);
 }
 
 /**
  * Copies a commit's tree into dir and gives it its own install: the working tree's node_modules when the
  * two package-lock.json files are byte for byte the same (the same lock installs the same packages),
- * else `npm ci` there.
- * @param {string} sha @param {string} root @param {string} dir @param {(line: string) => void} note
+ * else `npm ci` there. `dist` is a copy of the working tree's bundles taken before any synth started.
+ * @param {string} sha @param {string} root @param {string} dir @param {string} dist @param {(line: string) => void} note
  */
-async function checkOutBase(sha, root, dir, note) {
+async function checkOutBase(sha, root, dir, dist, note) {
   fs.mkdirSync(dir, { recursive: true });
   const archive = spawnSync("git", ["archive", "--format=tar", sha], { cwd: root, maxBuffer: 1 << 30 });
   if (archive.status !== 0) throw new ChangeDetectionError(`git archive ${sha}: ${String(archive.stderr).trim()}`);
@@ -170,11 +183,7 @@ async function checkOutBase(sha, root, dir, note) {
   if (!fs.existsSync(path.join(dir, "package.json"))) throw new ChangeDetectionError(`${sha} has no package.json at the top of the repository: it is not a smart-routing commit to synthesize`);
   // The working tree's bundles, with their stamp (a hash of their inputs): the base's synth uses them only
   // if its own inputs hash the same, and rebuilds them otherwise.
-  const dist = path.join(root, "dist");
-  if (fs.existsSync(dist)) {
-    fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-    for (const entry of fs.readdirSync(dist, { withFileTypes: true })) if (entry.isFile()) fs.copyFileSync(path.join(dist, entry.name), path.join(dir, "dist", entry.name));
-  }
+  fs.cpSync(dist, path.join(dir, "dist"), { recursive: true });
   const baseLock = readIfThere(path.join(dir, "package-lock.json"));
   const headLock = readIfThere(path.join(root, "package-lock.json"));
   if (baseLock !== undefined && headLock !== undefined && baseLock.equals(headLock) && fs.existsSync(path.join(root, "node_modules"))) {
@@ -213,14 +222,22 @@ async function synthTree(root, config, outdir) {
 async function changedStacks({ root, config, order, bases, note = () => {} }) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "smart-routing-changed-"));
   try {
+    if (outsideRepository(config, root)) {
+      note(`${config} is outside the repository, so both sides read the same file: a change to it is not seen, only changes to the code`);
+    }
+    // The working tree's bundles as they are now: its synth may rebuild dist/ while a base is checked out,
+    // and a copy taken half-way through a rebuild would not be one build.
+    const dist = path.join(work, "dist");
+    fs.mkdirSync(dist);
+    const built = path.join(root, "dist");
+    if (fs.existsSync(built)) for (const entry of fs.readdirSync(built, { withFileTypes: true })) if (entry.isFile()) fs.copyFileSync(path.join(built, entry.name), path.join(dist, entry.name));
+
     const headOut = path.join(work, "head", "cdktf.out");
-    // Every base is checked out before the working tree's synth starts: that synth may rebuild dist/,
-    // which the checkouts copy, and a copy taken half-way through a rebuild would not be one build.
-    const dirs = [...bases.keys()].map((_, i) => path.join(work, `base-${i}`));
-    for (const [i, sha] of [...bases.keys()].entries()) await checkOutBase(sha, root, dirs[i], note);
-    const headSynth = synthTree(root, config, headOut);
-    const baseRuns = [...bases.keys()].map(async (sha, i) => {
-      const dir = dirs[i];
+    const shas = [...bases.keys()];
+    /** @param {string} sha @param {number} i */
+    const synthBase = async (sha, i) => {
+      const dir = path.join(work, `base-${i}`);
+      await checkOutBase(sha, root, dir, dist, note);
       const outdir = path.join(dir, "cdktf.out");
       const baseConfig = baseConfigPath(config, root, dir);
       // A config file the base does not have yet: the base has no stack, and every stack is new.
@@ -230,9 +247,13 @@ async function changedStacks({ root, config, order, bases, note = () => {} }) {
       }
       const failed = await synthTree(dir, baseConfig, outdir);
       return { sha, dir, outdir, failed };
-    });
-    const [headFailed, ...baseResults] = await Promise.all([headSynth, ...baseRuns]);
-    if (headFailed !== undefined) throw new ChangeDetectionError(`the working tree does not synthesize:\n${headFailed}`);
+    };
+    // The working tree's synth and one per base, at most one per CPU at a time: the apply workflow may
+    // compare with many commits.
+    const [headRun, ...baseResults] = await runPool(["head", ...shas], Math.max(1, os.availableParallelism()), (item, i) =>
+      i === 0 ? synthTree(root, config, headOut).then((failed) => ({ sha: "", dir: root, outdir: headOut, failed })) : synthBase(item, i - 1),
+    );
+    if (headRun.failed !== undefined) throw new ChangeDetectionError(`the working tree does not synthesize:\n${headRun.failed}`);
     /** @type {Map<string, { name: string, reason: string, base: string }>} */
     const changed = new Map();
     /** @type {{ name: string, base: string }[]} */
@@ -242,7 +263,7 @@ async function changedStacks({ root, config, order, bases, note = () => {} }) {
       const names = wanted === undefined ? order : order.filter((n) => wanted.includes(n));
       if (failed !== undefined) {
         // Nothing can have been applied from a commit that does not synthesize: plan every stack.
-        note(`${sha.slice(0, 12)} does not synthesize, so every stack compared with it is planned:\n${failed}`);
+        note(`${sha.slice(0, 12)} does not synthesize, so every stack compared with it is planned, and stacks removed since it cannot be told:\n${failed}`);
         for (const name of names) changed.set(name, { name, reason: `the base ${sha.slice(0, 12)} does not synthesize`, base: sha });
         continue;
       }
@@ -277,4 +298,4 @@ function matrixJobs(stacks, maxJobs) {
   return include;
 }
 
-module.exports = { changedStacks, compareSynths, matrixJobs, resolveCommit, hasCommit, terraformVersions, ChangeDetectionError, LOCK_FILE };
+module.exports = { changedStacks, compareSynths, matrixJobs, resolveCommit, hasCommit, treeOf, terraformVersions, ChangeDetectionError, LOCK_FILE };
