@@ -7,12 +7,12 @@
 // changes one stack's dial applies that stack only; a push that changes no stack's output applies nothing;
 // and a stack whose apply failed is applied again by the next push, though that push changed nothing of it.
 /* eslint-disable @typescript-eslint/no-explicit-any -- configs are edited here as the plain data a YAML file holds */
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { loadModel } from "../src/app";
 import { DEFAULT_CONFIG } from "../src/config/default-config";
 import { endpointGroupIn, startLocalAws, type LocalAws } from "./support/deploy";
 import { throwawayRepo, type GitRepo } from "./support/git-repo";
-import { VARS, explain, fakeGh, localAwsEnv, runWorkflowFile, runnerEnv, type WorkflowRun } from "./support/workflows";
+import { VARS, explain, fakeGh, localAwsEnv, runWorkflowFile, runnerEnv, step, type WorkflowRun } from "./support/workflows";
 import { join } from "node:path";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { seedStack } = require("../scripts/lib/moto-fixtures");
@@ -96,7 +96,8 @@ describe("terraform-apply.yml on pushes to main", () => {
   it("applies nothing on a push that changes no stack's output", async () => {
     const third = repo.commit("docs only", { "NOTES.md": "nothing Terraform reads\n" });
     const run = await push(third);
-    expect(run.results).toEqual({ stacks: "success", apply: "skipped", record: "skipped" });
+    expect(run.results).toEqual({ stacks: "success", apply: "skipped", record: "success" });
+    expect(step(run.instances.find((j) => j.jobId === "record")!, "record").output).toBe("Nothing was applied and no stack was removed: nothing to record.\n");
     expect(appliedBy(run)).toEqual([]);
   });
 
@@ -117,5 +118,20 @@ describe("terraform-apply.yml on pushes to main", () => {
     expect(appliedBy(run)).toEqual(["models-a"]);
     expect(endpointGroupIn(aws, "models-a", "us-west-1").TrafficDialPercentage).toBe(30);
     expect(records()).toEqual({ ...before, "models-a": fifth });
+  });
+
+  it("warns once about a stack the config no longer has, and drops it from the record", async () => {
+    const current = parse(config({ "models-a": 30, "models-b": 40 }));
+    const onlyA = stringify({ ...current, stacks: current.stacks.slice(0, 1) });
+    const sixth = repo.commit("models-b removed (acknowledged in its pull request)", { [CONFIG]: onlyA });
+    const run = await push(sixth);
+    expect([run.results, explain(run)]).toEqual([{ stacks: "success", apply: "skipped", record: "success" }, expect.any(String)]);
+    const stacksJob = run.instances.find((j) => j.jobId === "stacks")!;
+    expect(stacksJob.annotations).toEqual([expect.stringMatching(/^::warning title=Stack removed: models-b::models-b is no longer in the config; its accelerator, static IP addresses and state \(last applied at [0-9a-f]{40}\) are not managed by this workflow any more\.$/)]);
+    expect(Object.keys(records())).toEqual(["models-a"]);
+
+    const seventh = repo.commit("docs once more", { "NOTES.md": "and again\n" });
+    const again = await push(seventh);
+    expect(again.instances.find((j) => j.jobId === "stacks")!.annotations).toEqual([]);
   });
 });
