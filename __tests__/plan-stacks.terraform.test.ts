@@ -16,6 +16,7 @@ const { seedStack } = require("../scripts/lib/moto-fixtures");
 const { request } = require("../scripts/lib/moto-server");
 const { terraformAsync, LOCK_FILE } = require("../scripts/lib/terraform");
 const { STEP_SUMMARY_LIMIT } = require("../scripts/lib/plan-stacks");
+const { runAsync } = require("../scripts/lib/run-async");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Run {
@@ -64,15 +65,7 @@ function jobEnv(config: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEn
 }
 
 function planStacks(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts", "plan-stacks.js"), ...args], { cwd, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runAsync(process.execPath, [join(ROOT, "scripts", "plan-stacks.js"), ...args], { cwd, env });
 }
 
 const read = (...parts: string[]) => readFileSync(join(...parts), "utf8");

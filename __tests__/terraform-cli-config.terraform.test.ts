@@ -9,8 +9,10 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { arch, platform, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./support/run";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { LOCK_FILE, PROVIDER, PROVIDER_VERSION, cliConfigText, downloadedProvider, terraformAvailability, terraformEnv, terraformAsync } = require("../scripts/lib/terraform");
+const { runAsync } = require("../scripts/lib/run-async");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const WRITERS = 4;
 const INITS = 40;
@@ -85,15 +87,7 @@ describe("the provider without a mirror: downloaded once, then a mirror no init 
   function download(root: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
     const script = `const { downloadedProvider } = require(${JSON.stringify(join(ROOT, "scripts", "lib", "terraform.js"))});
 process.stdout.write(downloadedProvider(process.argv[1], process.env, process.argv[2] || undefined));`;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["-e", script, root, source ?? ""], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+    return runAsync(process.execPath, ["-e", script, root, source ?? ""], { cwd: ROOT, env: process.env });
   }
 
   it("leaves one whole copy when several processes download at once, and every init installs from it", async () => {

@@ -6,11 +6,12 @@
 // plans nothing. Besides the stack's files, Terraform's input is the provider lock file and the Terraform
 // version: a change to either affects every stack.
 "use strict";
-const { spawn, spawnSync } = require("node:child_process");
+const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { runPool } = require("./plan-stacks");
+const { runAsync } = require("./run-async");
 
 /** The provider lock file every stack's `terraform init -lockfile=readonly` copies. */
 const LOCK_FILE = path.join("terraform", ".terraform.lock.hcl");
@@ -135,22 +136,6 @@ function compareSynths(base, head, order) {
 }
 
 /**
- * Runs a command; resolves its exit status and output (stdout and stderr as they arrived).
- * @param {string} command @param {string[]} args @param {{ cwd: string, env: NodeJS.ProcessEnv }} options
- * @returns {Promise<{ status: number | null, output: string }>}
- */
-function run(command, args, options) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, output }));
-  });
-}
-
-/**
  * The config of the base tree: the same file, relative to the repository, as the working tree's
  * (SMART_ROUTING_CONFIG); a file outside the repository is not versioned, so both sides read it.
  * @param {string | undefined} config @param {string} root @param {string} baseRoot
@@ -191,8 +176,8 @@ async function checkOutBase(sha, root, dir, dist, note) {
     return;
   }
   note(`installing ${sha.slice(0, 12)}'s own dependencies (its package-lock.json differs from the working tree's)`);
-  const installed = await run("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, env: process.env });
-  if (installed.status !== 0) throw new ChangeDetectionError(`npm ci for ${sha} failed:\n${installed.output.trim()}`);
+  const installed = await runAsync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, env: process.env });
+  if (installed.status !== 0) throw new ChangeDetectionError(`npm ci for ${sha} failed:\n${`${installed.stdout}${installed.stderr}`.trim()}`);
 }
 
 /**
@@ -208,8 +193,8 @@ async function synthTree(root, config, outdir) {
   const env = { ...process.env, CDKTF_OUTDIR: outdir, PATH: [path.join(root, "node_modules", ".bin"), process.env.PATH].join(path.delimiter) };
   delete env.SMART_ROUTING_CONFIG;
   if (config !== undefined) env.SMART_ROUTING_CONFIG = config;
-  const ran = await run("sh", ["-c", script], { cwd: root, env });
-  return ran.status === 0 ? undefined : ran.output.trim();
+  const ran = await runAsync("sh", ["-c", script], { cwd: root, env });
+  return ran.status === 0 ? undefined : `${ran.stdout}${ran.stderr}`.trim();
 }
 
 /**
