@@ -5,9 +5,10 @@
 // Generation fails, writing nothing, when a rule or warning lacks its paths, reason or source in
 // src/docs/rule-docs.ts, the registry names one the validator does not export, or a field has no description.
 "use strict";
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require("node:fs");
+const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { failer, parseCommandLine } = require("./lib/command-line");
+const { writeOrCheck } = require("./lib/generated-file");
 
 const root = join(__dirname, "..");
 const target = join(root, "docs", "config-reference.md");
@@ -30,19 +31,7 @@ function main(argv) {
     process.stderr.write(`docs: ${err instanceof Error ? err.message : String(err)}\nnothing was written.\n`);
     return 1;
   }
-  if (args.values.check) {
-    const current = existsSync(target) ? readFileSync(target, "utf8") : "";
-    if (current !== text) {
-      process.stderr.write(`${target} is stale: run npm run docs\n`);
-      return 1;
-    }
-    process.stdout.write(`${target} is up to date\n`);
-    return 0;
-  }
-  mkdirSync(join(root, "docs"), { recursive: true });
-  writeFileSync(target, text);
-  process.stdout.write(`wrote ${target}\n`);
-  return 0;
+  return writeOrCheck(target, text, { check: Boolean(args.values.check), script: "docs" });
 }
 
 process.exitCode = main(process.argv.slice(2));

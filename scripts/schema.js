@@ -4,9 +4,9 @@
 // `npm run schema -- --check` fails if the committed file is stale. Anything else on the command line is
 // refused (exit 2) before anything is built or written.
 "use strict";
-const { mkdirSync, readFileSync, writeFileSync, existsSync } = require("node:fs");
 const { join } = require("node:path");
 const { failer, parseCommandLine } = require("./lib/command-line");
+const { writeOrCheck } = require("./lib/generated-file");
 
 const root = join(__dirname, "..");
 const target = join(root, "schema", "smart-routing.schema.json");
@@ -19,19 +19,7 @@ function main(argv) {
   if (args === undefined) return fail(`${error}\nnothing was written.`);
   if (args.positionals.length > 0) return fail(`Unexpected argument '${args.positionals[0]}'.\n${USAGE}\nnothing was written.`);
   const text = require("./lib/run-bundle").loadCliApi().configJsonSchemaText();
-  if (args.values.check) {
-    const current = existsSync(target) ? readFileSync(target, "utf8") : "";
-    if (current !== text) {
-      process.stderr.write(`${target} is stale: run npm run schema\n`);
-      return 1;
-    }
-    process.stdout.write(`${target} is up to date\n`);
-    return 0;
-  }
-  mkdirSync(join(root, "schema"), { recursive: true });
-  writeFileSync(target, text);
-  process.stdout.write(`wrote ${target}\n`);
-  return 0;
+  return writeOrCheck(target, text, { check: Boolean(args.values.check), script: "schema" });
 }
 
 process.exitCode = main(process.argv.slice(2));
