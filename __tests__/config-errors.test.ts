@@ -4,7 +4,7 @@
 // The same commands refuse an option they do not know the same way too (exit 2), and so do those that
 // read no config (schema, docs, build, mutate, bench, local-ga-api).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configFile, ONE_STACK_YAML, projectCopy, ROOT } from "./support/run";
@@ -50,6 +50,8 @@ function commandInCopy(name: string, script: string, writes: readonly string[], 
     name,
     run(env, extraArgs = []) {
       const dir = projectCopy(copied);
+      // What a developer's own runs left in the project (bench/results/, say) is not the command's doing.
+      for (const w of writes) rmSync(join(dir, w), { recursive: true, force: true });
       const result = spawnSync(process.execPath, [join(dir, script), ...extraArgs], {
         cwd: dir,
         encoding: "utf8",
